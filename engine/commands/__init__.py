@@ -1,0 +1,1 @@
+"""Subcommands of the ``sweepgrad`` command line (see ``engine.cli``)."""

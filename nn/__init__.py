@@ -1,0 +1,1 @@
+"""sweepgrad's neural networks, built from ``engine.Value``s."""
