@@ -1,0 +1,96 @@
+"""The role of each node in a drawing, its colour, and the legend.
+
+How roles are told apart (a graph alone cannot say what is data and what is
+learnt, so explicit arguments win and the rest follows a convention):
+
+- ``output``: the root of the drawing;
+- ``intermediate``: any other node computed by an operation;
+- leaves (no parents):
+  - named in ``inputs=`` → ``input``; named in ``parameters=`` → ``parameter``;
+  - carrying a ``group`` (``nn`` marks the weights a neuron owns) → ``parameter``;
+  - labelled: ``input`` by default; once ``inputs=`` is given, the other
+    labelled leaves are ``parameter``;
+  - unlabelled → ``constant`` (the ``2`` in ``2 * x`` becomes such a leaf).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from engine.draw.dot import html_label, html_text
+from engine.value import Value
+
+INPUT, PARAMETER, CONSTANT, INTERMEDIATE, OUTPUT = (
+    "input", "parameter", "constant", "intermediate", "output"
+)
+GROUP = "group"
+ROLES = (INPUT, PARAMETER, CONSTANT, INTERMEDIATE, OUTPUT)
+
+FILL = {
+    INPUT: "#cfe8fc",
+    PARAMETER: "#ffe0b2",
+    CONSTANT: "#e8e8e8",
+    INTERMEDIATE: "#ffffff",
+    OUTPUT: "#c8efc8",
+    GROUP: "#eadcf8",
+}
+CURRENT_FILL = "#ffd54f"  # the node the backward sweep is at, in step drawings
+CURRENT_EDGE = "#d62728"
+
+
+def _as_set(nodes: Iterable[Value] | None, name: str) -> set[Value]:
+    if nodes is None:
+        return set()
+    if isinstance(nodes, Value):
+        nodes = (nodes,)
+    chosen = set()
+    for node in nodes:
+        if not isinstance(node, Value):
+            raise TypeError(f"{name} must hold Values, got {type(node).__name__}")
+        chosen.add(node)
+    return chosen
+
+
+def assign_roles(
+    order: list[Value],
+    inputs: Iterable[Value] | None = None,
+    parameters: Iterable[Value] | None = None,
+) -> dict[Value, str]:
+    """``{node: role}`` for every node of ``order`` (topological, root last)."""
+    named_inputs = _as_set(inputs, "inputs")
+    named_parameters = _as_set(parameters, "parameters")
+    both = named_inputs & named_parameters
+    if both:
+        raise ValueError(
+            f"{len(both)} node(s) are in both inputs= and parameters=; give each node one role"
+        )
+    labelled_role = PARAMETER if inputs is not None else INPUT
+    roles: dict[Value, str] = {}
+    for node in order:
+        if node.parents:
+            roles[node] = INTERMEDIATE
+        elif node in named_inputs:
+            roles[node] = INPUT
+        elif node in named_parameters or node.group is not None:
+            roles[node] = PARAMETER
+        elif node.label is not None:
+            roles[node] = labelled_role
+        else:
+            roles[node] = CONSTANT
+    if order:
+        roles[order[-1]] = OUTPUT
+    return roles
+
+
+def legend_label(roles_present: Iterable[str], notes: Iterable[str]) -> str:
+    """An HTML-like label: one coloured row per role drawn, then the notes."""
+    rows = ['<TR><TD COLSPAN="2"><B>legend</B></TD></TR>']
+    for role in roles_present:
+        rows.append(
+            f'<TR><TD BGCOLOR="{FILL[role]}" WIDTH="20"> </TD>'
+            f'<TD ALIGN="LEFT">{html_text(role)}</TD></TR>'
+        )
+    for note in notes:
+        rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT">{html_text(note)}</TD></TR>')
+    table = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3">'
+    return html_label(table + "".join(rows) + "</TABLE>")

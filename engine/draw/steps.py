@@ -1,0 +1,156 @@
+"""The backward sweep, one drawing per step, and an animated GIF of it.
+
+The sweep visits the nodes in reverse topological order (lecture 000). When
+it reaches a node, every consumer has already added its share, so the node's
+gradient is final; the sweep then passes it on along each edge,
+
+    parent.grad += (∂node/∂parent) · node.grad
+
+Step k draws the graph as it stands after the k-th visit: the visited nodes
+with their final gradient (and its contributions where they fan out), the
+node just visited highlighted with the edges its gradient flows back along,
+the parents it fed showing the sum so far (grey), and the rest blank.
+
+The gradients are computed here from the recorded local derivatives, seeded
+with d(root)/d(root) = 1, so no ``.grad`` is read or changed and nothing
+accumulated from earlier ``backward()`` calls shows up. Cells are padded to
+one width for all steps (in a monospace font) so the layout stays still when
+the frames are played as an animation.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import graphviz
+
+from engine.draw import roles as role_rules
+from engine.draw.dot import NumberFormat
+from engine.draw.graph import GradCell, build_full, make_options, sum_text
+from engine.draw.renderer import write_image
+from engine.topology import topological_order
+from engine.value import Value
+
+DEFAULT_MAX_STEPS = 60
+
+
+def _frames_of_cells(order: list[Value], fmt) -> list[dict[Value, GradCell]]:
+    """The grad cells of every node after each step of the sweep."""
+    grads = {node: 0.0 for node in order}
+    grads[order[-1]] = 1.0
+    terms: dict[Value, list[float]] = {}
+    visited: set[Value] = set()
+    frames = []
+    for node in reversed(order):
+        visited.add(node)
+        grad = grads[node]
+        for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
+            contribution = local_grad * grad
+            grads[parent] += contribution
+            terms.setdefault(parent, []).append(contribution)
+        cells = {}
+        for each in order:
+            each_terms = terms.get(each, [])
+            extra = sum_text(each_terms, fmt) if len(each_terms) > 1 else ""
+            if each in visited:
+                cells[each] = GradCell(f"grad {fmt(grads[each])}", extra)
+            elif each_terms:
+                cells[each] = GradCell(f"grad {fmt(grads[each])} so far", extra, pending=True)
+            else:
+                cells[each] = GradCell("grad", "", pending=True)
+        frames.append(cells)
+    return frames
+
+
+def _pad(frames: list[dict[Value, GradCell]], order: list[Value]) -> None:
+    """Pad each node's texts to their widest over all frames (a still layout)."""
+    for node in order:
+        text_width = max(len(frame[node].text) for frame in frames)
+        extra_width = max(len(frame[node].contributions) for frame in frames)
+        for frame in frames:
+            cell = frame[node]
+            extra = cell.contributions.ljust(extra_width) if extra_width else ""
+            frame[node] = GradCell(cell.text.ljust(text_width), extra, cell.pending)
+
+
+def backward_steps(
+    root: Value,
+    *,
+    show_local_grads: bool = True,
+    number_format: NumberFormat = ".4g",
+    rankdir: str = "LR",
+    colour_roles: bool = True,
+    legend: bool = True,
+    inputs: Iterable[Value] | None = None,
+    parameters: Iterable[Value] | None = None,
+    max_nodes: int | None = DEFAULT_MAX_STEPS,
+) -> list[graphviz.Digraph]:
+    """One ``Digraph`` per step of the backward sweep from ``root`` (one per node).
+
+    In a notebook, display them one by one (``for step in steps: display(step)``);
+    ``save_backward_animation`` plays them as a GIF.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"backward_steps(root) needs a Value, got {type(root).__name__}")
+    options = make_options(True, show_local_grads, number_format, rankdir, True,
+                           colour_roles, legend)
+    order = topological_order(root)
+    if max_nodes is not None and len(order) > max_nodes:
+        raise ValueError(
+            f"the graph has {len(order)} nodes, so its sweep takes {len(order)} steps, "
+            f"more than max_nodes={max_nodes}: step-by-step drawings are for small graphs "
+            "(a neuron, a few operations). Draw a smaller example, or pass "
+            f"max_nodes={len(order)} to draw them all."
+        )
+    role_of = role_rules.assign_roles(order, inputs, parameters)
+    frames = _frames_of_cells(order, options.fmt)
+    _pad(frames, order)
+    return [
+        build_full(order, role_of, cells, options, current=node)
+        for node, cells in zip(reversed(order), frames, strict=True)
+    ]
+
+
+def save_backward_animation(
+    root: Value,
+    path: str | os.PathLike,
+    *,
+    duration: int = 1200,
+    **step_options: object,
+) -> Path:
+    """Write the steps of ``backward_steps(root, **step_options)`` as an animated GIF.
+
+    ``duration``: milliseconds per frame (the last frame is held twice as
+    long). Needs Pillow and a Graphviz program (see ``engine.draw.renderer``).
+    Returns the path.
+    """
+    from PIL import Image
+
+    path = Path(path)
+    if path.suffix.lower() != ".gif":
+        raise ValueError(f"save_backward_animation writes a GIF: give a path ending in .gif, "
+                         f"got {str(path)!r}")
+    if not isinstance(duration, int) or duration <= 0:
+        raise ValueError(f"duration is milliseconds per frame, a positive int; got {duration!r}")
+    steps = backward_steps(root, **step_options)
+    images = []
+    with tempfile.TemporaryDirectory() as folder:
+        for index, step in enumerate(steps):
+            png = write_image(step, Path(folder) / f"step{index}.png")
+            with Image.open(png) as image:
+                images.append(image.convert("RGB"))
+    width = max(image.width for image in images)
+    height = max(image.height for image in images)
+    frames = []
+    for image in images:
+        # Frames can differ by a few pixels; pad them onto one white canvas.
+        canvas = Image.new("RGB", (width, height), "white")
+        canvas.paste(image, (0, 0))
+        frames.append(canvas)
+    durations = [duration] * (len(frames) - 1) + [2 * duration]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=durations, loop=0)
+    return path
