@@ -5,12 +5,14 @@
 - ``topological_order``: the iterative order the sweep follows;
 - ``gradcheck``, ``central_difference``: checks against finite differences;
 - ``graph_stats``: nodes, edges, depth and ops of a graph;
-- ``no_grad``, ``detect_anomaly``: recording modes.
+- ``no_grad``, ``detect_anomaly``: recording modes;
+- ``gc_paused``: build big graphs without cycle-collector pauses.
 """
 
 from engine.backward import backward, sweep_gradients
 from engine.finite_differences import central_difference
 from engine.gradcheck import GradcheckResult, gradcheck
+from engine.gc_pause import gc_paused
 from engine.gradients import Gradients
 from engine.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from engine.stats import GraphStats, graph_stats
@@ -27,6 +29,7 @@ __all__ = [
     "central_difference",
     "detect_anomaly",
     "enable_grad",
+    "gc_paused",
     "gradcheck",
     "graph_stats",
     "is_grad_enabled",

@@ -3,7 +3,8 @@
 ``topological_order(root)`` lists every node the root depends on, each after
 all of its parents, the root last. It is an iterative depth-first search: a
 node is emitted when it is popped the second time, after everything pushed
-above it (its parents and their ancestors) has been emitted. Work is O(E+V),
+above it (its parents and their ancestors) has been emitted. Each edge is
+pushed once and each node expanded once, so the work is O(E+V),
 and the Python call stack stays flat however deep the graph is.
 """
 
@@ -24,7 +25,8 @@ def topological_order(root: Value) -> list[Value]:
     visited: set[Value] = set()
     stack: list[Value | None] = [root]
     # Local names for the bound methods: this loop runs once per node.
-    pop, push, visit, emit = stack.pop, stack.append, visited.add, order.append
+    pop, push, push_all = stack.pop, stack.append, stack.extend
+    visit, emit = visited.add, order.append
     while stack:
         node = pop()
         if node is _EMIT:
@@ -35,7 +37,7 @@ def topological_order(root: Value) -> list[Value]:
         visit(node)
         push(node)
         push(_EMIT)
-        for parent in node.parents:
-            if parent not in visited:
-                push(parent)
+        # Pushing every parent and skipping the visited ones when popped is
+        # cheaper than testing each one here (one C call instead of a loop).
+        push_all(node.parents)
     return order

@@ -43,7 +43,7 @@ class Value:
     4.0
     """
 
-    __slots__ = ("data", "grad", "parents", "local_grads", "op", "label", "group")
+    __slots__ = ("data", "grad", "parents", "local_grads", "op", "_names")
 
     def __init__(
         self,
@@ -62,10 +62,38 @@ class Value:
         self.parents = parents
         self.local_grads = local_grads
         self.op = op
-        self.label = label
-        # A name such as "L1.N3" that ``nn`` sets on the nodes a neuron builds,
-        # so drawings can collapse a neuron or a layer into one box.
-        self.group: str | None = None
+        # ``label`` and ``group`` share one slot: most nodes have neither, and
+        # a slot less is 8 bytes less on every node of every graph.
+        self._names: tuple[str | None, str | None] | None = (
+            None if label is None else (_checked_name(label, "label"), None)
+        )
+
+    @property
+    def label(self) -> str | None:
+        """A name to show in drawings, tables and error messages (settable)."""
+        names = self._names
+        return None if names is None else names[0]
+
+    @label.setter
+    def label(self, label: str | None) -> None:
+        self._set_names(_checked_name(label, "label"), self.group)
+
+    @property
+    def group(self) -> str | None:
+        """Which part of a model built this node, e.g. ``"L1.N3"`` (settable).
+
+        ``nn`` sets it on the nodes each neuron builds, so drawings can
+        collapse a neuron (``"L1.N3"``) or a layer (``"L1"``) into one box.
+        """
+        names = self._names
+        return None if names is None else names[1]
+
+    @group.setter
+    def group(self, group: str | None) -> None:
+        self._set_names(self.label, _checked_name(group, "group"))
+
+    def _set_names(self, label: str | None, group: str | None) -> None:
+        self._names = None if label is None and group is None else (label, group)
 
     # --- arithmetic ------------------------------------------------------
 
@@ -235,6 +263,12 @@ def _number(x: object, where: str) -> float:
 def _operand(x: object, where: str) -> Value:
     """A plain-number operand wrapped as a constant node."""
     return Value(_number(x, where))
+
+
+def _checked_name(name: object, what: str) -> str | None:
+    if name is None or isinstance(name, str):
+        return name
+    raise TypeError(f"Value.{what} must be a str or None, got {type(name).__name__}")
 
 
 def _data_as_float(data: object) -> float:
