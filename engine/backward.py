@@ -40,15 +40,54 @@ def backward(root: Value) -> None:
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward(root) needs a Value, got {type(root).__name__}")
-    order = topological_order(root)
-    for node in order:
-        if node.parents:
-            node.grad = 0.0
-    root.grad += 1.0
-    if modes.anomaly_detection:
-        _sweep_checked(order)
-        return
-    _sweep(order)
+    try:
+        order = topological_order(root)
+        for node in order:
+            if node.parents:
+                node.grad = 0.0
+        root.grad += 1.0
+        if modes.anomaly_detection:
+            _sweep_checked(order)
+        else:
+            _sweep(order)
+    except (AttributeError, TypeError, ValueError):
+        # Only nodes built by hand get here; name the culprit instead of the
+        # unpacking or attribute lookup that tripped over it.
+        _check_well_formed(root)
+        raise
+
+
+def _check_well_formed(root: Value) -> None:
+    """Raise a ValueError naming the first node whose edges are malformed."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        parents, local_grads = node.parents, node.local_grads
+        if not isinstance(parents, tuple) or not isinstance(local_grads, tuple):
+            raise ValueError(
+                f"{describe(node)} has parents={type(parents).__name__} and "
+                f"local_grads={type(local_grads).__name__}: both must be tuples"
+            )
+        if len(parents) != len(local_grads):
+            raise ValueError(
+                f"{describe(node)} has {len(parents)} parents but {len(local_grads)} "
+                "local_grads: give one local derivative per parent"
+            )
+        for position, (parent, local_grad) in enumerate(zip(parents, local_grads)):
+            if not isinstance(parent, Value):
+                raise ValueError(
+                    f"{describe(node)} has parent {position} of type {type(parent).__name__}: "
+                    "parents must be Values (wrap numbers with Value(x))"
+                )
+            if not isinstance(local_grad, (int, float)):
+                raise ValueError(
+                    f"{describe(node)} has local derivative {position} of type "
+                    f"{type(local_grad).__name__}: local derivatives must be numbers"
+                )
+        stack.extend(parents)
 
 
 def _sweep(order: list[Value]) -> None:
@@ -72,7 +111,7 @@ def _sweep(order: list[Value]) -> None:
             a.grad += local_a * node.grad
         elif parents:  # nodes built by hand may have more
             grad = node.grad
-            for parent, local_grad in zip(parents, node.local_grads):
+            for parent, local_grad in zip(parents, node.local_grads, strict=True):
                 parent.grad += local_grad * grad
 
 
@@ -80,7 +119,7 @@ def _sweep_checked(order: list[Value]) -> None:
     """The sweep of ``backward``, raising at the first non-finite gradient."""
     for node in reversed(order):
         grad = node.grad
-        for parent, local_grad in zip(node.parents, node.local_grads):
+        for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
             parent.grad += local_grad * grad
             if not math.isfinite(parent.grad):
                 raise FloatingPointError(
