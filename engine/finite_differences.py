@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from engine.gradients import Gradients
 from engine.modes import no_grad
 from engine.value import Value, as_value
 
@@ -54,3 +55,48 @@ def central_difference(
     point[index] = x - eps
     below = evaluate(f, point)
     return (above - below) / (2.0 * eps)
+
+
+def finite_difference_gradients(
+    f: Function, inputs: Sequence[Value], eps: float = 1e-6
+) -> Gradients:
+    """Every ∂f/∂x_i by central differences, keyed by the input Values.
+
+    The other naive method of lecture 001: two evaluations of ``f`` per
+    input, each a whole forward pass over the graph, so O(P·(E+V)) for P
+    inputs, and approximate (about 1e-10 relative for smooth f at ε = 1e-6).
+    ``f`` is called with fresh Values holding the perturbed numbers, never
+    with ``inputs`` themselves, and builds no graph.
+
+    Work: ``products`` is 0 (no local derivative is multiplied);
+    ``visits`` counts evaluations of ``f``, 2·P. (Each evaluation is a
+    forward pass over f's whole graph; multiply by its size for node visits.)
+    """
+    if not eps > 0.0:
+        raise ValueError(f"eps must be a positive step size, got {eps!r}")
+    if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
+        raise TypeError("inputs must be a list or tuple of Values")
+    seen: dict[Value, int] = {}
+    for position, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(
+                f"inputs[{position}] is a {type(x).__name__}: the gradients are keyed by the "
+                "input Values, so pass Values (or use central_difference for plain numbers)"
+            )
+        if x in seen:
+            raise ValueError(
+                f"inputs[{seen[x]}] and inputs[{position}] are the same Value: each input "
+                "gets one gradient, so list it once and let f use it as often as it needs"
+            )
+        seen[x] = position
+    point = [x.data for x in inputs]
+    gradients: dict[Value, float] = {}
+    for index, x in enumerate(inputs):
+        centre = point[index]
+        point[index] = centre + eps
+        above = evaluate(f, point)
+        point[index] = centre - eps
+        below = evaluate(f, point)
+        point[index] = centre
+        gradients[x] = (above - below) / (2.0 * eps)
+    return Gradients(gradients, products=0, visits=2 * len(point))
