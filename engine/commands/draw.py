@@ -44,19 +44,22 @@ def run(args: argparse.Namespace) -> int:
         for node in topological_order(root)
         if not node.parents and node.label is not None
     }
-    inputs = None
-    if args.inputs is not None:
-        chosen = [name.strip() for name in args.inputs.split(",") if name.strip()]
+    parameters = None
+    if args.parameters is not None:
+        chosen = [name.strip() for name in args.parameters.split(",") if name.strip()]
         missing = [name for name in chosen if name not in leaves]
         if missing:
-            raise ValueError(f"--inputs {', '.join(missing)}: not variables of the expression")
-        inputs = [leaves[name] for name in chosen]
+            raise ValueError(
+                f"--parameters {', '.join(missing)}: not variables of the expression "
+                f"(its variables: {', '.join(names)})"
+            )
+        parameters = [leaves[name] for name in chosen]
     options = dict(
         show_grads=not args.no_grads,
         show_local_grads=not args.no_local_grads,
         number_format=args.number_format,
         rankdir=args.rankdir,
-        inputs=inputs,
+        parameters=parameters,
     )
     path = render(root, args.output, number_steps=args.number_steps, **options)
     print(f"{args.expression} = {root.data:.6g}; graph drawn to {path}")
@@ -82,9 +85,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="left to right or top to bottom (default: LR)")
     parser.add_argument("--number-format", default=".4g", metavar="SPEC",
                         help="format spec for numbers (default: .4g)")
-    parser.add_argument("--inputs", metavar="NAMES",
-                        help="comma-separated variables that are inputs; the others are "
-                        "drawn as parameters (default: all variables are inputs)")
+    parser.add_argument("--parameters", metavar="NAMES",
+                        help="comma-separated variables to colour as parameters, for "
+                        "example w,b (the others are inputs)")
     parser.add_argument("--no-grads", action="store_true", help="hide the gradients")
     parser.add_argument("--no-local-grads", action="store_true",
                         help="hide the local derivatives on the edges")

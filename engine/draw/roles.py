@@ -8,8 +8,8 @@ learnt, so explicit arguments win and the rest follows a convention):
 - leaves (no parents):
   - named in ``inputs=`` → ``input``; named in ``parameters=`` → ``parameter``;
   - carrying a ``group`` (``nn`` marks the weights a neuron owns) → ``parameter``;
-  - labelled: ``input`` by default; once ``inputs=`` is given, the other
-    labelled leaves are ``parameter``;
+  - labelled → ``input`` (data such as ``x`` or a target ``y``: name the
+    learnt ones in ``parameters=``, as for ``w`` and ``b`` of a lone neuron);
   - unlabelled → ``constant`` (the ``2`` in ``2 * x`` becomes such a leaf).
 """
 
@@ -64,7 +64,6 @@ def assign_roles(
         raise ValueError(
             f"{len(both)} node(s) are in both inputs= and parameters=; give each node one role"
         )
-    labelled_role = PARAMETER if inputs is not None else INPUT
     roles: dict[Value, str] = {}
     for node in order:
         if node.parents:
@@ -74,7 +73,7 @@ def assign_roles(
         elif node in named_parameters or node.group is not None:
             roles[node] = PARAMETER
         elif node.label is not None:
-            roles[node] = labelled_role
+            roles[node] = INPUT
         else:
             roles[node] = CONSTANT
     if order:
