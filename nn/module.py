@@ -1,0 +1,154 @@
+"""``Module``: the parameters of a model, their gradients, and saving them.
+
+A model is a list of ``Value`` leaves, its parameters. ``Module`` gives every
+model the PyTorch names students will meet next:
+
+- ``parameters()``: the leaves, as a list in a stable order (by default the
+  order of ``named_tensors()``; ``Neuron``, ``Layer`` and ``MLP`` document theirs);
+- ``zero_grad()``: reset their gradients (leaves accumulate across sweeps);
+- ``num_parameters()``;
+- ``state_dict()`` / ``load_state_dict()``: the numbers as plain nested lists
+  of floats keyed by name (``{"L1.weight": [[...], ...], "L1.bias": [...]}``),
+  JSON-serialisable;
+- ``save(path)`` / ``load(path)``: that dictionary as JSON (never pickle, so a
+  file cannot run code when it is loaded).
+
+Loading checks every name, shape and number before changing anything: on the
+first mismatch it raises ``ValueError`` naming it, and the model is untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from numbers import Real
+from pathlib import Path
+from typing import Any
+
+from engine.value import Value
+
+# A tensor is a Value, or a list of tensors (a vector of Values, a matrix...).
+Tensor = Value | list["Tensor"]
+
+FORMAT = "sweepgrad.nn.state/1"
+
+
+class Module:
+    """Base class of ``Neuron``, ``Layer``, ``MLP`` and user models.
+
+    A subclass defines ``named_tensors()``; everything else follows from it.
+    """
+
+    def named_tensors(self) -> list[tuple[str, Tensor]]:
+        """``(name, tensor)`` pairs that hold every parameter exactly once."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must define named_tensors() to list its parameters"
+        )
+
+    def parameters(self) -> list[Value]:
+        """Every parameter once; by default tensor by tensor in ``named_tensors()`` order."""
+        params: list[Value] = []
+        for _, tensor in self.named_tensors():
+            _flatten(tensor, params)
+        return params
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0 (before the next ``backward()``)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def num_parameters(self) -> int:
+        return len(self.parameters())
+
+    # --- state -------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """``{name: floats}`` with the shape of each tensor, JSON-serialisable."""
+        return {name: _floats(tensor) for name, tensor in self.named_tensors()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Copy numbers from ``state`` into the parameters, after checking all of them.
+
+        Raises ``ValueError`` naming the first missing or unexpected name, the
+        first shape that differs, or the first entry that is not a real number;
+        in that case no parameter has changed.
+        """
+        if not isinstance(state, dict):
+            raise ValueError(
+                f"load_state_dict expects a dict of name -> list of floats, "
+                f"got {type(state).__name__}"
+            )
+        tensors = self.named_tensors()
+        names = [name for name, _ in tensors]
+        for name in names:
+            if name not in state:
+                raise ValueError(f"state is missing {name!r} (expected names: {names})")
+        for name in state:
+            if name not in names:
+                raise ValueError(f"state has unexpected entry {name!r} (expected names: {names})")
+        # Check everything first, collecting (parameter, number) pairs, then assign.
+        assignments: list[tuple[Value, float]] = []
+        for name, tensor in tensors:
+            _match(tensor, state[name], name, assignments)
+        for parameter, number in assignments:
+            parameter.data = number
+
+    def save(self, path: str | Path) -> Path:
+        """Write ``state_dict()`` as JSON to ``path``; returns the path."""
+        path = Path(path)
+        document = {"format": FORMAT, "model": repr(self), "state": self.state_dict()}
+        path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+        return path
+
+    def load(self, path: str | Path) -> None:
+        """Read a file written by ``save`` into this model (see ``load_state_dict``)."""
+        path = Path(path)
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path} is not a JSON file written by Module.save: {error}") from None
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            raise ValueError(
+                f"{path} is not a sweepgrad model file (expected format {FORMAT!r})"
+            )
+        self.load_state_dict(document.get("state"))
+
+
+# --- helpers ---------------------------------------------------------------
+
+
+def _flatten(tensor: Tensor, out: list[Value]) -> None:
+    """Append the Values of a nested list in row-major order (iteratively)."""
+    stack = [tensor]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Value):
+            out.append(item)
+        else:
+            stack.extend(reversed(item))
+
+
+def _floats(tensor: Tensor) -> Any:
+    if isinstance(tensor, Value):
+        return tensor.data
+    return [_floats(item) for item in tensor]
+
+
+def _match(tensor: Tensor, given: Any, where: str, out: list[tuple[Value, float]]) -> None:
+    """Check ``given`` has the shape of ``tensor`` and holds numbers; collect pairs."""
+    if isinstance(tensor, Value):
+        if isinstance(given, bool) or not isinstance(given, Real):
+            raise ValueError(f"{where}: expected a number, got {type(given).__name__} {given!r}")
+        number = float(given)
+        if math.isnan(number):
+            raise ValueError(f"{where}: got nan, parameters must be numbers")
+        out.append((tensor, number))
+        return
+    if not isinstance(given, list):
+        raise ValueError(
+            f"{where}: expected a list of {len(tensor)}, got {type(given).__name__}"
+        )
+    if len(given) != len(tensor):
+        raise ValueError(f"{where}: expected {len(tensor)} entries, got {len(given)}")
+    for index, (item, value) in enumerate(zip(tensor, given)):
+        _match(item, value, f"{where}[{index}]", out)
