@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from engine.backward import sweep_gradients
 from engine.finite_differences import Function, central_difference, input_floats
+from engine.table import format_table
 from engine.value import Value
 
 
@@ -42,16 +43,14 @@ class GradcheckResult:
         return all(row.ok for row in self.rows)
 
     def __str__(self) -> str:
-        header = ("input", "analytic", "numeric", "error", "ok")
-        cells = [
-            (r.name, f"{r.analytic:.9g}", f"{r.numeric:.9g}", f"{r.error:.2e}", "yes" if r.ok else "NO")
-            for r in self.rows
+        rows = [
+            (row.name, f"{row.analytic:.9g}", f"{row.numeric:.9g}", f"{row.error:.2e}",
+             "yes" if row.ok else "NO")
+            for row in self.rows
         ]
-        widths = [max(len(str(c)) for c in column) for column in zip(header, *cells)]
-        lines = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in (header, *cells)]
+        table = format_table(("input", "analytic", "numeric", "error", "ok"), rows)
         verdict = "all gradients match" if self else "gradients DO NOT match"
-        lines.append(f"{verdict} (atol={self.atol:g}, rtol={self.rtol:g})")
-        return "\n".join(lines)
+        return f"{table}\n{verdict} (atol={self.atol:g}, rtol={self.rtol:g})"
 
 
 def gradcheck(

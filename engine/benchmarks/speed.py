@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.gc_pause import gc_paused
+from engine.table import format_table
 from engine.topology import topological_order
 from engine.value import Value
 
@@ -148,7 +149,10 @@ def mlp_step_floats(weights: list[list[list[float]]], points, labels) -> tuple[f
                     total += w * a
                 layer_sums.append(total)
             sums.append(layer_sums)
-            activations = [s if s > 0.0 else 0.0 for s in layer_sums] if depth < last else layer_sums
+            if depth < last:
+                activations = [s if s > 0.0 else 0.0 for s in layer_sums]
+            else:
+                activations = layer_sums
             inputs.append(activations)
         margin = 1.0 - label * activations[0]
         data_loss += margin if margin > 0.0 else 0.0
@@ -275,16 +279,16 @@ def report(results: list[SpeedResult]) -> str:
     """A table of the figures, with the targets beside them."""
     header = ("workload", "collector", "nodes", "fwd ns/node", "bwd ns/node", "floats ns/node",
               "x floats", "bytes/node", "after bwd")
-    rows = [header]
-    for r in results:
-        rows.append((r.name, r.collector, f"{r.nodes}", f"{r.forward_ns_per_node:.0f}", f"{r.backward_ns_per_node:.0f}",
-                     f"{r.float_ns_per_node:.0f}", f"{r.ratio:.1f}", f"{r.bytes_per_node:.0f}",
-                     f"{r.bytes_per_node_after_backward:.0f}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-             for row in rows]
+    rows = [
+        (r.name, r.collector, r.nodes, f"{r.forward_ns_per_node:.0f}",
+         f"{r.backward_ns_per_node:.0f}", f"{r.float_ns_per_node:.0f}", f"{r.ratio:.1f}",
+         f"{r.bytes_per_node:.0f}", f"{r.bytes_per_node_after_backward:.0f}")
+        for r in results
+    ]
+    lines = [format_table(header, rows, left_columns=2)]
     lines.append("targets: within 10x of plain floats, at most 200 bytes per node")
-    lines.append("collector paused: inside engine.gc_paused(), as nn.fit trains (see engine/gc_pause.py)")
+    lines.append("collector paused: inside engine.gc_paused(), as nn.fit trains "
+                 "(see engine/gc_pause.py)")
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from engine.table import format_table
 from engine.topology import topological_order
 from engine.value import Value
 
@@ -34,13 +35,11 @@ def lecture_neuron() -> Value:
 
 def value_table(root: Value) -> str:
     """Every node behind ``root`` as a row: label, op, data, grad."""
-    rows = [("node", "op", "data", "grad")]
-    for node in topological_order(root):
-        rows.append((node.label or "", node.op or "leaf", f"{node.data:.6f}", f"{node.grad:.6f}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(cell.rjust(w) if i >= 2 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))) for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(line.rstrip() for line in lines)
+    rows = [
+        (node.label or "", node.op or "leaf", f"{node.data:.6f}", f"{node.grad:.6f}")
+        for node in topological_order(root)
+    ]
+    return format_table(("node", "op", "data", "grad"), rows, left_columns=2)
 
 
 def run(args: argparse.Namespace) -> int:
