@@ -1,0 +1,137 @@
+"""Plots of training: the loss curve and a 2-D decision boundary.
+
+matplotlib is imported only when a plot is drawn (``pip install
+'sweepgrad[plot]'``), through ``matplotlib.figure.Figure`` rather than pyplot,
+so no global figure state or GUI backend is involved. The decision boundary
+evaluates the model on a grid under ``no_grad()``: thousands of forward
+passes that build no graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from engine.gc_pause import gc_paused
+from engine.modes import no_grad
+from nn.data import Dataset
+from nn.metrics import predicted_class
+from nn.module import Module
+from nn.train import History
+
+# Points in strong colours, the regions they predict in light ones.
+POINT_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+REGION_COLORS = ("#aec7e8", "#ff9896", "#98df8a", "#c5b0d5", "#ffbb78", "#c49c94")
+
+
+def _figure(width: float = 6.0, height: float = 4.5):
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ImportError(
+            "plotting needs matplotlib: install it with pip install 'sweepgrad[plot]'"
+        ) from None
+    return Figure(figsize=(width, height))
+
+
+def decision_grid(
+    model: Module,
+    bounds: tuple[float, float, float, float],
+    resolution: int = 60,
+) -> tuple[list[float], list[float], list[list[int]]]:
+    """(xs, ys, classes): the predicted class at each grid point, classes[row = y][col = x].
+
+    ``bounds`` is (x_min, x_max, y_min, y_max); evaluated under ``no_grad()``.
+    """
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"resolution must be an int >= 2, got {resolution!r}")
+    x_min, x_max, y_min, y_max = bounds
+    xs = [x_min + (x_max - x_min) * i / (resolution - 1) for i in range(resolution)]
+    ys = [y_min + (y_max - y_min) * i / (resolution - 1) for i in range(resolution)]
+    with no_grad(), gc_paused():
+        classes = [[predicted_class(model([x, y])) for x in xs] for y in ys]
+    return xs, ys, classes
+
+
+def data_bounds(data: Dataset, margin: float = 0.25) -> tuple[float, float, float, float]:
+    """The box around the inputs, widened by ``margin`` times its size on each side."""
+    if not data.inputs or len(data.inputs[0]) != 2:
+        raise ValueError("a decision boundary needs a dataset of 2-D inputs")
+    xs = [p[0] for p in data.inputs]
+    ys = [p[1] for p in data.inputs]
+    dx = (max(xs) - min(xs)) * margin or 1.0
+    dy = (max(ys) - min(ys)) * margin or 1.0
+    return min(xs) - dx, max(xs) + dx, min(ys) - dy, max(ys) + dy
+
+
+def plot_decision_boundary(
+    model: Module,
+    data: Dataset,
+    path: str | Path,
+    *,
+    resolution: int = 60,
+    title: str | None = None,
+) -> Path:
+    """Save a PNG of the regions each class is predicted in, with the data on top."""
+    from matplotlib.colors import ListedColormap
+
+    figure = _figure(5.5, 5.0)
+    axes = figure.add_subplot()
+    bounds = data_bounds(data)
+    xs, ys, classes = decision_grid(model, bounds, resolution)
+    k = max(data.num_classes or 2, 1 + max(max(row) for row in classes))
+    regions = ListedColormap(REGION_COLORS[:k])
+    axes.pcolormesh(xs, ys, classes, cmap=regions, vmin=-0.5, vmax=k - 0.5, shading="nearest")
+    for label in range(k):
+        points = [p for p, y in zip(data.inputs, data.targets, strict=True) if y == label]
+        if points:
+            axes.scatter(
+                [p[0] for p in points], [p[1] for p in points], s=18,
+                color=POINT_COLORS[label % len(POINT_COLORS)], edgecolors="black",
+                linewidths=0.4, label=f"class {label}",
+            )
+    axes.set_xlim(bounds[0], bounds[1])
+    axes.set_ylim(bounds[2], bounds[3])
+    axes.set_title(title or f"decision regions of {type(model).__name__}")
+    axes.legend(loc="upper right", fontsize="small")
+    return _save(figure, path)
+
+
+def plot_loss_curve(history: History, path: str | Path, *, title: str | None = None) -> Path:
+    """Save a PNG of loss per epoch (train, and test when present), accuracy on a second axis."""
+    if not history.train_loss:
+        raise ValueError("the history has no epochs to plot: train for at least one epoch")
+    figure = _figure()
+    axes = figure.add_subplot()
+    epochs = list(range(1, history.epochs + 1))
+    axes.plot(epochs, history.train_loss, color=POINT_COLORS[0], label="train loss")
+    if history.test_loss:
+        axes.plot(epochs, history.test_loss, color=POINT_COLORS[1], label="test loss")
+    axes.set_xlabel("epoch")
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.set_ylabel("loss")
+    handles, labels = axes.get_legend_handles_labels()
+    if history.train_accuracy:
+        accuracy_axes = axes.twinx()
+        _plot_dashed(accuracy_axes, epochs, history.train_accuracy, POINT_COLORS[0], "train acc")
+        if history.test_accuracy:
+            _plot_dashed(accuracy_axes, epochs, history.test_accuracy, POINT_COLORS[1], "test acc")
+        accuracy_axes.set_ylabel("accuracy")
+        accuracy_axes.set_ylim(0.0, 1.02)
+        more_handles, more_labels = accuracy_axes.get_legend_handles_labels()
+        handles, labels = handles + more_handles, labels + more_labels
+    axes.legend(handles, labels, loc="center right", fontsize="small")
+    axes.set_title(title or "training")
+    return _save(figure, path)
+
+
+def _plot_dashed(axes, epochs: Sequence[int], values: Sequence[float], color: str, label: str):
+    axes.plot(epochs, values, color=color, linestyle="--", label=label)
+
+
+def _save(figure, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    return path
