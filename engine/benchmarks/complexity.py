@@ -28,7 +28,6 @@ complexity --quick``; ``run_complexity(quick=True)`` from Python.
 
 from __future__ import annotations
 
-import gc
 import math
 import statistics
 import sys
@@ -47,6 +46,7 @@ from engine.benchmarks.complexity_report import (
 )
 from engine.benchmarks.graphs import Problem, chain, diamonds, mlp
 from engine.finite_differences import finite_difference_gradients
+from engine.gc_pause import gc_paused
 from engine.gradients import Gradients
 from engine.naive import naive_gradients
 from engine.paths import count_paths, path_gradients
@@ -78,8 +78,8 @@ QUICK = Settings(
     diamond_levels=tuple(range(1, 13)),
     work_budget=4e5,
     max_paths=5_000,
-    batch_seconds=0.002,
-    repeats=3,
+    batch_seconds=0.003,
+    repeats=5,
 )
 FULL = Settings(
     name="full",
@@ -148,9 +148,7 @@ def time_call(call: Callable[[], Gradients], batch_seconds: float, repeats: int
     resolution does not matter; slow calls are timed fewer times so the run
     stays short. The garbage collector is off while timing, as in ``timeit``.
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         start = time.perf_counter()
         result = call()
         first = time.perf_counter() - start
@@ -164,9 +162,6 @@ def time_call(call: Callable[[], Gradients], batch_seconds: float, repeats: int
             for _ in range(number):
                 call()
             timings.append((time.perf_counter() - start) / number)
-    finally:
-        if collecting:
-            gc.enable()
     return result, statistics.median(timings), batches
 
 
@@ -255,13 +250,15 @@ def problems(settings: Settings) -> list[Problem]:
 
 
 def run_complexity(quick: bool = False, out_dir: Path | str | None = None,
-                   quiet: bool = False, plot: bool = True,
-                   stream: TextIO | None = None) -> ComplexityResults:
+                   quiet: bool = False, plot: bool = True, stream: TextIO | None = None,
+                   settings: Settings | None = None) -> ComplexityResults:
     """Measure, fit, and (when ``out_dir`` is given) write CSV, JSON and PNG.
 
+    ``quick`` picks ``QUICK`` over ``FULL`` unless ``settings`` are given;
     ``quiet`` hides the progress bar; ``stream`` receives it (default stderr).
     """
-    settings = QUICK if quick else FULL
+    if settings is None:
+        settings = QUICK if quick else FULL
     started = time.perf_counter()
     graphs = problems(settings)
     history: dict[str, list[Row]] = {method: [] for method in METHODS}
