@@ -142,7 +142,9 @@ def value_label(
     if step is not None:
         cells.append(f'<TD><FONT POINT-SIZE="10">step {step}</FONT></TD>')
     if node.label is not None:
-        cells.append(f"<TD><B>{html_text(node.label)}</B></TD>")
+        text = html_text(node.label)
+        # Graphviz rejects an empty <B></B>: an empty label is an empty cell.
+        cells.append(f"<TD><B>{text}</B></TD>" if text else "<TD> </TD>")
     cells.append(f'<TD><FONT FACE="{MONOSPACE}">{html_text(data_text)}</FONT></TD>')
     if grad is not None:
         colour = ' COLOR="#888888"' if grad.pending else ""
