@@ -116,6 +116,27 @@ def test_backward_rejects_a_non_value():
         backward(3.0)
 
 
+def test_a_hand_built_node_with_three_parents_is_swept_like_any_other():
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    total = Value(6.0, (a, b, c), (1.0, 2.0, 3.0), "sum3")
+    assert dict(sweep_gradients(total)) == {a: 1.0, b: 2.0, c: 3.0}
+    (total * 2).backward()
+    assert (a.grad, b.grad, c.grad) == (2.0, 4.0, 6.0)
+
+
+def test_a_hand_built_node_with_missing_local_grads_is_named():
+    x = Value(1.0)
+    bad = Value(2.0, (x,), (), "oops", label="bad")
+    with pytest.raises(ValueError, match=r"'bad'.*1 parents but 0 local_grads"):
+        bad.backward()
+
+
+def test_a_hand_built_node_with_a_number_as_parent_is_named():
+    bad = Value(2.0, (3.0,), (1.0,), "oops", label="bad")
+    with pytest.raises(ValueError, match=r"'bad'.*parent 0 of type float"):
+        (bad * 1).backward()
+
+
 # --- sweep_gradients: the same sweep, returned as a dict ---------------------
 
 

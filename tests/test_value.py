@@ -27,10 +27,25 @@ def test_constructor_keeps_data_label_and_starts_with_zero_grad():
     )
 
 
-def test_label_and_group_are_settable():
+def test_label_and_group_are_settable_independently():
     v = Value(1.0)
     v.label, v.group = "x", "L1.N3"
     assert (v.label, v.group) == ("x", "L1.N3")
+    v.label = None
+    assert (v.label, v.group) == (None, "L1.N3")
+    v.group, v.label = None, "y"
+    assert (v.label, v.group) == ("y", None)
+
+
+@pytest.mark.parametrize("bad", [3, 1.5, b"x", ["x"]], ids=type)
+def test_a_label_that_is_not_a_string_raises_type_error(bad):
+    with pytest.raises(TypeError, match=rf"label must be a str or None, got {type(bad).__name__}"):
+        Value(1.0, label=bad)
+    v = Value(1.0)
+    with pytest.raises(TypeError, match="label"):
+        v.label = bad
+    with pytest.raises(TypeError, match="group"):
+        v.group = bad
 
 
 @pytest.mark.parametrize(
