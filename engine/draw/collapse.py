@@ -137,7 +137,9 @@ def build_collapsed(
     if root in box_of and root not in is_output:
         outputs[box_of[root]].append(root)
     visible = [node for node in order if node not in box_of]
-    check_size(len(visible) + len(box_names), max_nodes, "nodes and boxes")
+    hint = ("collapse='layer' draws fewer boxes" if level == "neuron"
+            else "a layer is the coarsest box there is")
+    check_size(len(visible) + len(box_names), max_nodes, "nodes and boxes", hint)
 
     dot = new_digraph(options)
     fmt = options.fmt

@@ -77,16 +77,20 @@ def make_options(
     )
 
 
-def check_size(count: int, max_nodes: int | None, what: str) -> None:
+def check_size(
+    count: int,
+    max_nodes: int | None,
+    what: str,
+    hint: str = "For a network from nn, pass collapse='neuron' or collapse='layer' "
+    "(one box per neuron or per layer)",
+) -> None:
     """Raise ``GraphTooLargeError`` when ``count`` exceeds ``max_nodes``."""
     if max_nodes is None or count <= max_nodes:
         return
     raise GraphTooLargeError(
         f"the drawing would have {count} {what}, more than max_nodes={max_nodes}: "
         "Graphviz would take minutes and the picture would be unreadable. "
-        "For a network from nn, pass collapse='neuron' or collapse='layer' "
-        "(one box per neuron or per layer); to draw every node anyway, pass "
-        f"max_nodes={count} (or max_nodes=None)."
+        f"{hint}; to draw every node anyway, pass max_nodes={count} (or max_nodes=None)."
     )
 
 
