@@ -71,6 +71,8 @@ def logistic(score: Value, label: float | int) -> Value:
     With z = −y·s this is softplus(z), built as z + log(1 + e^−z) when z > 0
     and as log(1 + e^z) otherwise: the exponent is never positive, so e^… never
     overflows and a confident wrong score of 1000 gives a loss of 1000, not inf.
+    (Without a log1p op, 1 + e^z rounds, so a loss near 0 is exact to ~1e-16
+    absolute; its gradient e^z/(1 + e^z) keeps full relative precision.)
     """
     z = -signed_label(label) * as_value(score)
     if z.data > 0.0:
