@@ -119,3 +119,18 @@ def test_the_gif_has_one_frame_per_step(tmp_path):
         assert gif.width > 300 and gif.height > 100
     with pytest.raises(ValueError, match="ending in .gif"):
         save_backward_animation(o, tmp_path / "sweep.png")
+
+
+@needs_dot
+def test_demo_drawings_write_the_neuron_its_sweep_and_the_collapsed_mlp(tmp_path):
+    from engine.draw.demo import demo_drawings
+
+    o, nodes = lecture_neuron()
+    o.backward()
+    paths = demo_drawings(o, tmp_path, parameters=[nodes["w1"], nodes["w2"], nodes["b"]])
+    assert [p.name for p in paths] == ["neuron.svg", "neuron_backward.gif",
+                                       "mlp_neurons.svg", "mlp_layers.svg"]
+    layers = ET.parse(tmp_path / "mlp_layers.svg").getroot()
+    assert sum(1 for g in layers.iter("{http://www.w3.org/2000/svg}g")
+               if g.get("class") == "node" and g.find("{http://www.w3.org/2000/svg}title")
+               .text.startswith("g")) == 3

@@ -6,7 +6,9 @@
 - ``render(root, path)``: the same, written as SVG, PNG or PDF (``renderer.py``);
 - ``backward_steps(root)`` / ``save_backward_animation(root, path)``: the
   backward sweep one step at a time, and as a GIF (``steps.py``);
-- labels are escaped in ``dot.py``: they are data, never markup.
+- labels are escaped in ``dot.py``: they are data, never markup;
+- ``python -m engine.draw.benchmark`` times the MLP(2, [16, 16, 1]) drawings;
+  ``demo.demo_drawings`` writes the drawings of ``sweepgrad demo``.
 """
 
 from engine.draw.graph import DEFAULT_MAX_NODES, GraphTooLargeError, draw
