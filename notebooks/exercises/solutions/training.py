@@ -1,0 +1,65 @@
+"""Chapter 5: the pieces of lecture 000's minibatch SGD.
+
+    For epoch t = 1…T:
+        shuffle the data and split it into n/B batches D_i of size B
+        for each batch:  g = (1/B) Σ_{(x,y) ∈ D_i} ∇_θ ℓ(h_θ(x), y),   θ ← θ − η·g
+
+and the classification loss of lecture 004, softmax cross-entropy,
+computed so that it never overflows.
+
+Check your work:  SWEEPGRAD_EXERCISES=starter pytest tests/test_exercises.py -m exercise_5_1
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from engine import Value
+
+# --- Exercise 5.1: one SGD step ---------------------------------------------------------
+
+
+def sgd_step(parameters: Sequence[Value], lr: float) -> None:
+    """Exercise 5.1: θ ← θ − η·∂L/∂θ for every parameter, in place.
+
+    Change ``p.data`` using ``p.grad``; leave ``p.grad`` as it is (resetting
+    it is zero_grad's job). Lecture 002's example: w = 0.1 with dL/dw = −4.2
+    and η = 1 becomes w = 4.3.
+    """
+    for p in parameters:
+        p.data -= lr * p.grad
+
+
+# --- Exercise 5.2: softmax cross-entropy, stably -------------------------------------
+
+
+def softmax_cross_entropy(scores: Sequence[Value], target: int) -> Value:
+    """Exercise 5.2: ℓ = −log softmax(s)_t = log Σₖ e^{sₖ} − s_t, as a Value.
+
+    Use the log-sum-exp trick: with the constant m = maxₖ sₖ.data,
+    log Σₖ e^{sₖ} = m + log Σₖ e^{sₖ − m}. Every exponent is then ≤ 0, so
+    scores like [1000, 0] give a finite loss instead of inf. Subtracting a
+    constant does not change the derivative, ∂ℓ/∂sₖ = softmax(s)ₖ − [k = t].
+    Build it from Value ops (``-``, ``.exp()``, ``+``, ``.log()``).
+    """
+    m = max(s.data for s in scores)
+    total = Value(0.0)
+    for s in scores:
+        total = total + (s - m).exp()
+    return total.log() + m - scores[target]
+
+
+# --- Exercise 5.3: minibatches -----------------------------------------------------------
+
+
+def minibatches(n: int, batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Exercise 5.3: one epoch's batches of the indices 0…n−1.
+
+    Shuffle the indices with ``rng.shuffle`` (a new order every call), then
+    cut them into ⌈n/B⌉ consecutive batches of ``batch_size`` (the last one
+    smaller when B does not divide n). Every index appears in exactly one batch.
+    """
+    order = list(range(n))
+    rng.shuffle(order)
+    return [order[start : start + batch_size] for start in range(0, n, batch_size)]
