@@ -157,3 +157,23 @@ def test_collapsed_views_render(mlp, tmp_path):
     assert "L1" in texts and "L2" in texts and "L3" in texts
     edges = svg_edges(svg.getroot())
     assert sum(1 for _, head, _ in edges if head.startswith("g")) == 4
+
+
+def test_marking_only_a_neuron_output_hides_the_same_nodes_as_marking_them_all():
+    def neuron(mark_every_node: bool) -> tuple[Value, Value]:
+        x = Value(0.5, label="x")
+        w1, w2, b = Value(2.0), Value(-1.0), Value(1.0)
+        out = (w1 * x + w2 * x * x + b).tanh()
+        for node in topological_order(out):
+            if node is out or (mark_every_node and node.parents):
+                node.group = "L1.N1"
+        loss = (out - 1.0) ** 2
+        loss.backward()
+        return loss, x
+
+    (outputs_only, x), (every_node, y) = neuron(False), neuron(True)
+    for level in ("neuron", "layer"):
+        drawn = draw(outputs_only, collapse=level, inputs=[x]).source
+        assert drawn == draw(every_node, collapse=level, inputs=[y]).source
+        # x, the constant 1.0, out - 1, the loss stay in view; 8 nodes hide in the box
+        assert "(9 nodes)" in drawn and len(names(drawn, "v")) == 4

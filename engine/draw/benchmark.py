@@ -30,8 +30,9 @@ def hand_built_mlp(
 ) -> tuple[Value, list[Value]]:
     """The loss of one sample through an MLP, and its inputs.
 
-    Neuron j of layer i (1-based) tags the nodes it builds with the group
-    ``f"L{i}.N{j}"``; its weights and bias too when ``group_parameters``.
+    As ``nn`` does, neuron j of layer i (1-based) tags its output with the
+    group ``f"L{i}.N{j}"``, and its weights and bias too when
+    ``group_parameters``; a collapsed drawing infers the nodes in between.
     """
     rng = random.Random(seed)
     inputs = [Value(rng.uniform(-1.0, 1.0), label=f"x{k + 1}") for k in range(n_inputs)]
@@ -43,14 +44,11 @@ def hand_built_mlp(
             group = f"L{layer}.N{index}"
             weights = [Value(rng.uniform(-1.0, 1.0)) for _ in activations]
             bias = Value(0.0)
-            built = []
             total = bias
             for weight, x in zip(weights, activations, strict=True):
-                product = weight * x
-                total = total + product
-                built += [product, total]
+                total = total + weight * x
             out = total if last else total.tanh()
-            built.append(out)
+            built = [out]
             if group_parameters:
                 built += weights + [bias]
             for node in built:

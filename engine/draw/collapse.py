@@ -8,10 +8,12 @@ draws each group as one box:
 - ``collapse="layer"``: one box per layer, the name up to its last ``.``
   (``"L1"``; a name without a dot is its own layer).
 
-A leaf without a group that feeds exactly one node, inside a box, belongs to
-that box (a neuron's own weight or bias when they carry no group, or a
-constant), unless it is named in ``inputs=``. Everything else without a group
-(the network's inputs, a loss computed from its outputs) is drawn in full.
+``nn`` marks only each neuron's output; the rest of a box is inferred. A node
+without a group joins a box when every node that uses it lies in that box
+(the products and partial sums inside a neuron), and a leaf when it feeds
+exactly one node in a box (a neuron's weight or bias, or a constant), unless
+it is named in ``inputs=``. Everything else without a group (the network's
+inputs, a loss computed from its outputs) is drawn in full.
 
 A box shows its name, how many nodes it hides, and its outputs (its nodes
 used outside it, or the root) with their data and gradient. Edges between
@@ -57,22 +59,29 @@ def assign_boxes(
     """``{node: box name}`` for every node hidden in a box."""
     if level not in LEVELS:
         raise ValueError(f"collapse must be 'neuron', 'layer' or None, got {level!r}")
-    box_of: dict[Value, str] = {}
-    for node in order:
-        if node.group is not None:
-            box_of[node] = group_key(str(node.group), level)
     kept = set((inputs,) if isinstance(inputs, Value) else inputs or ())
     consumers: dict[Value, list[Value]] = {}
     for node in order:
         for parent in node.parents:
-            if not parent.parents and parent not in box_of and parent not in kept:
-                consumers.setdefault(parent, []).append(node)
-    for leaf, used_by in consumers.items():
-        if len(used_by) == 1 and used_by[0] in box_of:
-            box_of[leaf] = box_of[used_by[0]]
+            consumers.setdefault(parent, []).append(node)
+    box_of: dict[Value, str] = {}
+    # Consumers come after their parents in ``order``, so walking it backwards
+    # decides every consumer's box before the nodes it uses.
+    for node in reversed(order):
+        if node.group is not None:
+            box_of[node] = group_key(str(node.group), level)
+            continue
+        used_by = consumers.get(node)
+        if not used_by or node in kept:
+            continue
+        boxes = {box_of.get(consumer) for consumer in used_by}
+        if len(boxes) != 1 or None in boxes:
+            continue
+        # An interior node joins the box that all its users are in. A leaf used
+        # more than once (an input fed to every neuron) stays in view.
+        if node.parents or len(used_by) == 1:
+            box_of[node] = boxes.pop()
     return box_of
-
-
 def _box_label(name: str, size: int, outputs: list[Value], grad_of, options: Options) -> str:
     fmt = options.fmt
     rows = [
