@@ -12,8 +12,9 @@ input however many inputs there are. Randomness comes from a
 
 Parameter order (``parameters()``): layer by layer; in a layer neuron by
 neuron; in a neuron w1, …, w_nin, then b. Labels name them the same way,
-``L1.N3.w2`` (1-based, as in the lecture), and every node a neuron builds
-carries ``group = "L1.N3"`` so a drawing can collapse it into one box.
+``L1.N3.w2`` (1-based, as in the lecture), and each neuron's output carries
+``group = "L1.N3"``, from which a drawing collapses the neuron (the products
+and sums used only inside it) or its layer into one box.
 """
 
 from __future__ import annotations
@@ -78,7 +79,6 @@ class Neuron(Module):
             Value(rng.uniform(-bound, bound), label=f"{name}.w{i + 1}") for i in range(nin)
         ]
         self.bias = Value(0.0, label=f"{name}.b")
-        self._names = (None, name)  # (label, group) of every node the neuron builds
 
     def named_tensors(self) -> list[tuple[str, Tensor]]:
         return [("weight", list(self.weights)), ("bias", self.bias)]
@@ -95,22 +95,14 @@ class Neuron(Module):
         The hot path of training: one multiply and one add per input, built
         with the engine's binary ops, so the graph is the lecture's.
         """
-        # Nodes built here have no label, so their (label, group) names are
-        # this neuron's shared tuple: one store per node instead of the
-        # ``group`` property's read-check-rebuild, which cost a third of the pass.
-        names = self._names
         weights = self.weights
         total = weights[0] * xs[0]
-        total._names = names
         for i in range(1, self.nin):
-            product = weights[i] * xs[i]
-            product._names = names
-            total = total + product
-            total._names = names
-        total = total + self.bias
-        total._names = names
-        out = self._activate(total)
-        out._names = names
+            total = total + weights[i] * xs[i]
+        out = self._activate(total + self.bias)
+        # Only the output is tagged: a collapsed drawing puts in its box every
+        # node used only inside it (the products and partial sums).
+        out.group = self.name
         return out
 
     def __repr__(self) -> str:

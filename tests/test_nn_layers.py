@@ -46,8 +46,8 @@ def test_neuron_builds_the_lectures_graph():
     assert stats.leaves == 4 + 4 + 1  # inputs, weights, bias
     assert stats.nodes == stats.leaves + 9
     interior = [n for n in topological_order(out) if n.parents]
-    assert {n.group for n in interior} == {"L2.N3"}
-    assert all(n.label is None for n in interior)
+    assert out.group == "L2.N3"
+    assert all(n.label is None and n.group is None for n in interior if n is not out)
     leaves = [n for n in topological_order(out) if not n.parents]
     assert {n.label for n in leaves if n.label} == {"L2.N3.w1", "L2.N3.w2", "L2.N3.w3",
                                                      "L2.N3.w4", "L2.N3.b"}
@@ -63,11 +63,25 @@ def test_layer_wraps_inputs_once_and_shares_them():
     assert all(s == inputs[0] for s in inputs) and len(inputs[0]) == 3
 
 
-def test_mlp_groups_name_layer_and_neuron():
+def test_mlp_groups_let_a_drawing_collapse_each_neuron():
+    from engine.draw.collapse import assign_boxes
+
     model = MLP(2, [3, 2], seed=0)
-    out = model([0.5, -0.5])
-    groups = {n.group for o in out for n in topological_order(o) if n.parents}
+    inputs = [Value(0.5, label="x1"), Value(-0.5, label="x2")]
+    out = model(inputs)
+    root = out[0] + out[1]
+    order = topological_order(root)
+    groups = {n.group for n in order if n.group}
     assert groups == {"L1.N1", "L1.N2", "L1.N3", "L2.N1", "L2.N2"}
+    boxes = assign_boxes(order, "neuron", inputs)
+    # Every node a neuron builds, and its weights and bias, lands in its box.
+    for layer in model.layers:
+        for neuron in layer.neurons:
+            for p in neuron.parameters():
+                assert boxes[p] == neuron.name
+    assert sum(1 for n in order if n.op == "*" and boxes.get(n) is None) == 0
+    assert boxes.get(root) is None and all(x not in boxes for x in inputs)
+    assert set(assign_boxes(order, "layer", inputs).values()) == {"L1", "L2"}
 
 
 def test_mlp_returns_value_for_one_output_list_otherwise():
