@@ -87,7 +87,7 @@ FULL = Settings(
     mlp_shapes=((1, 1), (2, 1), (3, 2), (4, 2), (6, 2), (8, 2), (12, 3), (16, 3), (24, 3),
                 (32, 3), (40, 3)),
     diamond_levels=tuple(range(1, 21)),
-    work_budget=1.2e7,
+    work_budget=3e7,
     max_paths=300_000,
     batch_seconds=0.02,
     repeats=5,

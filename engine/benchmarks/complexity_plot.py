@@ -38,7 +38,7 @@ def plot_complexity(results: ComplexityResults, path: Path) -> Path:
     """Draw the results into a PNG at ``path`` and return the path."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     rows = results.rows
     fits = {(f["family"], f["method"]): f for f in results.fits}
@@ -79,11 +79,13 @@ def plot_complexity(results: ComplexityResults, path: Path) -> Path:
                             linewidth=1.2, label=f"reference slope {slope}")
             ax.set_xscale("log")
             ax.set_yscale("log")
-            # Plain numbers (20, 50, 100) read better than 2×10¹ on short ranges.
-            plain = FuncFormatter(lambda value, _: f"{value:g}")
-            ax.xaxis.set_major_formatter(plain)
-            if ax.get_xlim()[1] / ax.get_xlim()[0] < 20:
-                ax.xaxis.set_minor_formatter(plain)
+            # Plain numbers (20, 50, 100) read better than 2×10¹; on a short range
+            # label 1-2-5 steps, on a long one the powers of ten only.
+            sizes = [r.graph_size for r in rows if r.family == family]
+            steps = (1.0, 2.0, 5.0) if max(sizes) / min(sizes) < 100 else (1.0,)
+            ax.xaxis.set_major_locator(LogLocator(base=10, subs=steps, numticks=30))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
             ax.grid(True, which="major", alpha=0.3)
             ax.set_xlabel("graph size E + V (edges + nodes)", fontsize=11)
             if quantity == "work":
