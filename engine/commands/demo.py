@@ -1,5 +1,12 @@
-"""``sweepgrad demo``: the lecture's neuron, backward, a table and a drawing.
+"""``sweepgrad demo``: the tour that ``make demo`` runs.
 
+1. the lecture's neuron, backward, a table of values and gradients, drawings
+   (the graph with sweep steps numbered, the sweep as a GIF, a collapsed MLP);
+2. an MLP trained on two moons by minibatch SGD, with its decision boundary;
+3. the complexity benchmark, quick: the sweep O(E+V) against O(E²);
+4. the speed benchmark, small: the engine against plain floats.
+
+The neuron:
 o = tanh(x1·w1 + x2·w2 + b) with x1 = 2, w1 = −3, x2 = 0, w2 = 1 and
 b = 6.8813735870195432, chosen so that x1·w1 + x2·w2 + b = 0.8814 and
 o = 1/√2; backward gives do/dn = 1 − o² = 0.5 at the neuron's sum n.
@@ -42,21 +49,47 @@ def value_table(root: Value) -> str:
     return format_table(("node", "op", "data", "grad"), rows, left_columns=2)
 
 
-def run(args: argparse.Namespace) -> int:
-    out_dir = Path(args.out)
-    out_dir.mkdir(parents=True, exist_ok=True)
+def neuron_section(out_dir: Path) -> None:
+    """The lecture's neuron: its values and gradients as a table, then drawings."""
+    from engine.draw.demo import demo_drawings
+
     print("== The lecture's neuron: o = tanh(x1*w1 + x2*w2 + b)")
     o = lecture_neuron()
     o.backward()
     print(value_table(o))
-    from engine.draw import render
+    parameters = [node for node in topological_order(o) if node.label in ("w1", "w2", "b")]
+    for path in demo_drawings(o, out_dir, parameters=parameters):
+        print(f"drawn: {path}")
 
-    path = render(o, out_dir / "neuron.svg")
-    print(f"graph drawn to {path}")
+
+def speed_section() -> None:
+    """A small run of the speed benchmark (``sweepgrad bench speed`` is the full one)."""
+    from engine.benchmarks.speed import report, run
+
+    print("== Speed: the engine against the same arithmetic on plain floats (small sizes)")
+    print(report(run(links=20_000, points=30, repeats=3)))
+
+
+def run(args: argparse.Namespace) -> int:
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    neuron_section(out_dir)
+    print()
+    from nn.demo import demo_section as training_section
+
+    training_section(out_dir)
+    print()
+    from engine.benchmarks.complexity import demo_section as complexity_section
+
+    complexity_section(out_dir)
+    print()
+    speed_section()
     return 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("demo", help="a tour: the lecture's neuron, training, benchmark")
+    parser = subparsers.add_parser(
+        "demo", help="a tour: the lecture's neuron drawn, training on moons, benchmarks"
+    )
     parser.add_argument("--out", default="out", help="folder for images and results (default: out)")
     parser.set_defaults(run=run)
