@@ -58,4 +58,4 @@ def test_notebook_runs_without_errors(path: Path, tmp_path: Path):
               for output in cell.outputs if output.output_type == "error"]
     assert not errors, f"{path.name}: {errors[0].ename}: {errors[0].evalue}"
     written = sorted(str(p.relative_to(NOTEBOOKS_DIR)) for p in files_in_notebooks() - before)
-    assert not written, f"{path.name} wrote into the repository, not its working directory: {written}"
+    assert not written, f"{path.name} wrote into the repository, not its tmp dir: {written}"
