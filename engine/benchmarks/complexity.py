@@ -108,7 +108,8 @@ class Row:
     products: int | None  # None when skipped
     visits: int | None
     work: int | None
-    seconds: float | None
+    seconds: float | None  # median over the batches
+    best_seconds: float | None  # fastest batch: least disturbed by other work
     repeats: int
     max_difference: float | None  # max |g − g_sweep| / max |g_sweep|
     note: str
@@ -141,8 +142,8 @@ class ComplexityResults:
 
 
 def time_call(call: Callable[[], Gradients], batch_seconds: float, repeats: int
-              ) -> tuple[Gradients, float, int]:
-    """(result, median seconds per call, batches timed), timeit-style.
+              ) -> tuple[Gradients, float, float, int]:
+    """(result, median and fastest seconds per call, batches timed), timeit-style.
 
     Fast calls run in batches of at least ``batch_seconds`` so the clock's
     resolution does not matter; slow calls are timed fewer times so the run
@@ -153,7 +154,7 @@ def time_call(call: Callable[[], Gradients], batch_seconds: float, repeats: int
         result = call()
         first = time.perf_counter() - start
         if first >= 1.0:
-            return result, first, 1
+            return result, first, first, 1
         number = max(1, math.ceil(batch_seconds / max(first, 1e-7)))
         batches = max(1, min(repeats, int(2.0 / max(first * number, 1e-9))))
         timings = []
@@ -162,7 +163,7 @@ def time_call(call: Callable[[], Gradients], batch_seconds: float, repeats: int
             for _ in range(number):
                 call()
             timings.append((time.perf_counter() - start) / number)
-    return result, statistics.median(timings), batches
+    return result, statistics.median(timings), min(timings), batches
 
 
 def max_difference(gradients: Gradients, reference: Gradients) -> float:
@@ -194,16 +195,16 @@ def measure_problem(problem: Problem, settings: Settings, history: dict[str, lis
     nodes, edges = len(order), sum(len(node.parents) for node in order)
     graph_size = nodes + edges
 
-    def row(method: str, result: Gradients | None, work: int | None, seconds: float | None,
-            repeats: int, difference: float | None, note: str = "") -> Row:
+    def row(method: str, result: Gradients | None, work: int | None,
+            timing: tuple[float | None, float | None, int], difference: float | None,
+            note: str = "") -> Row:
         return Row(problem.family, problem.size, nodes, edges, len(leaves), problem.parameters,
                    method, None if result is None else result.products,
-                   None if result is None else result.visits, work, seconds, repeats,
-                   difference, note)
+                   None if result is None else result.visits, work, *timing, difference, note)
 
-    reference, seconds, repeats = time_call(
+    reference, *timing = time_call(
         lambda: sweep_gradients(root, leaves), settings.batch_seconds, settings.repeats)
-    rows = [row("sweep", reference, reference.products, seconds, repeats, 0.0)]
+    rows = [row("sweep", reference, reference.products, tuple(timing), 0.0)]
     progress.update(postfix=f"{problem.family} {problem.size}")
 
     budget = settings.work_budget
@@ -222,16 +223,16 @@ def measure_problem(problem: Problem, settings: Settings, history: dict[str, lis
             skip = (f"skipped: about {predicted:.2g} work predicted, over this run's budget "
                     f"of {budget:.2g}")
         if skip:
-            rows.append(row(method, None, None, None, 0, None, skip))
+            rows.append(row(method, None, None, (None, None, 0), None, skip))
         else:
             call = {
                 "per-edge chain rule": lambda: naive_gradients(root, leaves),
                 "path enumeration": lambda: path_gradients(root, leaves, settings.max_paths),
                 "finite differences": lambda: finite_difference_gradients(problem.build, leaves),
             }[method]
-            result, seconds, repeats = time_call(call, settings.batch_seconds, settings.repeats)
+            result, *timing = time_call(call, settings.batch_seconds, settings.repeats)
             work = result.products if method != "finite differences" else result.visits * edges
-            rows.append(row(method, result, work, seconds, repeats,
+            rows.append(row(method, result, work, tuple(timing),
                             max_difference(result, reference)))
         progress.update()
     for r in rows:

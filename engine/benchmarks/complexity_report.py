@@ -60,7 +60,7 @@ def fit_rows(rows: list[Row]) -> list[dict]:
                 continue
             sizes = [r.graph_size for r in done]
             entry = {"family": family, "method": method, "sizes": len(done)}
-            for quantity in ("work", "seconds"):
+            for quantity in ("work", "seconds", "best_seconds"):
                 values = [getattr(r, quantity) for r in done]
                 fit = fit_power_law(sizes, values)
                 half = len(done) // 2
@@ -68,7 +68,7 @@ def fit_rows(rows: list[Row]) -> list[dict]:
                 if len(done) - half >= 2:
                     larger = fit_power_law(sizes[half:], values[half:])
                 slopes = local_slopes(sizes, values)
-                name = "time" if quantity == "seconds" else "work"
+                name = {"work": "work", "seconds": "time", "best_seconds": "best_time"}[quantity]
                 entry[f"{name}_slope"] = fit.slope
                 entry[f"{name}_r_squared"] = fit.r_squared
                 entry[f"{name}_slope_larger_half"] = larger.slope
@@ -129,7 +129,8 @@ def explain_fits(rows: list[Row], fits: list[dict]) -> list[str]:
             "is the cause. Above it: a unit of work gets dearer on bigger graphs (nodes and "
             "dicts outgrow the CPU caches). A gap that persists over the larger half with "
             "no trend in the cost per unit points at noise from other work on the machine "
-            "(the times are medians of a few batches); rerun on a quiet machine.")
+            "(the times are medians of a few batches; the fastest batch, also in the CSV, is "
+            "the least disturbed); rerun on a quiet machine.")
         notes += timing
     skipped = [r for r in rows if not r.ran]
     for family in families(skipped):
@@ -147,11 +148,15 @@ def _timing_note(name: str, fit: dict, done: list[Row]) -> str:
     cost_last = 1e9 * last.seconds / last.work
     larger, larger_work = fit["time_slope_larger_half"], fit["work_slope_larger_half"]
     gap = fit["time_slope"] - fit["work_slope"]
+    best = fit["best_time_slope"]
     verdict = ("gap closes: fixed costs per call" if abs(larger - larger_work) < abs(gap) / 2
                else "gap narrows" if abs(larger - larger_work) < abs(gap) else "gap persists")
-    return (f"  {name}: time {fit['time_slope']:.2f}, work {fit['work_slope']:.2f}; "
-            f"{cost_first:.0f} ns per unit at {first.size}, {cost_last:.0f} ns at "
-            f"{last.size}; larger half: time {larger:.2f}, work {larger_work:.2f} ({verdict})")
+    if abs(best - fit["work_slope"]) < abs(gap) / 2:
+        verdict += "; the fastest batches come closer, so load on the machine adds to it"
+    return (f"  {name}: time {fit['time_slope']:.2f} (fastest batches {best:.2f}), work "
+            f"{fit['work_slope']:.2f}; {cost_first:.0f} ns per unit at {first.size}, "
+            f"{cost_last:.0f} ns at {last.size}; larger half: time {larger:.2f}, work "
+            f"{larger_work:.2f} ({verdict})")
 
 
 # --- text ----------------------------------------------------------------------------

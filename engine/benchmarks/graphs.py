@@ -67,8 +67,10 @@ def mlp_parameter_count(width: int, depth: int, inputs: int = MLP_INPUTS) -> int
 
 
 def mlp_builder(width: int, depth: int, inputs: int = MLP_INPUTS) -> Callable[..., Value]:
-    """build(x_1…x_inputs, y, weights…) -> (h(x) − y)², weights in the order
-    W¹ row by row, W², …, W^d, then α, then b."""
+    """A function (x_1…x_inputs, y, weights…) -> (h(x) − y)².
+
+    The weights come in the order W¹ row by row, W², …, W^d, then α, then b.
+    """
 
     def build(*leaves: Value) -> Value:
         activations = list(leaves[:inputs])
