@@ -147,6 +147,12 @@ def test_starter_and_solutions_offer_the_same_functions(module: str):
         assert inspect.getdoc(stub) == inspect.getdoc(solution), name
 
 
+def test_every_exercise_has_marked_tests():
+    marked = {mark.name for test in list(globals().values())
+              for mark in getattr(test, "pytestmark", []) if mark.name.startswith("exercise_")}
+    assert marked == {f"exercise_{number.replace('.', '_')}" for _, _, number in STUBS}
+
+
 def test_an_unknown_exercise_folder_is_a_clear_error():
     with pytest.raises(FileNotFoundError, match="SWEEPGRAD_EXERCISES='no-such-folder'"):
         folder_of("no-such-folder")
