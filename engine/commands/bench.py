@@ -2,7 +2,10 @@
 
 - ``sweepgrad bench complexity [--quick] [--out DIR] [--quiet]``: the sweep
   against the per-edge chain rule, path enumeration and finite differences
-  (``engine.benchmarks.complexity``).
+  (``engine.benchmarks.complexity``);
+- ``sweepgrad bench speed [--links N] [--points N] [--repeats N]``: the engine
+  against the same arithmetic on plain floats, ns and bytes per node
+  (``engine.benchmarks.speed``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     benchmarks = parser.add_subparsers(dest="benchmark", metavar="BENCHMARK", required=True)
     register_complexity(benchmarks)
+    register_speed(benchmarks)
 
 
 # --- complexity ----------------------------------------------------------------------
@@ -45,4 +49,41 @@ def run_complexity_command(args: argparse.Namespace) -> int:
     print()
     for kind, path in results.files.items():
         print(f"{kind}: {path}")
+    return 0
+
+
+# --- speed ---------------------------------------------------------------------------
+
+
+def register_speed(benchmarks: argparse._SubParsersAction) -> None:
+    parser = benchmarks.add_parser(
+        "speed",
+        help="the engine against plain floats: ns per node, ratio, bytes per node",
+        description="Time forward and backward of a tanh chain and of a full-batch MLP step, "
+        "against the same arithmetic on plain floats, with the cycle collector running and "
+        "paused; measure bytes per node with tracemalloc.",
+    )
+    parser.add_argument("--links", type=positive_int, default=100_000,
+                        help="links in the chain x <- tanh(x*w + b) (default: 100000)")
+    parser.add_argument("--points", type=positive_int, default=100,
+                        help="two-moons points in the MLP step (default: 100)")
+    parser.add_argument("--repeats", type=positive_int, default=5,
+                        help="timed runs per figure; the median is shown (default: 5)")
+    parser.set_defaults(run=run_speed_command)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def run_speed_command(args: argparse.Namespace) -> int:
+    from engine.benchmarks.speed import report, run
+
+    print(report(run(links=args.links, points=args.points, repeats=args.repeats)))
     return 0
