@@ -187,16 +187,19 @@ def _tolerance(program: Program, point) -> float:
 
 @settings(max_examples=150, deadline=None)
 @given(programs())
-def test_random_dags_backward_matches_central_differences(program: Program):
+def test_random_dags_backward_and_sweep_gradients_match_central_differences(program: Program):
     value = run_floats(program, program.inputs)
     assume(math.isfinite(value) and abs(value) < 1e100)
     leaves = [Value(x) for x in program.inputs]
-    run_program(program, leaves).backward()
+    root = run_program(program, leaves)
+    swept = sweep_gradients(root, leaves)
+    root.backward()
     tolerance = _tolerance(program, program.inputs)
     f = lambda *xs: run_floats(program, xs)  # noqa: E731
     for i, leaf in enumerate(leaves):
         numeric = numeric_gradient(f, program.inputs, i)
         assert leaf.grad == pytest.approx(numeric, rel=1e-4, abs=tolerance), i
+        assert swept[leaf] == pytest.approx(numeric, rel=1e-4, abs=tolerance), i
 
 
 @settings(max_examples=100, deadline=None)
