@@ -251,6 +251,7 @@ def test_dropping_the_root_returns_the_memory_tracemalloc_saw():
     length = 100_000
     gc.collect()
     gc.disable()
+    was_tracing = tracemalloc.is_tracing()
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
@@ -261,7 +262,8 @@ def test_dropping_the_root_returns_the_memory_tracemalloc_saw():
         kept = tracemalloc.get_traced_memory()[0] - before
         unreachable = gc.collect()
     finally:
-        tracemalloc.stop()
+        if not was_tracing:
+            tracemalloc.stop()
         gc.enable()
     assert unreachable == 0
     assert held > 50 * length
