@@ -122,27 +122,36 @@ def _sweep_checked(order: list[Value]) -> None:
         for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
             parent.grad += local_grad * grad
             if not math.isfinite(parent.grad):
-                raise FloatingPointError(
-                    f"detect_anomaly: backward through {node.op} made the gradient of "
-                    f"{describe(parent)} {parent.grad} (local derivative {local_grad}, "
-                    f"gradient arriving from {describe(node)}: {grad})"
-                )
+                _raise_anomaly(node, parent, local_grad, grad, parent.grad)
+
+
+def _raise_anomaly(node: Value, parent: Value, local_grad: float, grad: float, total: float):
+    raise FloatingPointError(
+        f"detect_anomaly: backward through {node.op} made the gradient of "
+        f"{describe(parent)} {total} (local derivative {local_grad}, "
+        f"gradient arriving from {describe(node)}: {grad})"
+    )
 
 
 def sweep_gradients(root: Value, wrt: Iterable[Value] | None = None) -> Gradients:
     """d(root)/d(w) for each w in ``wrt`` (default: every leaf), by one sweep.
 
     Pure: no node's ``.grad`` changes. The result counts its work: one
-    product per edge (``products == E``) and one visit per node.
+    product per edge (``products == E``) and one visit per node. Under
+    ``detect_anomaly()`` it raises where ``backward`` would.
     """
     order = topological_order(root)
     grads: dict[Value, float] = {node: 0.0 for node in order}
     grads[root] = 1.0
     products = 0
+    check = modes.anomaly_detection
     for node in reversed(order):
         grad = grads[node]
-        for parent, local_grad in zip(node.parents, node.local_grads):
-            grads[parent] += local_grad * grad
+        for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
+            total = grads[parent] + local_grad * grad
+            grads[parent] = total
+            if check and not math.isfinite(total):
+                _raise_anomaly(node, parent, local_grad, grad, total)
         products += len(node.parents)
     targets = [node for node in order if not node.parents] if wrt is None else list(wrt)
     return Gradients(

@@ -10,10 +10,7 @@ and the Python call stack stays flat however deep the graph is.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from engine.value import Value
+from engine.value import Value
 
 # Pushed above a node to say "its parents are done; emit the node below me".
 _EMIT = None
@@ -21,6 +18,8 @@ _EMIT = None
 
 def topological_order(root: Value) -> list[Value]:
     """Every node reachable from ``root`` through parents, parents first."""
+    if not isinstance(root, Value):
+        raise TypeError(f"topological_order(root) needs a Value, got {type(root).__name__}")
     order: list[Value] = []
     visited: set[Value] = set()
     stack: list[Value | None] = [root]
