@@ -5,9 +5,11 @@ a layer is neurons side by side reading the same inputs; an MLP chains
 layers: z⁽¹⁾ = x, z⁽ᵗ⁺¹⁾ = Θ(W⁽ᵗ⁾z⁽ᵗ⁾ + b⁽ᵗ⁾), with the last layer linear by
 default so its output is a score for a loss (lecture 000's h(x)).
 
-Initialisation: every weight is drawn uniformly from ±1/√nin and every bias
-starts at 0. The variance 1/(3·nin) keeps Σᵢ wᵢxᵢ about as large as one
-input however many inputs there are. Randomness comes from a
+Initialisation: every weight is drawn uniformly from ±√(6/nin) and every
+bias starts at 0 (He's uniform initialisation). The variance 2/nin keeps
+Σᵢ wᵢxᵢ about as large as one input however many inputs there are, allowing
+for ReLU zeroing half of them; the smaller ±1/√nin trained the full-batch
+moons run more slowly. Randomness comes from a
 ``random.Random`` (give ``seed=`` an int or a ``Random``), never the global one.
 
 Parameter order (``parameters()``): layer by layer; in a layer neuron by

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from engine.backward import sweep_gradients
-from engine.draw import GraphTooLargeError, draw, render
+from engine.drawing import GraphTooLargeError, draw, render
 from engine.topology import topological_order
 from engine.value import Value
 

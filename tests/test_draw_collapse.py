@@ -1,6 +1,6 @@
 """Collapsed drawings of an MLP(2, [16, 16, 1]) built by hand with groups set.
 
-The network is written out from ``Value``s (``engine.draw.benchmark``), the
+The network is written out from ``Value``s (``engine.drawing.benchmark``), the
 way ``nn`` builds it, with ``node.group = "L{layer}.N{neuron}"``; nothing here
 imports ``nn``.
 """
@@ -14,9 +14,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from engine.draw import GraphTooLargeError, draw
-from engine.draw.benchmark import hand_built_mlp
-from engine.draw.collapse import group_key
+from engine.drawing import GraphTooLargeError, draw
+from engine.drawing.benchmark import hand_built_mlp
+from engine.drawing.collapse import group_key
 from engine.stats import graph_stats
 from engine.topology import topological_order
 from engine.value import Value
@@ -141,7 +141,7 @@ def test_the_full_mlp_graph_fits_under_the_default_limit_and_draws(mlp):
 
 def test_engine_does_not_import_nn():
     code = (
-        "import sys, engine, engine.draw, engine.commands.draw, engine.expression\n"
+        "import sys, engine, engine.drawing, engine.commands.draw, engine.expression\n"
         "assert not [m for m in sys.modules if m == 'nn' or m.startswith('nn.')]\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -149,7 +149,7 @@ def test_engine_does_not_import_nn():
 
 @needs_dot
 def test_collapsed_views_render(mlp, tmp_path):
-    from engine.draw import render
+    from engine.drawing import render
 
     loss, inputs = mlp
     svg = ET.parse(render(loss, tmp_path / "layers.svg", collapse="layer", inputs=inputs))

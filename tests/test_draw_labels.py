@@ -4,7 +4,7 @@ Hypothesis generates labels full of DOT, HTML and escape syntax (``"``,
 ``\\``, ``{``, ``}``, ``|``, ``<``, ``>``, ``&``, newlines, control and
 non-ASCII characters); each is drawn, rendered by the real ``dot``, and the
 SVG must hold exactly the nodes and edges of the graph with the label's text
-read back as typed (see ``engine.draw.dot.displayed_text``).
+read back as typed (see ``engine.drawing.dot.displayed_text``).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from engine.draw import draw
-from engine.draw.dot import displayed_text, html_text
+from engine.drawing import draw
+from engine.drawing.dot import displayed_text, html_text
 from engine.topology import topological_order
 from engine.value import Value
 from tests.test_draw import svg_edges, svg_nodes, values_and_ops

@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from engine.backward import sweep_gradients
-from engine.draw import backward_steps, save_backward_animation
-from engine.draw.roles import CURRENT_FILL
+from engine.drawing import backward_steps, save_backward_animation
+from engine.drawing.roles import CURRENT_FILL
 from engine.topology import topological_order
 from tests.test_draw import diamond, lecture_neuron, needs_dot
 
@@ -123,7 +123,7 @@ def test_the_gif_has_one_frame_per_step(tmp_path):
 
 @needs_dot
 def test_demo_drawings_write_the_neuron_its_sweep_and_the_collapsed_mlp(tmp_path):
-    from engine.draw.demo import demo_drawings
+    from engine.drawing.demo import demo_drawings
 
     o, nodes = lecture_neuron()
     o.backward()

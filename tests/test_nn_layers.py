@@ -64,7 +64,7 @@ def test_layer_wraps_inputs_once_and_shares_them():
 
 
 def test_mlp_groups_let_a_drawing_collapse_each_neuron():
-    from engine.draw.collapse import assign_boxes
+    from engine.drawing.collapse import assign_boxes
 
     model = MLP(2, [3, 2], seed=0)
     inputs = [Value(0.5, label="x1"), Value(-0.5, label="x2")]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.draw import GraphvizNotFoundError, draw, render
-from engine.draw import renderer as renderer_module
+from engine.drawing import GraphvizNotFoundError, draw, render
+from engine.drawing import renderer as renderer_module
 from engine.value import Value
 from tests.test_draw import lecture_neuron, svg_nodes, values_and_ops
 

@@ -51,7 +51,7 @@ def value_table(root: Value) -> str:
 
 def neuron_section(out_dir: Path) -> None:
     """The lecture's neuron: its values and gradients as a table, then drawings."""
-    from engine.draw.demo import demo_drawings
+    from engine.drawing.demo import demo_drawings
 
     print("== The lecture's neuron: o = tanh(x1*w1 + x2*w2 + b)")
     o = lecture_neuron()

@@ -25,7 +25,7 @@ def parse_assignment(text: str) -> tuple[str, float]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.draw import render, save_backward_animation
+    from engine.drawing import render, save_backward_animation
     from engine.expression import build_expression, variable_names
     from engine.topology import topological_order
 

@@ -118,6 +118,6 @@ def render(
     The format is ``format`` or the suffix of ``path``: ``.svg``, ``.png`` or
     ``.pdf`` (``.dot``/``.gv`` write the DOT source). Returns the path.
     """
-    from engine.draw.graph import draw
+    from engine.drawing.graph import draw
 
     return write_image(draw(root, **draw_options), path, format)

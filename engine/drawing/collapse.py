@@ -27,9 +27,9 @@ from collections.abc import Callable, Iterable, Mapping
 
 import graphviz
 
-from engine.draw import roles as role_rules
-from engine.draw.dot import html_label, html_text
-from engine.draw.graph import (
+from engine.drawing import roles as role_rules
+from engine.drawing.dot import html_label, html_text
+from engine.drawing.graph import (
     MONOSPACE,
     Options,
     add_legend,

@@ -27,10 +27,10 @@ from pathlib import Path
 
 import graphviz
 
-from engine.draw import roles as role_rules
-from engine.draw.dot import NumberFormat
-from engine.draw.graph import GradCell, build_full, make_options, sum_text
-from engine.draw.renderer import write_image
+from engine.drawing import roles as role_rules
+from engine.drawing.dot import NumberFormat
+from engine.drawing.graph import GradCell, build_full, make_options, sum_text
+from engine.drawing.renderer import write_image
 from engine.topology import topological_order
 from engine.value import Value
 
@@ -124,7 +124,7 @@ def save_backward_animation(
     """Write the steps of ``backward_steps(root, **step_options)`` as an animated GIF.
 
     ``duration``: milliseconds per frame (the last frame is held twice as
-    long). Needs Pillow and a Graphviz program (see ``engine.draw.renderer``).
+    long). Needs Pillow and a Graphviz program (see ``engine.drawing.renderer``).
     Returns the path.
     """
     from PIL import Image

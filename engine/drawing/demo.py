@@ -11,10 +11,10 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from engine.draw.benchmark import hand_built_mlp
-from engine.draw.graph import draw
-from engine.draw.renderer import GraphvizNotFoundError, find_renderer, write_image
-from engine.draw.steps import save_backward_animation
+from engine.drawing.benchmark import hand_built_mlp
+from engine.drawing.graph import draw
+from engine.drawing.renderer import GraphvizNotFoundError, find_renderer, write_image
+from engine.drawing.steps import save_backward_animation
 from engine.value import Value
 
 

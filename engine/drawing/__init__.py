@@ -7,13 +7,13 @@
 - ``backward_steps(root)`` / ``save_backward_animation(root, path)``: the
   backward sweep one step at a time, and as a GIF (``steps.py``);
 - labels are escaped in ``dot.py``: they are data, never markup;
-- ``python -m engine.draw.benchmark`` times the MLP(2, [16, 16, 1]) drawings;
+- ``python -m engine.drawing.benchmark`` times the MLP(2, [16, 16, 1]) drawings;
   ``demo.demo_drawings`` writes the drawings of ``sweepgrad demo``.
 """
 
-from engine.draw.graph import DEFAULT_MAX_NODES, GraphTooLargeError, draw
-from engine.draw.renderer import GraphvizNotFoundError, find_renderer, render, write_image
-from engine.draw.steps import backward_steps, save_backward_animation
+from engine.drawing.graph import DEFAULT_MAX_NODES, GraphTooLargeError, draw
+from engine.drawing.renderer import GraphvizNotFoundError, find_renderer, render, write_image
+from engine.drawing.steps import backward_steps, save_backward_animation
 
 __all__ = [
     "DEFAULT_MAX_NODES",

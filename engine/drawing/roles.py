@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from engine.draw.dot import html_label, html_text
+from engine.drawing.dot import html_label, html_text
 from engine.value import Value
 
 INPUT, PARAMETER, CONSTANT, INTERMEDIATE, OUTPUT = (

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import graphviz
 
-from engine.draw import roles as role_rules
-from engine.draw.dot import NumberFormat, check_number_format, html_label, html_text
+from engine.drawing import roles as role_rules
+from engine.drawing.dot import NumberFormat, check_number_format, html_label, html_text
 from engine.topology import topological_order
 from engine.value import Value
 
@@ -264,10 +264,10 @@ def draw(
     ``number_format``: a format spec (``".4g"``) or a function float -> str.
     ``rankdir``: ``"LR"`` or ``"TB"``. ``number_steps``: number each value
     by the step at which the backward sweep visits it. ``colour_roles`` /
-    ``legend``: fill by role (see ``engine.draw.roles``) and explain it.
+    ``legend``: fill by role (see ``engine.drawing.roles``) and explain it.
     ``inputs`` / ``parameters``: say which leaves are which.
     ``collapse``: ``"neuron"`` or ``"layer"`` draws one box per ``node.group``
-    (see ``engine.draw.collapse``). ``max_nodes``: refuse to draw more value
+    (see ``engine.drawing.collapse``). ``max_nodes``: refuse to draw more value
     nodes than this (None: no limit). ``grads``: gradients to show instead of
     ``node.grad`` (for example from ``engine.sweep_gradients``).
     """
@@ -287,7 +287,7 @@ def draw(
         def grad_of(node: Value) -> float:
             return grads.get(node, node.grad)
     if collapse is not None:
-        from engine.draw.collapse import build_collapsed
+        from engine.drawing.collapse import build_collapsed
 
         return build_collapsed(order, role_of, grad_of, options, collapse, max_nodes, inputs)
     check_size(len(order), max_nodes, "value nodes")

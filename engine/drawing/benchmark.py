@@ -1,6 +1,6 @@
 """How long drawing a small network takes, in full and collapsed.
 
-    python -m engine.draw.benchmark
+    python -m engine.drawing.benchmark
 
 builds the one-sample graph of an MLP(2, [16, 16, 1]) (tanh hidden layers, a
 linear output, a squared-error loss), written out from ``Value``s the way
@@ -68,7 +68,7 @@ def _time(function) -> tuple[float, object]:
 
 
 def main() -> int:
-    from engine.draw import draw, find_renderer, write_image
+    from engine.drawing import draw, find_renderer, write_image
     from engine.stats import graph_stats
 
     loss, inputs = hand_built_mlp()
