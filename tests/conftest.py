@@ -1,6 +1,15 @@
 """Fixtures shared across the test suite."""
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# CI proves the README on every submission, so there the property tests run
+# the same examples every time; elsewhere they keep exploring.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(scope="session")
