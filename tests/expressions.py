@@ -224,3 +224,22 @@ def kink_arguments(program: Program, inputs: Sequence[float]) -> list[float]:
 def run_floats(program: Program, inputs: Sequence[float]) -> float:
     """The program's value at ``inputs``, as a float."""
     return run_program(program, [Value(x) for x in inputs]).data
+
+
+def gradient_magnitudes(root: Any, leaves: Sequence[Any]) -> dict[Any, float]:
+    """Σ over paths from each leaf to ``root`` of |product of local derivatives|.
+
+    Gradient methods that add the same path products in different orders can
+    differ by rounding in proportion to this sum, not to the gradient itself:
+    x/x − x at a tiny x adds ±1e138 terms that cancel. It is the scale for
+    comparing them exactly.
+    """
+    from engine import topological_order
+
+    order = topological_order(root)
+    magnitude = dict.fromkeys(order, 0.0)
+    magnitude[root] = 1.0
+    for node in reversed(order):
+        for parent, local_grad in zip(node.parents, node.local_grads):
+            magnitude[parent] += abs(local_grad) * magnitude[node]
+    return {leaf: magnitude.get(leaf, 0.0) for leaf in leaves}
