@@ -14,7 +14,7 @@ hot path in ``Value.__init__`` tests a single flag.
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 grad_enabled = True
 anomaly_detection = False
@@ -22,53 +22,35 @@ anomaly_detection = False
 special = False
 
 
-def _update_summary() -> None:
+@contextmanager
+def _mode(name: str, value: bool) -> Iterator[None]:
+    """Set the module flag ``name`` inside the block; restore it on the way out."""
     global special
+    previous = globals()[name]
+    globals()[name] = value
     special = (not grad_enabled) or anomaly_detection
+    try:
+        yield
+    finally:
+        globals()[name] = previous
+        special = (not grad_enabled) or anomaly_detection
 
 
-@contextmanager
-def no_grad() -> Iterator[None]:
+def no_grad() -> AbstractContextManager[None]:
     """Operations inside the block record no parents (their results are leaves)."""
-    global grad_enabled
-    previous = grad_enabled
-    grad_enabled = False
-    _update_summary()
-    try:
-        yield
-    finally:
-        grad_enabled = previous
-        _update_summary()
+    return _mode("grad_enabled", False)
 
 
-@contextmanager
-def enable_grad() -> Iterator[None]:
+def enable_grad() -> AbstractContextManager[None]:
     """Record the graph again inside a ``no_grad()`` block."""
-    global grad_enabled
-    previous = grad_enabled
-    grad_enabled = True
-    _update_summary()
-    try:
-        yield
-    finally:
-        grad_enabled = previous
-        _update_summary()
+    return _mode("grad_enabled", True)
+
+
+def detect_anomaly() -> AbstractContextManager[None]:
+    """Raise ``FloatingPointError`` at the first non-finite value or gradient."""
+    return _mode("anomaly_detection", True)
 
 
 def is_grad_enabled() -> bool:
     """Whether operations currently record their parents."""
     return grad_enabled
-
-
-@contextmanager
-def detect_anomaly() -> Iterator[None]:
-    """Raise ``FloatingPointError`` at the first non-finite value or gradient."""
-    global anomaly_detection
-    previous = anomaly_detection
-    anomaly_detection = True
-    _update_summary()
-    try:
-        yield
-    finally:
-        anomaly_detection = previous
-        _update_summary()
