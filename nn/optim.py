@@ -16,6 +16,7 @@ first step), e.g. ``lr=lambda k: 1.0 - 0.9 * k / 100`` for a linear decay.
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from numbers import Real
 
@@ -24,7 +25,7 @@ from engine.value import Value
 LearningRate = float | Callable[[int], float]
 
 
-class Optimizer:
+class Optimizer(ABC):
     """Holds the parameters, the step count and the learning rate schedule."""
 
     def __init__(self, params: Iterable[Value], lr: LearningRate) -> None:
@@ -53,8 +54,9 @@ class Optimizer:
         for p in self.params:
             p.grad = 0.0
 
+    @abstractmethod
     def step(self) -> None:
-        raise NotImplementedError
+        """Update every parameter from its gradient."""
 
 
 class SGD(Optimizer):
