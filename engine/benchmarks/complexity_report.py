@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.benchmarks.fit import fit_power_law, local_slopes
+from engine.table import format_table as text_table
 
 if TYPE_CHECKING:
     from engine.benchmarks.complexity import ComplexityResults, Row
@@ -162,18 +163,6 @@ def _timing_note(name: str, fit: dict, done: list[Row]) -> str:
 # --- text ----------------------------------------------------------------------------
 
 
-def _grid(lines: list[list[str]], right_from: int = 1) -> str:
-    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
-    out = []
-    for n, line in enumerate(lines):
-        cells = [c.rjust(w) if i >= right_from else c.ljust(w)
-                 for i, (c, w) in enumerate(zip(line, widths, strict=True))]
-        out.append("  ".join(cells).rstrip())
-        if n == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return "\n".join(out)
-
-
 def format_table(results: ComplexityResults) -> str:
     """Per family: work and time of every method at every size; then slopes and notes."""
     rows = results.rows
@@ -200,7 +189,7 @@ def format_table(results: ComplexityResults) -> str:
             fd = cells.get("finite differences")
             line.append(f"{fd.max_difference:.1e}" if fd is not None and fd.ran else "-")
             lines.append(line)
-        parts.append(FAMILY_TITLES.get(family, family) + "\n" + _grid(lines))
+        parts.append(FAMILY_TITLES.get(family, family) + "\n" + text_table(lines[0], lines[1:]))
     slope_lines = [["family", "method", "work slope", "R²", "time slope", "R²", "sizes",
                     "max diff"]]
     for fit in results.fits:
@@ -211,7 +200,8 @@ def format_table(results: ComplexityResults) -> str:
                             f"{fit['time_r_squared']:.4f}", str(fit["sizes"]),
                             f"{difference:.1e}"])
     parts.append("Fitted log-log slopes against E+V (least squares); max diff: largest "
-                 "|g − g_sweep| / max|g_sweep| over the sizes\n" + _grid(slope_lines, 2))
+                 "|g − g_sweep| / max|g_sweep| over the sizes\n"
+                 + text_table(slope_lines[0], slope_lines[1:], left_columns=2))
     parts.append("Notes\n" + "\n".join(
         note if note.startswith("  ") else f"- {note}" for note in results.notes))
     return "\n\n".join(parts)
