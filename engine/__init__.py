@@ -1,43 +1,59 @@
 """sweepgrad's engine: scalar computation graphs and the backward sweep.
 
-- ``Value``: a float node recording its parents and local derivatives;
-- ``backward`` / ``Value.backward``: the O(E+V) reverse sweep;
-- ``topological_order``: the iterative order the sweep follows;
-- ``gradcheck``, ``central_difference``: checks against finite differences;
-- ``graph_stats``: nodes, edges, depth and ops of a graph;
-- ``no_grad``, ``detect_anomaly``: recording modes;
-- ``gc_paused``: build big graphs without cycle-collector pauses;
-- ``draw``, ``render``: drawings of graphs (``engine.drawing`` has the rest);
-- ``naive_gradients``, ``path_gradients``, ``finite_difference_gradients``:
-  the methods the sweep is measured against, with the same contract.
+The core of sweepgrad. It imports nothing of ``nn`` or of the app
+(``engine.app``: the ``sweepgrad`` command, demos, benchmarks), which sit on
+top of it. Its modules, from the bottom up:
+
+- ``ieee``, ``modes``, ``checks``: float math, recording modes, argument checks;
+- ``node``: what a graph is made of; ``value``: ``Value``, the ops and their
+  local derivatives;
+- ``graph``: the one traversal (``topological_order``) and what is read off
+  it (consumers, forward cones, ``graph_stats``);
+- ``backward``: the O(E+V) sweep; ``naive``, ``paths``,
+  ``finite_differences``: the methods it is measured against, with the same
+  ``Gradients`` contract; ``gradcheck``;
+- ``examples``: the course's example graphs; ``table``, ``progress``: text output;
+- ``drawing``: pictures of graphs, loaded on first use (``draw``, ``render``).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from engine import checks
 from engine.backward import backward, sweep_gradients
-from engine.drawing import draw, render
 from engine.finite_differences import central_difference, finite_difference_gradients
-from engine.gc_pause import gc_paused
 from engine.gradcheck import GradcheckResult, gradcheck
 from engine.gradients import Gradients
-from engine.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from engine.graph import GraphStats, graph_stats, topological_order
+from engine.modes import detect_anomaly, enable_grad, gc_paused, is_grad_enabled, no_grad
 from engine.naive import naive_gradients
+from engine.node import Node
 from engine.paths import count_paths, path_gradients
-from engine.stats import GraphStats, graph_stats
-from engine.topology import topological_order
+from engine.progress import Progress
+from engine.table import format_table
 from engine.value import Value, as_value
+
+if TYPE_CHECKING:
+    from engine.drawing import draw, render
 
 __all__ = [
     "Gradients",
     "GradcheckResult",
     "GraphStats",
+    "Node",
+    "Progress",
     "Value",
     "as_value",
     "backward",
     "central_difference",
+    "checks",
     "count_paths",
     "detect_anomaly",
     "draw",
     "enable_grad",
     "finite_difference_gradients",
+    "format_table",
     "gc_paused",
     "gradcheck",
     "graph_stats",
@@ -49,3 +65,14 @@ __all__ = [
     "sweep_gradients",
     "topological_order",
 ]
+
+# Drawing needs graphviz and most of the import time: load it on first use.
+_LAZY = {"draw": "engine.drawing", "render": "engine.drawing"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'engine' has no attribute {name!r}")

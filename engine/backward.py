@@ -1,7 +1,7 @@
 """The backward sweep: reverse-mode differentiation in O(E+V).
 
-Lecture 000: after the forward pass has stored every value, one sweep from
-the output back to the inputs gives every derivative. Visiting nodes in
+The lecture on backpropagation: after the forward pass has stored every
+value, one sweep from the output back to the inputs gives every derivative. Visiting nodes in
 reverse topological order guarantees that when a node is reached, all of its
 consumers have already added their share to its gradient, so
 
@@ -27,26 +27,25 @@ from collections.abc import Iterable
 
 from engine import modes
 from engine.gradients import Gradients
-from engine.topology import topological_order
-from engine.value import Value, describe
+from engine.graph import backward_edges, require_node, targets, topological_order
+from engine.node import Node, describe
 
 
-def backward(root: Value) -> None:
+def backward(root: Node) -> None:
     """Set ``node.grad`` to d(root)/d(node) for every node behind ``root``.
 
     Leaves (no parents) accumulate: their gradient from this sweep is added
     to what they held. Interior nodes are reset first, so they show this
     sweep's gradient however many times ``backward`` runs.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"backward(root) needs a Value, got {type(root).__name__}")
+    require_node(root, "backward(root)")
     try:
         order = topological_order(root)
         for node in order:
             if node.parents:
                 node.grad = 0.0
         root.grad += 1.0
-        if modes.anomaly_detection:
+        if modes.state.anomaly_detection:
             _sweep_checked(order)
         else:
             _sweep(order)
@@ -57,7 +56,7 @@ def backward(root: Value) -> None:
         raise
 
 
-def _check_well_formed(root: Value) -> None:
+def _check_well_formed(root: Node) -> None:
     """Raise a ValueError naming the first node whose edges are malformed."""
     stack, seen = [root], set()
     while stack:
@@ -77,7 +76,7 @@ def _check_well_formed(root: Value) -> None:
                 "local_grads: give one local derivative per parent"
             )
         for position, (parent, local_grad) in enumerate(zip(parents, local_grads)):
-            if not isinstance(parent, Value):
+            if not isinstance(parent, Node):
                 raise ValueError(
                     f"{describe(node)} has parent {position} of type {type(parent).__name__}: "
                     "parents must be Values (wrap numbers with Value(x))"
@@ -90,7 +89,7 @@ def _check_well_formed(root: Value) -> None:
         stack.extend(parents)
 
 
-def _sweep(order: list[Value]) -> None:
+def _sweep(order: list[Node]) -> None:
     """parent.grad += local_grad · node.grad, over nodes in reverse order.
 
     Every op has one or two parents, so those cases are unpacked by hand:
@@ -115,17 +114,17 @@ def _sweep(order: list[Value]) -> None:
                 parent.grad += local_grad * grad
 
 
-def _sweep_checked(order: list[Value]) -> None:
+def _sweep_checked(order: list[Node]) -> None:
     """The sweep of ``backward``, raising at the first non-finite gradient."""
-    for node in reversed(order):
-        grad = node.grad
-        for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
-            parent.grad += local_grad * grad
-            if not math.isfinite(parent.grad):
-                _raise_anomaly(node, parent, local_grad, grad, parent.grad)
+    for node, parent, local_grad in backward_edges(order):
+        parent.grad += local_grad * node.grad
+        if not math.isfinite(parent.grad):
+            _raise_anomaly(node, parent, local_grad, node.grad, parent.grad)
 
 
-def _raise_anomaly(node: Value, parent: Value, local_grad: float, grad: float, total: float):
+def _raise_anomaly(
+    node: Node, parent: Node, local_grad: float, grad: float, total: float
+) -> None:
     raise FloatingPointError(
         f"detect_anomaly: backward through {node.op} made the gradient of "
         f"{describe(parent)} {total} (local derivative {local_grad}, "
@@ -133,27 +132,25 @@ def _raise_anomaly(node: Value, parent: Value, local_grad: float, grad: float, t
     )
 
 
-def sweep_gradients(root: Value, wrt: Iterable[Value] | None = None) -> Gradients:
+def sweep_gradients(root: Node, wrt: Iterable[Node] | None = None) -> Gradients:
     """d(root)/d(w) for each w in ``wrt`` (default: every leaf), by one sweep.
 
     Pure: no node's ``.grad`` changes. The result counts its work: one
     product per edge (``products == E``) and one visit per node. Under
     ``detect_anomaly()`` it raises where ``backward`` would.
     """
+    require_node(root, "sweep_gradients(root)")
     order = topological_order(root)
-    grads: dict[Value, float] = {node: 0.0 for node in order}
+    chosen = targets(order, wrt, "sweep_gradients")
+    grads: dict[Node, float] = dict.fromkeys(order, 0.0)
     grads[root] = 1.0
     products = 0
-    check = modes.anomaly_detection
-    for node in reversed(order):
+    check = modes.state.anomaly_detection
+    for node, parent, local_grad in backward_edges(order):
         grad = grads[node]
-        for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
-            total = grads[parent] + local_grad * grad
-            grads[parent] = total
-            if check and not math.isfinite(total):
-                _raise_anomaly(node, parent, local_grad, grad, total)
-        products += len(node.parents)
-    targets = [node for node in order if not node.parents] if wrt is None else list(wrt)
-    return Gradients(
-        {w: grads.get(w, 0.0) for w in targets}, products=products, visits=len(order)
-    )
+        total = grads[parent] + local_grad * grad
+        grads[parent] = total
+        products += 1
+        if check and not math.isfinite(total):
+            _raise_anomaly(node, parent, local_grad, grad, total)
+    return Gradients({w: grads.get(w, 0.0) for w in chosen}, products=products, visits=len(order))

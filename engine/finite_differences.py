@@ -3,17 +3,21 @@
     ∂f/∂x_i ≈ (f(x + ε·e_i) − f(x − ε·e_i)) / (2ε)
 
 The error is O(ε²) from truncation plus O(u/ε) from rounding (u ≈ 1e-16),
-so ε ≈ 1e-6 balances them at about 1e-10 relative for smooth f. Lecture 001
-names this the other naive method: two evaluations per weight, each costing
-a whole forward pass, O(E²) in all, and only approximate.
+so ε ≈ 1e-6 balances them at about 1e-10 relative for smooth f. The lecture
+on the δ recursion names finite differences the other naive method (in the
+one-sided form (f(x + ε·e_i) − f(x))/ε, whose error is O(ε)): an evaluation
+or two per weight, each a whole forward pass, O(E²) in all, and only
+approximate.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from engine import checks
 from engine.gradients import Gradients
 from engine.modes import no_grad
+from engine.node import Node
 from engine.value import Value, as_value
 
 Function = Callable[..., Value | float]
@@ -44,9 +48,9 @@ def central_difference(
     f: Function, inputs: Sequence[Value | float], index: int, eps: float = 1e-6
 ) -> float:
     """(f(x + ε·e_index) − f(x − ε·e_index)) / 2ε."""
-    if not eps > 0.0:
-        raise ValueError(f"eps must be a positive step size, got {eps!r}")
+    eps = checks.real(eps, "eps", above=0.0, finite=True, what="a positive step size")
     point = input_floats(inputs)
+    index = checks.integer(index, "index")
     if not -len(point) <= index < len(point):
         raise ValueError(f"index {index} is out of range for {len(point)} inputs")
     x = point[index]
@@ -62,7 +66,7 @@ def finite_difference_gradients(
 ) -> Gradients:
     """Every ∂f/∂x_i by central differences, keyed by the input Values.
 
-    The other naive method of lecture 001: two evaluations of ``f`` per
+    The other naive method of the lecture on the δ recursion: two evaluations of ``f`` per
     input, each a whole forward pass over the graph, so O(P·(E+V)) for P
     inputs, and approximate (about 1e-10 relative for smooth f at ε = 1e-6).
     ``f`` is called with fresh Values holding the perturbed numbers, never
@@ -72,11 +76,10 @@ def finite_difference_gradients(
     ``visits`` counts evaluations of ``f``, 2·P. (Each evaluation is a
     forward pass over f's whole graph; multiply by its size for node visits.)
     """
-    if not eps > 0.0:
-        raise ValueError(f"eps must be a positive step size, got {eps!r}")
+    eps = checks.real(eps, "eps", above=0.0, finite=True, what="a positive step size")
     if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
         raise TypeError("inputs must be a list or tuple of Values")
-    seen: dict[Value, int] = {}
+    seen: dict[Node, int] = {}
     for position, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(
@@ -90,7 +93,7 @@ def finite_difference_gradients(
             )
         seen[x] = position
     point = [x.data for x in inputs]
-    gradients: dict[Value, float] = {}
+    gradients: dict[Node, float] = {}
     for index, x in enumerate(inputs):
         centre = point[index]
         point[index] = centre + eps

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from engine import checks
 from engine.backward import sweep_gradients
 from engine.finite_differences import Function, central_difference, input_floats
 from engine.table import format_table
@@ -69,9 +70,8 @@ def gradcheck(
     """
     if not callable(f):
         raise TypeError(f"gradcheck(f, ...): f must be callable, got {type(f).__name__}")
-    for name, tolerance in (("atol", atol), ("rtol", rtol)):
-        if not tolerance >= 0.0:
-            raise ValueError(f"{name} must be a non-negative number, got {tolerance!r}")
+    atol = checks.real(atol, "atol", minimum=0.0, what="a non-negative number")
+    rtol = checks.real(rtol, "rtol", minimum=0.0, what="a non-negative number")
     point = input_floats(inputs)
     names = [
         x.label if isinstance(x, Value) and x.label is not None else f"x{i}"

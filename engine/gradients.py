@@ -8,20 +8,17 @@ chain rule) can be tested exactly instead of timed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from engine.value import Value
+from engine.node import Node
 
 
-class Gradients(dict):
+class Gradients(dict[Node, float]):
     """``{node: d(root)/d(node)}`` plus the work it took.
 
     ``products``: local-derivative multiplications performed.
     ``visits``: nodes visited (for finite differences: evaluations of f).
     """
 
-    def __init__(self, gradients: dict[Value, float], products: int, visits: int) -> None:
+    def __init__(self, gradients: dict[Node, float], products: int, visits: int) -> None:
         super().__init__(gradients)
         self.products = products
         self.visits = visits

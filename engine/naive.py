@@ -1,7 +1,7 @@
 """The naive per-edge chain rule: each derivative computed on its own.
 
-Lecture 000 computes ∂ŷ/∂w_i on the chain ŷ = a·w_T⋯w_1·x by applying the
-chain rule separately for every weight:
+The lecture on backpropagation computes ∂ŷ/∂w_i on the chain
+ŷ = a·w_T⋯w_1·x by applying the chain rule separately for every weight:
 
     ∂ŷ/∂w_i = ∂ŷ/∂z_T · ∂z_T/∂z_{T−1} ⋯ ∂z_{i+1}/∂z_i · ∂z_i/∂w_i
 
@@ -23,52 +23,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from engine.gradients import Gradients
-from engine.topology import topological_order
-from engine.value import Value
-
-Consumers = dict[Value, list[tuple[Value, float]]]
+from engine.graph import consumers_of, forward_cone, require_node, targets, topological_order
+from engine.node import Node
 
 
-def consumers_of(order: list[Value]) -> Consumers:
-    """For each node, the nodes that use it, each with ∂consumer/∂node.
-
-    The reverse of the ``parents`` links: a node used twice by one consumer
-    (``x * x``) appears twice, once per edge. Built in O(E+V) from a
-    topological order; it is structure, not derivative work.
-    """
-    consumers: Consumers = {node: [] for node in order}
-    for node in order:
-        for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
-            consumers[parent].append((node, local_grad))
-    return consumers
-
-
-def forward_cone(start: Value, consumers: Consumers) -> list[Value]:
-    """Every node reachable from ``start`` through consumers, in topological order.
-
-    Iterative depth-first search over consumer links; the reversed post-order
-    lists each node before everything that uses it, ``start`` first.
-    """
-    post_order: list[Value] = []
-    seen = {start}
-    # Each stack entry is a node and an iterator over its consumers, so the
-    # search resumes where it left off instead of recursing.
-    stack = [(start, iter(consumers[start]))]
-    while stack:
-        node, pending = stack[-1]
-        for child, _ in pending:
-            if child not in seen:
-                seen.add(child)
-                stack.append((child, iter(consumers[child])))
-                break
-        else:
-            stack.pop()
-            post_order.append(node)
-    post_order.reverse()
-    return post_order
-
-
-def naive_gradients(root: Value, wrt: Iterable[Value] | None = None) -> Gradients:
+def naive_gradients(root: Node, wrt: Iterable[Node] | None = None) -> Gradients:
     """d(root)/dw for each w in ``wrt`` (default: every leaf), one w at a time.
 
     Exact: the same sums of products as the sweep, taken in another order,
@@ -95,19 +54,13 @@ def naive_gradients(root: Value, wrt: Iterable[Value] | None = None) -> Gradient
     takes exactly E = 2T+2. Visits: the pass from w_i touches T−i+3 nodes
     (w_i, z_i…z_T, ŷ), from x T+2, from a 2: in all T(T+1)/2 + 3T + 4.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"naive_gradients(root) needs a Value, got {type(root).__name__}")
+    require_node(root, "naive_gradients(root)")
     order = topological_order(root)
     consumers = consumers_of(order)
-    if wrt is None:
-        targets = [node for node in order if not node.parents]
-    else:
-        # A node listed twice is differentiated once (its derivative is one number).
-        targets = list(dict.fromkeys(wrt))
-    gradients: dict[Value, float] = {}
+    gradients: dict[Node, float] = {}
     products = 0
     visits = 0
-    for w in targets:
+    for w in targets(order, wrt, "naive_gradients"):
         if w not in consumers:  # not behind the root: the root does not depend on it
             gradients[w] = 0.0
             continue

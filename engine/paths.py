@@ -1,7 +1,7 @@
 """Path enumeration: the chain rule written out as a sum over paths.
 
-Unrolling the multivariate chain rule (lecture 000, the backward pass's
-Step 2) gives a closed form for every derivative:
+Unrolling the multivariate chain rule (the lecture on backpropagation, the
+backward pass's second step) gives a closed form for every derivative:
 
     ∂root/∂w = Σ over paths w → … → root of  Π over the path's edges of ∂child/∂parent
 
@@ -19,21 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from engine import checks
 from engine.gradients import Gradients
-from engine.naive import consumers_of
-from engine.topology import topological_order
-from engine.value import Value
+from engine.graph import backward_edges, consumers_of, require_node, targets, topological_order
+from engine.node import Node
 
 DEFAULT_MAX_PATHS = 100_000
 
 
-def _targets(order: list[Value], wrt: Iterable[Value] | None) -> list[Value]:
-    if wrt is None:
-        return [node for node in order if not node.parents]
-    return list(dict.fromkeys(wrt))
-
-
-def count_paths(root: Value, wrt: Iterable[Value] | None = None) -> dict[Value, int]:
+def count_paths(root: Node, wrt: Iterable[Node] | None = None) -> dict[Node, int]:
     """Number of paths from each w in ``wrt`` (default: every leaf) up to ``root``.
 
     paths(root) = 1 and paths(p) = Σ over the edges p → c of paths(c), filled
@@ -41,20 +35,17 @@ def count_paths(root: Value, wrt: Iterable[Value] | None = None) -> dict[Value, 
     O(E+V) additions on exact Python integers, so 2⁴⁰ is counted, not walked.
     A node the root does not depend on has 0 paths.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"count_paths(root) needs a Value, got {type(root).__name__}")
+    require_node(root, "count_paths(root)")
     order = topological_order(root)
     paths = dict.fromkeys(order, 0)
     paths[root] = 1
-    for node in reversed(order):
-        count = paths[node]
-        for parent in node.parents:  # x * x lists x twice: two edges, two paths
-            paths[parent] += count
-    return {w: paths.get(w, 0) for w in _targets(order, wrt)}
+    for node, parent, _ in backward_edges(order):  # x * x: two edges, two paths
+        paths[parent] += paths[node]
+    return {w: paths.get(w, 0) for w in targets(order, wrt, "count_paths")}
 
 
 def path_gradients(
-    root: Value, wrt: Iterable[Value] | None = None, max_paths: int = DEFAULT_MAX_PATHS
+    root: Node, wrt: Iterable[Node] | None = None, max_paths: int = DEFAULT_MAX_PATHS
 ) -> Gradients:
     """d(root)/dw for each w in ``wrt`` by summing a product over every path.
 
@@ -65,8 +56,7 @@ def path_gradients(
     beginning share its products: ``products`` counts one multiplication per
     edge of that search tree, ``visits`` one per node of it.
     """
-    if not isinstance(max_paths, int) or max_paths < 0:
-        raise ValueError(f"max_paths must be a non-negative integer, got {max_paths!r}")
+    max_paths = checks.integer(max_paths, "max_paths", minimum=0, what="a non-negative integer")
     counts = count_paths(root, wrt)
     total = sum(counts.values())
     if total > max_paths:
@@ -77,7 +67,7 @@ def path_gradients(
             f"larger max_paths (at least {total}) if you mean it."
         )
     consumers = consumers_of(topological_order(root))
-    gradients: dict[Value, float] = {}
+    gradients: dict[Node, float] = {}
     products = 0
     visits = 0
     for w, count in counts.items():

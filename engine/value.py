@@ -1,16 +1,16 @@
-"""The ``Value`` node: a float that remembers how it was computed.
+"""``Value``: a node you can compute with.
 
 Each operation computes its result and, in the same line, the local
-derivative of the result with respect to each operand (lecture 000: the
-forward pass stores every value the backward pass will need). The node keeps
+derivative of the result with respect to each operand (the lecture on
+backpropagation: the forward pass stores every value the backward pass will
+need), and records both on the new node (see ``engine.node``):
 
 - ``parents``: the operands, as a tuple, so ``x * x`` has two edges to ``x``;
 - ``local_grads``: ∂self/∂parent for each parent, in the same order.
 
 The backward sweep (``engine.backward``) then only multiplies and adds:
 ``parent.grad += local_grad * node.grad``. No closures refer back to the
-node, so a graph holds no reference cycles and is freed by reference counting
-as soon as its root is dropped.
+node, so a graph holds no reference cycles.
 
 Numbers follow IEEE 754 float64 as PyTorch does (see ``engine.ieee``): no
 operation raises on overflow, division by zero or a domain error.
@@ -21,7 +21,9 @@ from __future__ import annotations
 import math
 from numbers import Real
 
-from engine import ieee, modes
+from engine import ieee
+from engine.backward import backward
+from engine.node import Node
 
 # Shared local-derivative tuples: ops whose derivatives are constants reuse
 # one tuple instead of allocating a new one per node.
@@ -30,11 +32,10 @@ _ZERO = (0.0,)
 _MINUS_ONE = (-1.0,)
 _ONE_ONE = (1.0, 1.0)
 _ONE_MINUS_ONE = (1.0, -1.0)
-_NO_PARENTS: tuple = ()
 
 
-class Value:
-    """A scalar in a computation graph.
+class Value(Node):
+    """A scalar in a computation graph, with the operations that build it.
 
     >>> x = Value(2.0, label="x")
     >>> y = x * x + 1
@@ -43,57 +44,7 @@ class Value:
     4.0
     """
 
-    __slots__ = ("data", "grad", "parents", "local_grads", "op", "_names")
-
-    def __init__(
-        self,
-        data: float,
-        parents: tuple[Value, ...] = _NO_PARENTS,
-        local_grads: tuple[float, ...] = _NO_PARENTS,
-        op: str = "",
-        label: str | None = None,
-    ) -> None:
-        if type(data) is not float:
-            data = _data_as_float(data)
-        if modes.special:
-            parents, local_grads, op = _apply_modes(data, parents, local_grads, op)
-        self.data = data
-        self.grad = 0.0
-        self.parents = parents
-        self.local_grads = local_grads
-        self.op = op
-        # ``label`` and ``group`` share one slot: most nodes have neither, and
-        # a slot less is 8 bytes less on every node of every graph.
-        self._names: tuple[str | None, str | None] | None = (
-            None if label is None else (_checked_name(label, "label"), None)
-        )
-
-    @property
-    def label(self) -> str | None:
-        """A name to show in drawings, tables and error messages (settable)."""
-        names = self._names
-        return None if names is None else names[0]
-
-    @label.setter
-    def label(self, label: str | None) -> None:
-        self._set_names(_checked_name(label, "label"), self.group)
-
-    @property
-    def group(self) -> str | None:
-        """Which part of a model built this node, e.g. ``"L1.N3"`` (settable).
-
-        ``nn`` sets it on the nodes each neuron builds, so drawings can
-        collapse a neuron (``"L1.N3"``) or a layer (``"L1"``) into one box.
-        """
-        names = self._names
-        return None if names is None else names[1]
-
-    @group.setter
-    def group(self, group: str | None) -> None:
-        self._set_names(self.label, _checked_name(group, "group"))
-
-    def _set_names(self, label: str | None, group: str | None) -> None:
-        self._names = None if label is None and group is None else (label, group)
+    __slots__ = ()
 
     # --- arithmetic ------------------------------------------------------
 
@@ -221,22 +172,7 @@ class Value:
         with ``v.grad = 0.0`` or ``model.zero_grad()``; interior nodes show
         the result of the latest sweep. See ``engine.backward``.
         """
-        from engine.backward import backward
-
         backward(self)
-
-    # --- conversions -------------------------------------------------------
-
-    def __float__(self) -> float:
-        return self.data
-
-    def __repr__(self) -> str:
-        parts = [f"{self.data:.6g}", f"grad={self.grad:.6g}"]
-        if self.label is not None:
-            parts.append(f"label={self.label!r}")
-        if self.op:
-            parts.append(f"op={self.op!r}")
-        return f"Value({', '.join(parts)})"
 
 
 # --- helpers -------------------------------------------------------------
@@ -265,26 +201,6 @@ def _operand(x: object, where: str) -> Value:
     return Value(_number(x, where))
 
 
-def _checked_name(name: object, what: str) -> str | None:
-    if name is None or isinstance(name, str):
-        return name
-    raise TypeError(f"Value.{what} must be a str or None, got {type(name).__name__}")
-
-
-def _data_as_float(data: object) -> float:
-    if isinstance(data, Value):
-        raise TypeError(
-            "Value(data=Value(...)) is not supported: data must be a number; "
-            "use the Value itself, or Value(v.data) for a detached copy"
-        )
-    if isinstance(data, Real):
-        return float(data)
-    raise TypeError(
-        f"Value(data=...) got {type(data).__name__}: data must be a real number "
-        "(int, float or a numpy scalar)"
-    )
-
-
 def _power_of_values(base: Value, exponent: Value) -> Value:
     """a ** b:  ∂/∂a = b·a^(b-1),  ∂/∂b = a^b·ln a"""
     a, b = base.data, exponent.data
@@ -299,23 +215,3 @@ def _format_exponent(n: float) -> str:
     return str(int(n)) if n.is_integer() else f"{n:g}"
 
 
-def _apply_modes(
-    data: float, parents: tuple, local_grads: tuple, op: str
-) -> tuple[tuple, tuple, str]:
-    """What ``no_grad()`` and ``detect_anomaly()`` change about a new node."""
-    if modes.anomaly_detection and parents and not math.isfinite(data):
-        operands = ", ".join(describe(p) for p in parents)
-        raise FloatingPointError(
-            f"detect_anomaly: {op} produced {data} from {operands}"
-        )
-    if not modes.grad_enabled:
-        return _NO_PARENTS, _NO_PARENTS, ""
-    return parents, local_grads, op
-
-
-def describe(node: Value) -> str:
-    """A node's label, or its op and value when it has none (for messages)."""
-    if node.label is not None:
-        return f"{node.label!r} (= {node.data:.6g})"
-    kind = node.op or "leaf"
-    return f"unlabelled {kind} node (= {node.data:.6g})"

@@ -1,20 +1,32 @@
 """sweepgrad's neural networks, built from ``engine.Value``s.
 
-The lecture's networks and their training, with PyTorch's names:
+Built on the public ``engine`` package only (``from engine import ...``);
+the core never imports ``nn``, and ``nn`` never imports the app. The
+lecture's networks and their training, with PyTorch's names:
 
-- ``Module`` (``parameters``, ``zero_grad``, ``state_dict``, ``save``/``load``),
-  ``Neuron``, ``Layer``, ``MLP`` and activations by name (``nn.layers``,
-  ``nn.activations``);
+- ``Module`` (``model(x)``, ``parameters``, ``zero_grad``, ``state_dict``,
+  ``save``/``load``), ``Neuron``, ``Layer``, ``MLP`` and activations by name
+  (``nn.module``, ``nn.layers``, ``nn.activations``);
 - losses (squared, hinge, logistic, softmax cross-entropy, L2 penalty) and
   ``accuracy`` (``nn.losses``, ``nn.metrics``);
 - ``SGD`` and ``Adam`` (``nn.optim``);
 - seeded toy datasets, a train/test split and ``Minibatches`` (``nn.data``);
-- ``fit`` and ``evaluate`` (``nn.train``), plots (``nn.plots``);
-- the matrix-form δ recursion in numpy, as a reference (``nn.matrix_form``).
+- ``fit`` and ``evaluate`` (``nn.train``); argument checks (``nn.validation``);
+- plots (``nn.plots``, loaded on first use: it needs matplotlib);
+- the matrix-form δ recursion in numpy, as a reference (``nn.matrix_form``,
+  loaded on first use: it needs numpy).
+
+The registries ``ACTIVATIONS``, ``LOSSES``, ``OPTIMIZERS`` and ``DATASETS``
+map names to the functions and classes; the command line offers their keys.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from nn.activations import ACTIVATIONS, get_activation
 from nn.data import (
+    DATASETS,
     Dataset,
     Minibatches,
     blobs,
@@ -27,24 +39,32 @@ from nn.data import (
 )
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import (
+    LOSSES,
     hinge,
     l2_penalty,
     log_sum_exp,
     logistic,
     mean,
     mean_squared_error,
+    signed_label,
     softmax,
     softmax_cross_entropy,
     squared_error,
 )
 from nn.metrics import accuracy, predicted_class
 from nn.module import Module
-from nn.optim import SGD, Adam, Optimizer
+from nn.optim import OPTIMIZERS, SGD, Adam, Optimizer
 from nn.train import History, evaluate, fit
+
+if TYPE_CHECKING:
+    from nn import matrix_form, plots
 
 __all__ = [
     "ACTIVATIONS",
+    "DATASETS",
+    "LOSSES",
     "MLP",
+    "OPTIMIZERS",
     "SGD",
     "Adam",
     "Dataset",
@@ -64,11 +84,14 @@ __all__ = [
     "l2_penalty",
     "log_sum_exp",
     "logistic",
+    "matrix_form",
     "mean",
     "mean_squared_error",
     "moons",
+    "plots",
     "predicted_class",
     "regression_1d",
+    "signed_label",
     "softmax",
     "softmax_cross_entropy",
     "spirals",
@@ -76,3 +99,14 @@ __all__ = [
     "train_test_split",
     "xor",
 ]
+
+# Submodules with heavy dependencies, imported when first used.
+_LAZY_MODULES = ("plots", "matrix_form")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_MODULES:
+        import importlib
+
+        return importlib.import_module(f"nn.{name}")
+    raise AttributeError(f"module 'nn' has no attribute {name!r}")

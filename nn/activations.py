@@ -1,7 +1,7 @@
 """Activation functions by name: relu, leaky_relu, tanh, sigmoid, silu, linear.
 
-Lecture 002 compares them: σ(z) = 1/(1+e^-z) with σ′ ≤ 1/4 (so deep sigmoid
-nets see vanishing gradients), tanh with tanh′ = 1 − tanh², ReLU with slope
+The lecture on activations compares them: σ(z) = 1/(1+e^-z) with σ′ ≤ 1/4
+(so deep sigmoid nets see vanishing gradients), tanh with tanh′ = 1 − tanh², ReLU with slope
 1 or 0, and leaky ReLU with slope α for z < 0 so that no unit dies. Each name
 maps to the ``Value`` method that computes the value and its local derivative;
 ``linear`` is the identity (the output layer of a regressor or a classifier
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.value import Value
+from engine import Value
 
 Activation = Callable[[Value], Value]
 

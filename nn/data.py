@@ -6,10 +6,10 @@ Gaussian added to each coordinate) and ``seed`` (an int or a
 0, 1, … (or, for ``regression_1d``, 1-D inputs with float targets), in a
 shuffled order. Nothing touches the global random state.
 
-``Minibatches`` is lecture 000's loop: every epoch, shuffle the data, split
-it into ⌈n/B⌉ batches of size B (the last one smaller when B does not divide
-n, unless ``drop_last``), and yield them one by one; the training step
-averages the gradient over each batch.
+``Minibatches`` is the loop of the lecture on minibatch SGD: every epoch,
+shuffle the data, split it into ⌈n/B⌉ batches of size B (the last one
+smaller when B does not divide n, unless ``drop_last``), and yield them one
+by one; the training step averages the gradient over each batch.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from nn.layers import make_rng
+from engine import checks
+from nn.validation import Seed, make_rng
 
 
 @dataclass
@@ -57,9 +58,8 @@ def _shuffled(inputs: list[list[float]], targets: list, rng: random.Random, clas
     return Dataset([inputs[i] for i in order], [targets[i] for i in order], classes)
 
 
-def _check_size(n: int, minimum: int = 1) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < minimum:
-        raise ValueError(f"n must be an int >= {minimum}, got {n!r}")
+def _check_size(n: int, minimum: int = 1, name: str = "n") -> int:
+    return checks.integer(n, name, minimum=minimum, what=f"an int >= {minimum}")
 
 
 def _check_noise(noise: float) -> None:
@@ -74,12 +74,12 @@ def _linspace(start: float, stop: float, count: int) -> list[float]:
     return [start + i * step for i in range(count)]
 
 
-def moons(n: int = 100, noise: float = 0.1, seed: int | random.Random | None = 0) -> Dataset:
+def moons(n: int = 100, noise: float = 0.1, seed: Seed = 0) -> Dataset:
     """Two interleaving half circles: class 0 on (cos t, sin t), class 1 on (1 − cos t, ½ − sin t).
 
     The points are spread evenly in t ∈ [0, π] before the noise is added.
     """
-    _check_size(n, 2)
+    n = _check_size(n, 2)
     _check_noise(noise)
     rng = make_rng(seed)
     n_outer = n // 2
@@ -96,10 +96,10 @@ def moons(n: int = 100, noise: float = 0.1, seed: int | random.Random | None = 0
 
 
 def circles(
-    n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int | random.Random | None = 0
+    n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: Seed = 0
 ) -> Dataset:
     """Two concentric circles: class 0 of radius 1, class 1 of radius ``factor``."""
-    _check_size(n, 2)
+    n = _check_size(n, 2)
     _check_noise(noise)
     if not 0.0 < factor < 1.0:
         raise ValueError(f"factor (inner radius / outer radius) must be in (0, 1), got {factor!r}")
@@ -120,11 +120,11 @@ def blobs(
     classes: int = 3,
     spread: float = 0.5,
     radius: float = 2.0,
-    seed: int | random.Random | None = 0,
+    seed: Seed = 0,
 ) -> Dataset:
     """Gaussian blobs (std ``spread``) around ``classes`` centres evenly spaced on a circle."""
-    _check_size(n, classes)
-    _check_size(classes, 2)
+    classes = _check_size(classes, 2, "classes")
+    n = _check_size(n, classes)
     _check_noise(spread)
     rng = make_rng(seed)
     inputs, targets = [], []
@@ -138,11 +138,11 @@ def blobs(
 
 
 def spirals(
-    n: int = 150, classes: int = 3, noise: float = 0.2, seed: int | random.Random | None = 0
+    n: int = 150, classes: int = 3, noise: float = 0.2, seed: Seed = 0
 ) -> Dataset:
     """Arms of a spiral, one per class (the CS231n set): r ∈ [0, 1], θ = 4k + 4r + noise."""
-    _check_size(classes, 2)
-    _check_size(n, classes)
+    classes = _check_size(classes, 2, "classes")
+    n = _check_size(n, classes)
     _check_noise(noise)
     rng = make_rng(seed)
     inputs, targets = [], []
@@ -155,12 +155,12 @@ def spirals(
     return _shuffled(inputs, targets, rng, classes)
 
 
-def xor(n: int = 100, noise: float = 0.0, seed: int | random.Random | None = 0) -> Dataset:
+def xor(n: int = 100, noise: float = 0.0, seed: Seed = 0) -> Dataset:
     """Points uniform in [−1, 1]²; class 1 when x₁·x₂ > 0 (same sign), else 0.
 
     The label is set before the noise is added, so noise blurs the boundary.
     """
-    _check_size(n)
+    n = _check_size(n)
     _check_noise(noise)
     rng = make_rng(seed)
     inputs, targets = [], []
@@ -171,9 +171,9 @@ def xor(n: int = 100, noise: float = 0.0, seed: int | random.Random | None = 0) 
     return Dataset(inputs, targets, 2)
 
 
-def regression_1d(n: int = 50, noise: float = 0.1, seed: int | random.Random | None = 0) -> Dataset:
+def regression_1d(n: int = 50, noise: float = 0.1, seed: Seed = 0) -> Dataset:
     """x uniform in [−1, 1], target y = sin(πx) + noise: a curve for squared loss."""
-    _check_size(n)
+    n = _check_size(n)
     _check_noise(noise)
     rng = make_rng(seed)
     xs = [rng.uniform(-1.0, 1.0) for _ in range(n)]
@@ -191,7 +191,7 @@ DATASETS = {
 
 
 def train_test_split(
-    data: Dataset, test_fraction: float = 0.25, seed: int | random.Random | None = 0
+    data: Dataset, test_fraction: float = 0.25, seed: Seed = 0
 ) -> tuple[Dataset, Dataset]:
     """Shuffle, then hold out round(test_fraction·n) examples (at least one each side)."""
     if not 0.0 < test_fraction < 1.0:
@@ -219,14 +219,15 @@ class Minibatches:
         *,
         shuffle: bool = True,
         drop_last: bool = False,
-        seed: int | random.Random | None = 0,
+        seed: Seed = 0,
     ) -> None:
         if len(data) == 0:
             raise ValueError("Minibatches needs a non-empty dataset")
         if batch_size is None:
             batch_size = len(data)  # full batch: gradient descent on the whole set
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+        batch_size = checks.integer(
+            batch_size, "batch_size", minimum=1, what="a positive int or None"
+        )
         if drop_last and batch_size > len(data):
             raise ValueError(
                 f"batch_size {batch_size} > {len(data)} examples with drop_last: no batch is left"

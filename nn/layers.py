@@ -1,9 +1,10 @@
 """``Neuron``, ``Layer`` and ``MLP``: the lecture's network from ``Value``s.
 
-A neuron computes S = Σᵢ wᵢxᵢ + b and x = Θ(S) (lecture 001's notation);
-a layer is neurons side by side reading the same inputs; an MLP chains
-layers: z⁽¹⁾ = x, z⁽ᵗ⁺¹⁾ = Θ(W⁽ᵗ⁾z⁽ᵗ⁾ + b⁽ᵗ⁾), with the last layer linear by
-default so its output is a score for a loss (lecture 000's h(x)).
+A neuron computes S = Σᵢ wᵢxᵢ + b and x = Θ(S) (the notation of the lecture
+on the δ recursion); a layer is neurons side by side reading the same inputs;
+an MLP chains layers: z⁽¹⁾ = x, z⁽ᵗ⁺¹⁾ = Θ(W⁽ᵗ⁾z⁽ᵗ⁾ + b⁽ᵗ⁾), with the last
+layer linear by default so its output is a score for a loss (the h(x) of the
+lecture on backpropagation).
 
 Initialisation: every weight is drawn uniformly from ±√(6/nin) and every
 bias starts at 0 (He's uniform initialisation). The variance 2/nin keeps
@@ -12,8 +13,10 @@ for ReLU zeroing half of them; the smaller ±1/√nin trained the full-batch
 moons run more slowly. Randomness comes from a
 ``random.Random`` (give ``seed=`` an int or a ``Random``), never the global one.
 
-Parameter order (``parameters()``): layer by layer; in a layer neuron by
-neuron; in a neuron w1, …, w_nin, then b. Labels name them the same way,
+Parameter order (``parameters()``, stated here once): layer by layer; in a
+layer neuron by neuron; in a neuron w1, …, w_nin, then b. ``Module`` derives
+it from ``children()``: an MLP's children are its layers, a layer's its
+neurons, and a neuron's tensors are its weights, then its bias. Labels name them the same way,
 ``L1.N3.w2`` (1-based, as in the lecture), and each neuron's output carries
 ``group = "L1.N3"``, from which a drawing collapses the neuron (the products
 and sums used only inside it) or its layer into one box.
@@ -22,42 +25,12 @@ and sums used only inside it) or its layer into one box.
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Sequence
 
-from engine.value import Value, as_value
+from engine import Value
 from nn.activations import activation_name, get_activation
 from nn.module import Module, Tensor
-
-
-def make_rng(seed: int | random.Random | None) -> random.Random:
-    """A ``Random`` from a seed, the given ``Random`` itself, or a fresh one for None."""
-    if isinstance(seed, random.Random):
-        return seed
-    if seed is None:
-        return random.Random()
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(
-            f"seed must be an int, a random.Random or None, got {type(seed).__name__}"
-        )
-    return random.Random(seed)
-
-
-def _as_values(xs: Sequence[Value | float], nin: int, owner: str) -> list[Value]:
-    """The inputs as Values (numbers wrapped once), checking there are ``nin``."""
-    if isinstance(xs, (Value, str, bytes)) or not isinstance(xs, Sequence):
-        raise TypeError(
-            f"{owner} expects a list of {nin} numbers or Values, got {type(xs).__name__}"
-        )
-    if len(xs) != nin:
-        raise ValueError(f"{owner} expects {nin} inputs, got {len(xs)}")
-    return [x if isinstance(x, Value) else as_value(x) for x in xs]
-
-
-def _positive_int(n: object, name: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{name} must be a positive int, got {n!r}")
-    return n
+from nn.validation import Seed, as_inputs, make_rng, positive_int
 
 
 class Neuron(Module):
@@ -68,10 +41,10 @@ class Neuron(Module):
         nin: int,
         activation: str | None = "relu",
         *,
-        seed: int | random.Random | None = None,
+        seed: Seed = None,
         name: str = "N1",
     ) -> None:
-        self.nin = _positive_int(nin, "nin")
+        self.nin = positive_int(nin, "nin")
         self.activation = activation_name(activation)
         self._activate = get_activation(self.activation)
         self.name = name
@@ -85,11 +58,8 @@ class Neuron(Module):
     def named_tensors(self) -> list[tuple[str, Tensor]]:
         return [("weight", list(self.weights)), ("bias", self.bias)]
 
-    def parameters(self) -> list[Value]:
-        return [*self.weights, self.bias]
-
     def __call__(self, xs: Sequence[Value | float]) -> Value:
-        return self.forward(_as_values(xs, self.nin, repr(self)))
+        return self.forward(as_inputs(xs, self.nin, repr(self)))
 
     def forward(self, xs: list[Value]) -> Value:
         """Θ(((w1·x1 + w2·x2) + …) + b) on inputs that are already Values.
@@ -120,11 +90,11 @@ class Layer(Module):
         nout: int,
         activation: str | None = "relu",
         *,
-        seed: int | random.Random | None = None,
+        seed: Seed = None,
         name: str = "L1",
     ) -> None:
-        self.nin = _positive_int(nin, "nin")
-        self.nout = _positive_int(nout, "nout")
+        self.nin = positive_int(nin, "nin")
+        self.nout = positive_int(nout, "nout")
         self.activation = activation_name(activation)
         self.name = name
         rng = make_rng(seed)
@@ -132,18 +102,17 @@ class Layer(Module):
             Neuron(nin, self.activation, seed=rng, name=f"{name}.N{j + 1}") for j in range(nout)
         ]
 
+    def children(self) -> list[Module]:
+        return list(self.neurons)
+
     def named_tensors(self) -> list[tuple[str, Tensor]]:
         return [
             ("weight", [list(n.weights) for n in self.neurons]),
             ("bias", [n.bias for n in self.neurons]),
         ]
 
-    def parameters(self) -> list[Value]:
-        # The documented order: neuron by neuron, each w1..w_nin then b.
-        return [p for n in self.neurons for p in n.parameters()]
-
     def __call__(self, xs: Sequence[Value | float]) -> list[Value]:
-        return self.forward(_as_values(xs, self.nin, repr(self)))
+        return self.forward(as_inputs(xs, self.nin, repr(self)))
 
     def forward(self, xs: list[Value]) -> list[Value]:
         """Every neuron on the same inputs (already Values, wrapped once by the caller)."""
@@ -168,14 +137,14 @@ class MLP(Module):
         activation: str | None = "relu",
         output_activation: str | None = None,
         *,
-        seed: int | random.Random | None = None,
+        seed: Seed = None,
     ) -> None:
-        self.nin = _positive_int(nin, "nin")
+        self.nin = positive_int(nin, "nin")
         if isinstance(sizes, int) or not isinstance(sizes, Sequence) or not sizes:
             raise ValueError(
                 f"sizes must be a non-empty list of layer widths such as [16, 16, 1], got {sizes!r}"
             )
-        self.sizes = [_positive_int(s, "each layer size") for s in sizes]
+        self.sizes = [positive_int(s, "each layer size") for s in sizes]
         self.activation = activation_name(activation)
         self.output_activation = activation_name(output_activation)
         rng = make_rng(seed)
@@ -192,6 +161,9 @@ class MLP(Module):
             for i in range(len(self.sizes))
         ]
 
+    def children(self) -> list[Module]:
+        return list(self.layers)
+
     def named_tensors(self) -> list[tuple[str, Tensor]]:
         return [
             (f"{layer.name}.{name}", tensor)
@@ -199,11 +171,8 @@ class MLP(Module):
             for name, tensor in layer.named_tensors()
         ]
 
-    def parameters(self) -> list[Value]:
-        return [p for layer in self.layers for p in layer.parameters()]
-
     def __call__(self, xs: Sequence[Value | float]) -> Value | list[Value]:
-        values = _as_values(xs, self.nin, "MLP")
+        values = as_inputs(xs, self.nin, "MLP")
         for layer in self.layers:
             values = layer.forward(values)
         return values[0] if len(values) == 1 else values

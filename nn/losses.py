@@ -1,10 +1,11 @@
 """Losses built from ``Value`` ops, each with its formula and derivative.
 
-Lecture 004: regression uses the squared loss, binary classification the
-logistic loss, multi-class classification softmax cross-entropy; lecture 000
-trains with the squared loss; the max-margin (hinge) loss is micrograd's
-classic for two moons. Binary labels may be given as 1 (positive class) and
-0 or −1 (negative class); the losses use y ∈ {−1, +1}.
+The lecture on losses: regression uses the squared loss, binary
+classification the logistic loss, multi-class classification softmax
+cross-entropy; the lecture on backpropagation trains with the squared loss;
+the max-margin (hinge) loss is micrograd's classic for two moons. Binary
+labels may be given as 1 (positive class) and 0 or −1 (negative class); the
+losses use y ∈ {−1, +1}.
 
 Every loss is assembled from the engine's ops, so the backward sweep gets
 the derivatives below without any loss-specific code; the numerically stable
@@ -17,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from engine.value import Value, as_value
+from engine import Value, as_value, checks
 
 Loss = Callable[[Value | Sequence[Value], float | int | Sequence[float]], Value]
 
@@ -54,7 +55,7 @@ def squared_error(
 def mean_squared_error(
     predictions: Sequence[Value | Sequence[Value]], targets: Sequence
 ) -> Value:
-    """(1/n) Σᵢ ‖ŷᵢ − yᵢ‖² over a batch (lecture 004's regression objective)."""
+    """(1/n) Σᵢ ‖ŷᵢ − yᵢ‖² over a batch (the regression objective of the lecture on losses)."""
     targets = _same_length(predictions, targets)
     return mean([squared_error(p, y) for p, y in zip(predictions, targets, strict=True)])
 
@@ -106,12 +107,12 @@ def softmax_cross_entropy(scores: Sequence[Value], target: int) -> Value:
             "softmax_cross_entropy needs a list of class scores (one per class), "
             f"got {type(scores).__name__}"
         )
-    if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target < len(scores):
+    if not checks.is_integer(target) or not 0 <= target < len(scores):
         raise ValueError(
             f"softmax_cross_entropy: target must be a class index in 0..{len(scores) - 1}, "
             f"got {target!r}"
         )
-    return log_sum_exp(scores) - scores[target]
+    return log_sum_exp(scores) - scores[int(target)]
 
 
 def softmax(scores: Sequence[Value | float]) -> list[float]:

@@ -1,6 +1,6 @@
 """Backprop in matrix form with numpy: a reference for the scalar engine.
 
-Lecture 001's layer notation, for a network of L layers with weight matrices
+The layer notation of the lecture on the δ recursion, for a network of L layers with weight matrices
 W⁽ˡ⁾ (nout × nin), biases b⁽ˡ⁾ and activations Θ⁽ˡ⁾:
 
     forward:   x⁽⁰⁾ = x,   S⁽ˡ⁾ = W⁽ˡ⁾x⁽ˡ⁻¹⁾ + b⁽ˡ⁾,   x⁽ˡ⁾ = Θ⁽ˡ⁾(S⁽ˡ⁾)
@@ -10,11 +10,11 @@ W⁽ˡ⁾ (nout × nin), biases b⁽ˡ⁾ and activations Θ⁽ˡ⁾:
 
 (The lecture writes Ŵ⁽ˡ⁺¹⁾δ⁽ˡ⁺¹⁾ with Ŵ stored nin × nout; here W is stored
 nout × nin, as ``MLP`` stores it, hence the transpose.) For two layers and the
-squared loss this is lecture 004's δ = 2(h(Wz) − y) ⊙ h′(Wz), ∂ℓ/∂W = δzᵀ,
+squared loss this is the lecture on losses' δ = 2(h(Wz) − y) ⊙ h′(Wz), ∂ℓ/∂W = δzᵀ,
 ∂ℓ/∂z = Wᵀδ, ∂ℓ/∂V = ((Wᵀδ) ⊙ σ′(Vx))xᵀ.
 
 Each layer's backward step costs one matrix-vector product, which is the
-"number of edges in the sub-graph" of lecture 000's count.
+"number of edges in the sub-graph" of the backpropagation lecture's count.
 """
 
 from __future__ import annotations

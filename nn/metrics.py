@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine.value import Value
+from engine import Value
 
 
 def predicted_class(output: Value | float | Sequence[Value | float]) -> int:

@@ -3,8 +3,10 @@
 A model is a list of ``Value`` leaves, its parameters. ``Module`` gives every
 model the PyTorch names students will meet next:
 
-- ``parameters()``: the leaves, as a list in a stable order (by default the
-  order of ``named_tensors()``; ``Neuron``, ``Layer`` and ``MLP`` document theirs);
+- ``model(x)``: the forward pass (every subclass defines ``__call__``);
+- ``parameters()``: the leaves, as a list in a stable order: the children's
+  parameters in order (``children()``), or for a module without children its
+  tensors in ``named_tensors()`` order;
 - ``zero_grad()``: reset their gradients (leaves accumulate across sweeps);
 - ``num_parameters()``;
 - ``state_dict()`` / ``load_state_dict()``: the numbers as plain nested lists
@@ -21,11 +23,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from numbers import Real
 from pathlib import Path
 from typing import Any
 
-from engine.value import Value
+from engine import Value
 
 # A tensor is a Value, or a list of tensors (a vector of Values, a matrix...).
 Tensor = Value | list["Tensor"]
@@ -36,8 +39,14 @@ FORMAT = "sweepgrad.nn.state/1"
 class Module:
     """Base class of ``Neuron``, ``Layer``, ``MLP`` and user models.
 
-    A subclass defines ``named_tensors()``; everything else follows from it.
+    A subclass defines ``__call__`` (the forward pass) and ``named_tensors()``
+    (its parameters by name, for state dicts), and ``children()`` when it is
+    made of other modules; everything else follows from them.
     """
+
+    def __call__(self, xs: Sequence[Value | float]) -> Value | list[Value]:
+        """The forward pass on one input vector."""
+        raise NotImplementedError(f"{type(self).__name__} must define __call__ (its forward pass)")
 
     def named_tensors(self) -> list[tuple[str, Tensor]]:
         """``(name, tensor)`` pairs that hold every parameter exactly once."""
@@ -45,11 +54,26 @@ class Module:
             f"{type(self).__name__} must define named_tensors() to list its parameters"
         )
 
+    def children(self) -> list[Module]:
+        """The modules this one is made of, in parameter order (none by default)."""
+        return []
+
     def parameters(self) -> list[Value]:
-        """Every parameter once; by default tensor by tensor in ``named_tensors()`` order."""
+        """Every parameter once: the children's in order, else this module's tensors.
+
+        Modules are expanded with a stack, not by recursion; a module without
+        children contributes its ``named_tensors()`` in order.
+        """
         params: list[Value] = []
-        for _, tensor in self.named_tensors():
-            _flatten(tensor, params)
+        stack: list[Module] = [self]
+        while stack:
+            module = stack.pop()
+            children = module.children()
+            if children:
+                stack.extend(reversed(children))
+                continue
+            for _, tensor in module.named_tensors():
+                _flatten(tensor, params)
         return params
 
     def zero_grad(self) -> None:

@@ -2,7 +2,7 @@
 
 Both follow PyTorch's update rules, so a student's numbers carry over:
 
-SGD (lecture 000's θ ← θ − η·g), with g = ∂L/∂θ + λθ (weight decay λ) and
+SGD (the lecture's θ ← θ − η·g), with g = ∂L/∂θ + λθ (weight decay λ) and
 momentum μ kept in a buffer v:  v ← μ·v + g  (v = g at the first step),
 θ ← θ − η·v.
 
@@ -20,7 +20,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from numbers import Real
 
-from engine.value import Value
+from engine import Value
 
 LearningRate = float | Callable[[int], float]
 
@@ -156,3 +156,7 @@ def _check_number(
             bound += f" and < {upper}"
         raise ValueError(f"{name} must be {bound}, got {x}")
     return x
+
+
+# The optimizers by name, for the command line and configuration files.
+OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam}

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine.gc_pause import gc_paused
-from engine.modes import no_grad
+from engine import gc_paused, no_grad
 from nn.data import Dataset
 from nn.metrics import predicted_class
 from nn.module import Module

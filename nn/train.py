@@ -1,4 +1,4 @@
-"""``fit``: lecture 000's minibatch SGD loop, with a progress bar and a history.
+"""``fit``: the lecture's minibatch SGD loop, with a progress bar and a history.
 
 For epoch t = 1..T: shuffle the data, split it into batches of size B, and
 for each batch Dᵢ take the average loss L = (1/B) Σ ℓ(h(x), y) (plus an L2
@@ -22,9 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from engine.gc_pause import gc_paused
-from engine.modes import no_grad
-from engine.progress import Progress
+from engine import Progress, Value, gc_paused, no_grad
 from nn.data import Dataset, Minibatches
 from nn.losses import Loss, get_loss, l2_penalty, mean
 from nn.metrics import is_correct
@@ -157,7 +155,7 @@ def fit(
 
 def _step(
     model: Module,
-    params: list,
+    params: list[Value],
     inputs: Sequence[Sequence[float]],
     targets: Sequence,
     loss_fn: Loss,

@@ -21,17 +21,17 @@ def torch():
     return pytest.importorskip("torch")
 
 
-# --- Classroom exercises (tests/test_exercises.py, notebooks/exercises/) -------------
-# One marker per exercise, so a student checks one task: pytest -m exercise_1_2
-
-EXERCISES = ("1_1", "1_2", "1_3", "2_1", "2_2", "3_1", "3_2", "4_1", "4_2", "4_3",
-             "5_1", "5_2", "5_3", "6_1", "6_2")
+# --- Classroom exercises (tests/exercises/, notebooks/exercises/) -----------------------
+# One marker per exercise, so a student checks one task: pytest -m exercise_1_2. The
+# markers come from the one list of exercises, tests/exercises/loading.py's STUBS.
 
 
 def pytest_configure(config):
+    from tests.exercises.loading import EXERCISES
+
     for number in EXERCISES:
         config.addinivalue_line(
             "markers",
-            f"exercise_{number}: checks classroom exercise {number.replace('_', '.')} "
+            f"exercise_{number.replace('.', '_')}: checks classroom exercise {number} "
             "(notebooks/exercises)",
         )

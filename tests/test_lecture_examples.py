@@ -1,10 +1,10 @@
 """The lectures' worked examples, computed on Values (lectures/README.md).
 
 - the neuron o = tanh(x1·w1 + x2·w2 + b) of the demo;
-- lecture 002: one weight, one step of SGD (loss 0.49, dL/dw = −4.2, w = 4.3);
-- lecture 002: σ′ ≤ 1/4, so gradients vanish through a stack of sigmoids;
-- lecture 000: the chain ŷ = a·w_T⋯w_1·x, where ∂ŷ/∂w_i = ŷ/w_i, in E products;
-- lecture 004: backprop for ℓ = ‖h(Wσ(Vx)) − y‖² in matrix form (numpy).
+- the lecture on activations and vanishing gradients: one weight, one step of SGD (loss 0.49, dL/dw = −4.2, w = 4.3);
+- the lecture on activations and vanishing gradients: σ′ ≤ 1/4, so gradients vanish through a stack of sigmoids;
+- the lecture on backpropagation: the chain ŷ = a·w_T⋯w_1·x, where ∂ŷ/∂w_i = ŷ/w_i, in E products;
+- the lecture on losses: backprop for ℓ = ‖h(Wσ(Vx)) − y‖² in matrix form (numpy).
 """
 
 import math
@@ -56,7 +56,7 @@ def test_the_neuron_against_torch(torch):
         assert nodes[k].grad == pytest.approx(t[k].grad.item(), rel=1e-14, abs=1e-300), k
 
 
-# --- lecture 002: one weight, one step ---------------------------------------------
+# --- the lecture on activations and vanishing gradients: one weight, one step ---------------------------------------------
 
 
 def test_one_weight_one_sgd_step():
@@ -78,7 +78,7 @@ def test_one_weight_one_sgd_step():
     assert new_loss.data > loss.data
 
 
-# --- lecture 002: vanishing gradients ---------------------------------------------
+# --- the lecture on activations and vanishing gradients: vanishing gradients ---------------------------------------------
 
 
 def test_sigmoid_slope_is_at_most_a_quarter():
@@ -96,7 +96,7 @@ def test_a_stack_of_sigmoids_makes_the_gradient_vanish():
     assert 0.0 < x.grad <= 0.25**10
 
 
-# --- lecture 000: the chain ŷ = a·w_T⋯w_1·x --------------------------------------
+# --- the lecture on backpropagation: the chain ŷ = a·w_T⋯w_1·x --------------------------------------
 
 
 def test_the_chain_gives_each_weight_y_over_w_in_one_product_per_edge():
@@ -114,7 +114,7 @@ def test_the_chain_gives_each_weight_y_over_w_in_one_product_per_edge():
     assert grads.products == edges == 2 * (len(weights) + 1)
 
 
-# --- lecture 004: matrix-form backprop ------------------------------------------------
+# --- the lecture on losses: matrix-form backprop ------------------------------------------------
 
 
 def test_scalar_engine_agrees_with_the_matrix_form_of_backprop():

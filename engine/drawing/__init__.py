@@ -1,22 +1,29 @@
 """Drawing computation graphs that teach backpropagation.
 
-- ``draw(root, ...)`` → ``graphviz.Digraph``: values, ops, local derivatives
-  on the edges, gradients as sums of contributions, roles in colour
-  (``graph.py``); collapsed per neuron or layer (``collapse.py``);
-- ``render(root, path)``: the same, written as SVG, PNG or PDF (``renderer.py``);
+Part of the core: imports ``engine``'s graph modules and ``graphviz``,
+never ``nn`` or the app. ``import engine`` does not load it; the first use
+of ``engine.draw`` or ``engine.render`` does.
+
+- ``draw(root, ...)`` → ``graphviz.Digraph`` and ``render(root, path)``
+  (``api.py``), with their options in one typed ``DrawOptions`` (``options.py``);
+- the picture itself: values, ops, local derivatives on the edges, gradients
+  as sums of contributions, roles in colour (``picture.py``, ``roles.py``),
+  collapsed per neuron or layer (``collapse.py``);
 - ``backward_steps(root)`` / ``save_backward_animation(root, path)``: the
   backward sweep one step at a time, and as a GIF (``steps.py``);
-- labels are escaped in ``dot.py``: they are data, never markup;
-- ``python -m engine.drawing.benchmark`` times the MLP(2, [16, 16, 1]) drawings;
-  ``demo.demo_drawings`` writes the drawings of ``sweepgrad demo``.
+- running Graphviz (``renderer.py``); labels escaped as data, never markup
+  (``text.py``).
 """
 
-from engine.drawing.graph import DEFAULT_MAX_NODES, GraphTooLargeError, draw
-from engine.drawing.renderer import GraphvizNotFoundError, find_renderer, render, write_image
+from engine.drawing.api import draw, render
+from engine.drawing.options import DEFAULT_MAX_NODES, DrawOptions
+from engine.drawing.picture import GraphTooLargeError
+from engine.drawing.renderer import GraphvizNotFoundError, find_renderer, write_image
 from engine.drawing.steps import backward_steps, save_backward_animation
 
 __all__ = [
     "DEFAULT_MAX_NODES",
+    "DrawOptions",
     "GraphTooLargeError",
     "GraphvizNotFoundError",
     "backward_steps",

@@ -24,8 +24,6 @@ from pathlib import Path
 
 import graphviz
 
-from engine.value import Value
-
 FORMATS = ("svg", "png", "pdf")
 SOURCE_SUFFIXES = ("dot", "gv")
 
@@ -82,7 +80,7 @@ def format_of(path: Path, format: str | None) -> str:
 
 
 def write_image(
-    drawing: graphviz.Digraph | str, path: str | os.PathLike, format: str | None = None
+    drawing: graphviz.Digraph | str, path: str | os.PathLike[str], format: str | None = None
 ) -> Path:
     """Render a ``Digraph`` (or DOT source) to ``path``; return the path."""
     path = Path(path)
@@ -108,16 +106,3 @@ def write_image(
         message = result.stderr.decode("utf-8", "replace").strip()
         raise RuntimeError(f"{program} failed to write {path} ({result.returncode}): {message}")
     return path
-
-
-def render(
-    root: Value, path: str | os.PathLike, format: str | None = None, **draw_options: object
-) -> Path:
-    """Draw ``root`` (see ``draw`` for the options) and write it to ``path``.
-
-    The format is ``format`` or the suffix of ``path``: ``.svg``, ``.png`` or
-    ``.pdf`` (``.dot``/``.gv`` write the DOT source). Returns the path.
-    """
-    from engine.drawing.graph import draw
-
-    return write_image(draw(root, **draw_options), path, format)

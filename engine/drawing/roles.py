@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from engine.drawing.dot import html_label, html_text
-from engine.value import Value
+from engine.drawing.text import html_label, html_text
+from engine.node import Node
 
 INPUT, PARAMETER, CONSTANT, INTERMEDIATE, OUTPUT = (
     "input", "parameter", "constant", "intermediate", "output"
@@ -38,33 +38,17 @@ CURRENT_FILL = "#ffd54f"  # the node the backward sweep is at, in step drawings
 CURRENT_EDGE = "#d62728"
 
 
-def _as_set(nodes: Iterable[Value] | None, name: str) -> set[Value]:
-    if nodes is None:
-        return set()
-    if isinstance(nodes, Value):
-        nodes = (nodes,)
-    chosen = set()
-    for node in nodes:
-        if not isinstance(node, Value):
-            raise TypeError(f"{name} must hold Values, got {type(node).__name__}")
-        chosen.add(node)
-    return chosen
-
-
 def assign_roles(
-    order: list[Value],
-    inputs: Iterable[Value] | None = None,
-    parameters: Iterable[Value] | None = None,
-) -> dict[Value, str]:
-    """``{node: role}`` for every node of ``order`` (topological, root last)."""
-    named_inputs = _as_set(inputs, "inputs")
-    named_parameters = _as_set(parameters, "parameters")
-    both = named_inputs & named_parameters
-    if both:
-        raise ValueError(
-            f"{len(both)} node(s) are in both inputs= and parameters=; give each node one role"
-        )
-    roles: dict[Value, str] = {}
+    order: list[Node], inputs: Iterable[Node] = (), parameters: Iterable[Node] = ()
+) -> dict[Node, str]:
+    """``{node: role}`` for every node of ``order`` (topological, root last).
+
+    ``DrawOptions`` has checked ``inputs`` and ``parameters`` (Values, no
+    node in both).
+    """
+    named_inputs = set(inputs)
+    named_parameters = set(parameters)
+    roles: dict[Node, str] = {}
     for node in order:
         if node.parents:
             roles[node] = INTERMEDIATE

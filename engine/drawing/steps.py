@@ -1,6 +1,7 @@
 """The backward sweep, one drawing per step, and an animated GIF of it.
 
-The sweep visits the nodes in reverse topological order (lecture 000). When
+The sweep visits the nodes in reverse topological order (the lecture on
+backpropagation). When
 it reaches a node, every consumer has already added its share, so the node's
 gradient is final; the sweep then passes it on along each edge,
 
@@ -20,29 +21,32 @@ the frames are played as an animation.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 import graphviz
 
 from engine.drawing import roles as role_rules
-from engine.drawing.dot import NumberFormat
-from engine.drawing.graph import GradCell, build_full, make_options, sum_text
+from engine.drawing.options import DrawOptions
+from engine.drawing.picture import GradCell, build_full, sum_text
 from engine.drawing.renderer import write_image
-from engine.topology import topological_order
-from engine.value import Value
+from engine.graph import require_node, topological_order
+from engine.node import Node
 
 DEFAULT_MAX_STEPS = 60
 
 
-def _frames_of_cells(order: list[Value], fmt) -> list[dict[Value, GradCell]]:
+def _frames_of_cells(
+    order: list[Node], fmt: Callable[[float], str]
+) -> list[dict[Node, GradCell]]:
     """The grad cells of every node after each step of the sweep."""
     grads = {node: 0.0 for node in order}
     grads[order[-1]] = 1.0
-    terms: dict[Value, list[float]] = {}
-    visited: set[Value] = set()
+    terms: dict[Node, list[float]] = {}
+    visited: set[Node] = set()
     frames = []
     for node in reversed(order):
         visited.add(node)
@@ -65,7 +69,7 @@ def _frames_of_cells(order: list[Value], fmt) -> list[dict[Value, GradCell]]:
     return frames
 
 
-def _pad(frames: list[dict[Value, GradCell]], order: list[Value]) -> None:
+def _pad(frames: list[dict[Node, GradCell]], order: list[Node]) -> None:
     """Pad each node's texts to their widest over all frames (a still layout)."""
     for node in order:
         text_width = max(len(frame[node].text) for frame in frames)
@@ -77,51 +81,46 @@ def _pad(frames: list[dict[Value, GradCell]], order: list[Value]) -> None:
 
 
 def backward_steps(
-    root: Value,
-    *,
-    show_local_grads: bool = True,
-    number_format: NumberFormat = ".4g",
-    rankdir: str = "LR",
-    colour_roles: bool = True,
-    legend: bool = True,
-    inputs: Iterable[Value] | None = None,
-    parameters: Iterable[Value] | None = None,
-    max_nodes: int | None = DEFAULT_MAX_STEPS,
+    root: Node, options: DrawOptions | None = None, **changes: object
 ) -> list[graphviz.Digraph]:
     """One ``Digraph`` per step of the backward sweep from ``root`` (one per node).
 
-    In a notebook, display them one by one (``for step in steps: display(step)``);
-    ``save_backward_animation`` plays them as a GIF.
+    Takes the options of ``draw`` (steps are always numbered and gradients
+    shown; ``max_nodes`` defaults to ``DEFAULT_MAX_STEPS``). In a notebook,
+    display them one by one; ``save_backward_animation`` plays them as a GIF.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"backward_steps(root) needs a Value, got {type(root).__name__}")
-    options = make_options(True, show_local_grads, number_format, rankdir, True,
-                           colour_roles, legend)
+    require_node(root, "backward_steps(root)")
+    if options is None:
+        changes = {"max_nodes": DEFAULT_MAX_STEPS, **changes}
+    chosen = dataclasses.replace(
+        DrawOptions.of(options, changes), show_grads=True, number_steps=True
+    )
     order = topological_order(root)
-    if max_nodes is not None and len(order) > max_nodes:
+    if chosen.max_nodes is not None and len(order) > chosen.max_nodes:
         raise ValueError(
             f"the graph has {len(order)} nodes, so its sweep takes {len(order)} steps, "
-            f"more than max_nodes={max_nodes}: step-by-step drawings are for small graphs "
-            "(a neuron, a few operations). Draw a smaller example, or pass "
+            f"more than max_nodes={chosen.max_nodes}: step-by-step drawings are for small "
+            "graphs (a neuron, a few operations). Draw a smaller example, or pass "
             f"max_nodes={len(order)} to draw them all."
         )
-    role_of = role_rules.assign_roles(order, inputs, parameters)
-    frames = _frames_of_cells(order, options.fmt)
+    role_of = role_rules.assign_roles(order, chosen.inputs, chosen.parameters)
+    frames = _frames_of_cells(order, chosen.formatter)
     _pad(frames, order)
     return [
-        build_full(order, role_of, cells, options, current=node)
+        build_full(order, role_of, cells, chosen, current=node)
         for node, cells in zip(reversed(order), frames, strict=True)
     ]
 
 
 def save_backward_animation(
-    root: Value,
-    path: str | os.PathLike,
+    root: Node,
+    path: str | os.PathLike[str],
+    options: DrawOptions | None = None,
     *,
     duration: int = 1200,
-    **step_options: object,
+    **changes: object,
 ) -> Path:
-    """Write the steps of ``backward_steps(root, **step_options)`` as an animated GIF.
+    """Write the steps of ``backward_steps(root, options, **changes)`` as an animated GIF.
 
     ``duration``: milliseconds per frame (the last frame is held twice as
     long). Needs Pillow and a Graphviz program (see ``engine.drawing.renderer``).
@@ -135,7 +134,7 @@ def save_backward_animation(
                          f"got {str(path)!r}")
     if not isinstance(duration, int) or duration <= 0:
         raise ValueError(f"duration is milliseconds per frame, a positive int; got {duration!r}")
-    steps = backward_steps(root, **step_options)
+    steps = backward_steps(root, options, **changes)
     images = []
     with tempfile.TemporaryDirectory() as folder:
         for index, step in enumerate(steps):

@@ -1,6 +1,6 @@
 """Chapter 2: topological order and the backward sweep.
 
-Lecture 000: the backward pass visits the nodes from the output back to the
+The lecture on backpropagation: the backward pass visits the nodes from the output back to the
 inputs, so that every node's gradient is complete before it is passed on:
 
     parent.grad += (∂node/∂parent) · node.grad
@@ -11,7 +11,7 @@ Python's call stack stops at about 1,000 frames. Use a list as a stack.
 Each node ``v`` has ``v.parents`` (a tuple; ``x * x`` lists x twice) and
 ``v.local_grads`` (one float per parent, in the same order).
 
-Check your work:  SWEEPGRAD_EXERCISES=starter pytest tests/test_exercises.py -m exercise_2_1
+Check your work:  SWEEPGRAD_EXERCISES=starter pytest tests/exercises -m exercise_2_1
 """
 
 from __future__ import annotations

@@ -1,15 +1,15 @@
 """Chapter 4: a neuron, a layer and a multi-layer perceptron, from Values.
 
-Lecture 001's notation: neuron j of layer l sums its inputs,
+The δ-recursion lecture's notation: neuron j of layer l sums its inputs,
 S_j = Σᵢ w_ij·x_i + b_j, and applies the activation, x_j = Θ(S_j).
-A layer is neurons side by side on the same inputs; lecture 000's network
+A layer is neurons side by side on the same inputs; the backpropagation lecture's network
 chains layers, z⁽ᵗ⁺¹⁾ = Θ(W⁽ᵗ⁾z⁽ᵗ⁾ + b⁽ᵗ⁾), with a linear last layer.
 
 Build everything from ``Value`` operations (+, *, .tanh(), .relu(),
 .sigmoid()), so that ``backward()`` can differentiate what you built.
 Activation names: "tanh", "relu", "sigmoid", "linear" (the identity).
 
-Check your work:  SWEEPGRAD_EXERCISES=starter pytest tests/test_exercises.py -m exercise_4_1
+Check your work:  SWEEPGRAD_EXERCISES=starter pytest tests/exercises -m exercise_4_1
 """
 
 from __future__ import annotations

@@ -1,15 +1,15 @@
 """Chapter 3: two naive ways to get a derivative, to check the sweep against.
 
-Lecture 000's naive method applies the chain rule separately for each weight
+The backpropagation lecture's naive method applies the chain rule separately for each weight
 w, walking forward from w to the output:
 
     d(node)/dw = Σ over parents p of  (∂node/∂p) · dp/dw,   with dw/dw = 1
 
-Lecture 001's other naive method perturbs the weight and evaluates again
+The δ-recursion lecture's other naive method perturbs the weight and evaluates again
 (finite differences). Both cost O(E) per weight, O(E²) for all of them, where
 the backward sweep costs O(E) for all at once; both make good test oracles.
 
-Check your work:  SWEEPGRAD_EXERCISES=starter pytest tests/test_exercises.py -m exercise_3_1
+Check your work:  SWEEPGRAD_EXERCISES=starter pytest tests/exercises -m exercise_3_1
 """
 
 from __future__ import annotations

@@ -1,18 +1,18 @@
 """Chapter 6: backpropagation in matrix form, with numpy.
 
-Lecture 004, for y = h(Wσ(Vx)) with squared loss ℓ = ‖h(Wz) − y‖², z = σ(Vx):
+The lecture on losses, for y = h(Wσ(Vx)) with squared loss ℓ = ‖h(Wz) − y‖², z = σ(Vx):
 
     δ = 2(h(Wz) − y) ⊙ h′(Wz),    ∂ℓ/∂W = δ zᵀ,
     ∂ℓ/∂z = Wᵀδ,                  ∂ℓ/∂V = ((Wᵀδ) ⊙ σ′(Vx)) xᵀ
 
-and lecture 001's recursion for any depth, δ⁽ˡ⁾ = (W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾) ⊙ Θ′(S⁽ˡ⁾),
-∂ℓ/∂W⁽ˡ⁾ = δ⁽ˡ⁾ x⁽ˡ⁻¹⁾ᵀ. (Lecture 001 writes Ŵ⁽ˡ⁺¹⁾ for our W⁽ˡ⁺¹⁾ᵀ: its
+and the δ-recursion lecture's recursion for any depth, δ⁽ˡ⁾ = (W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾) ⊙ Θ′(S⁽ˡ⁾),
+∂ℓ/∂W⁽ˡ⁾ = δ⁽ˡ⁾ x⁽ˡ⁻¹⁾ᵀ. (The lecture on the δ recursion writes Ŵ⁽ˡ⁺¹⁾ for our W⁽ˡ⁺¹⁾ᵀ: its
 w_ij goes from node i to node j, our W[j, i] does.)
 
 Here σ = tanh (σ′ = 1 − tanh²), h is the identity (h′ = 1), and there are no
 biases. Shapes: x has d entries, V is M×d, W is K×M, y has K entries.
 
-Check your work:  SWEEPGRAD_EXERCISES=starter pytest tests/test_exercises.py -m exercise_6_1
+Check your work:  SWEEPGRAD_EXERCISES=starter pytest tests/exercises -m exercise_6_1
 """
 
 from __future__ import annotations

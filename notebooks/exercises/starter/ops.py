@@ -1,6 +1,6 @@
 """Chapter 1: local derivatives, the numbers every node stores in the forward pass.
 
-Lecture 000: the forward pass computes and stores every value; the backward
+The lecture on backpropagation: the forward pass computes and stores every value; the backward
 pass only multiplies them. For each operation you write its value and, beside
 it, its local derivative with respect to each operand, as plain floats.
 
@@ -8,7 +8,7 @@ Exercises 1.1 and 1.2 work on floats and return ``(value, local_grads)``,
 where ``local_grads`` is a tuple with one derivative per operand, in operand
 order. Exercise 1.3 builds real graph nodes with the ``Value`` constructor.
 
-Check your work:  SWEEPGRAD_EXERCISES=starter pytest tests/test_exercises.py -m exercise_1_1
+Check your work:  SWEEPGRAD_EXERCISES=starter pytest tests/exercises -m exercise_1_1
 """
 
 from __future__ import annotations

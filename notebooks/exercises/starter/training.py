@@ -1,13 +1,13 @@
-"""Chapter 5: the pieces of lecture 000's minibatch SGD.
+"""Chapter 5: the pieces of the backpropagation lecture's minibatch SGD.
 
     For epoch t = 1…T:
         shuffle the data and split it into n/B batches D_i of size B
         for each batch:  g = (1/B) Σ_{(x,y) ∈ D_i} ∇_θ ℓ(h_θ(x), y),   θ ← θ − η·g
 
-and the classification loss of lecture 004, softmax cross-entropy,
+and the classification loss of the lecture on losses, softmax cross-entropy,
 computed so that it never overflows.
 
-Check your work:  SWEEPGRAD_EXERCISES=starter pytest tests/test_exercises.py -m exercise_5_1
+Check your work:  SWEEPGRAD_EXERCISES=starter pytest tests/exercises -m exercise_5_1
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def sgd_step(parameters: Sequence[Value], lr: float) -> None:
     """Exercise 5.1: θ ← θ − η·∂L/∂θ for every parameter, in place.
 
     Change ``p.data`` using ``p.grad``; leave ``p.grad`` as it is (resetting
-    it is zero_grad's job). Lecture 002's example: w = 0.1 with dL/dw = −4.2
+    it is zero_grad's job). The activations lecture's example: w = 0.1 with dL/dw = −4.2
     and η = 1 becomes w = 4.3.
     """
     raise NotImplementedError(

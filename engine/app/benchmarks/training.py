@@ -1,0 +1,68 @@
+"""How fast training runs: seconds per epoch and the graph size per step.
+
+``epoch_benchmark()`` trains the reference model, MLP(2, [16, 16, 1])
+with ReLU, on two moons with the hinge loss and minibatch SGD, and reports
+the median time of an epoch together with the nodes and edges of one step's
+graph (the batch's forward passes, the loss and the L2 penalty): the sizes
+E and V that make the backward sweep O(E+V).
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from engine import graph_stats
+from nn import MLP, SGD, Minibatches, fit, hinge, l2_penalty, mean, moons
+
+
+def step_graph_size(
+    model: MLP, inputs: list[list[float]], targets: list[int], l2: float = 1e-4
+) -> tuple[int, int]:
+    """(nodes, edges) of the graph one training step builds on this batch."""
+    outputs = [model(x) for x in inputs]
+    objective = mean([hinge(o, y) for o, y in zip(outputs, targets, strict=True)])
+    objective = objective + l2_penalty(model.parameters(), l2)
+    stats = graph_stats(objective)
+    return stats.nodes, stats.edges
+
+
+def epoch_benchmark(
+    n: int = 300,
+    batch_size: int = 10,
+    epochs: int = 5,
+    sizes: tuple[int, ...] = (16, 16, 1),
+    seed: int = 0,
+    verbose: bool = True,
+) -> dict[str, float]:
+    """Train for ``epochs`` epochs and report seconds per epoch and graph size per step."""
+    data = moons(n, noise=0.1, seed=seed)
+    model = MLP(2, list(sizes), seed=seed)
+    optimizer = SGD(model.parameters(), lr=0.1)
+    times = []
+    for _ in range(epochs):
+        history = fit(
+            model, data, loss="hinge", optimizer=optimizer, epochs=1,
+            batch_size=batch_size, l2=1e-4, seed=seed, quiet=True,
+        )
+        times.append(history.seconds)
+    inputs, targets = next(iter(Minibatches(data, batch_size, seed=seed)))
+    nodes, edges = step_graph_size(model, inputs, targets)
+    steps = len(Minibatches(data, batch_size))
+    result = {
+        "seconds_per_epoch": statistics.median(times),
+        "steps_per_epoch": float(steps),
+        "nodes_per_step": float(nodes),
+        "edges_per_step": float(edges),
+        "parameters": float(model.num_parameters()),
+    }
+    if verbose:
+        per_step = result["seconds_per_epoch"] / steps
+        print(
+            f"MLP(2, {list(sizes)}) on {n} moons, batch {batch_size}, {steps} steps per epoch: "
+            f"{result['seconds_per_epoch']:.3f} s per epoch (median of {epochs}), "
+            f"{per_step * 1e3:.2f} ms per step, "
+            f"{nodes} nodes and {edges} edges per step "
+            f"({per_step / (nodes + edges) * 1e9:.0f} ns per node+edge)"
+        )
+    return result
+

@@ -1,0 +1,147 @@
+"""The tour ``sweepgrad demo`` prints and draws (what ``make demo`` runs).
+
+1. the lecture's neuron (``engine.examples.lecture_neuron``), backward, a
+   table of values and gradients, and drawings: the graph with the sweep's
+   steps numbered, the sweep as a GIF, an MLP collapsed per neuron and layer;
+2. an MLP trained on two moons by minibatch SGD, with its decision boundary;
+3. the complexity benchmark, quick: the sweep O(E+V) against O(E²);
+4. the speed benchmark, small: the engine against plain floats.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nn
+from engine import Value, format_table, topological_order
+from engine.app.benchmarks.complexity import run_complexity
+from engine.app.benchmarks.speed import report as speed_report
+from engine.app.benchmarks.speed import run as run_speed
+from engine.drawing import (
+    GraphvizNotFoundError,
+    draw,
+    find_renderer,
+    save_backward_animation,
+    write_image,
+)
+from engine.examples import lecture_neuron
+
+MOONS_EPOCHS = 20
+
+
+def value_table(root: Value) -> str:
+    """Every node behind ``root`` as a row: label, op, data, grad."""
+    rows = [
+        (node.label or "", node.op or "leaf", f"{node.data:.6f}", f"{node.grad:.6f}")
+        for node in topological_order(root)
+    ]
+    return format_table(("node", "op", "data", "grad"), rows, left_columns=2)
+
+
+def one_sample_mlp_loss(seed: int = 0) -> tuple[Value, list[Value]]:
+    """The loss of one sample through nn's MLP(2, [16, 16, 1]) (tanh), and its inputs."""
+    model = nn.MLP(2, [16, 16, 1], activation="tanh", seed=seed)
+    inputs = [Value(0.3, label="x1"), Value(-0.7, label="x2")]
+    loss = nn.squared_error(model(inputs), 0.5)
+    loss.label = "loss"
+    return loss, inputs
+
+
+def drawings(out_dir: Path) -> list[Path]:
+    """neuron.svg, neuron_backward.gif, mlp_neurons.svg and mlp_layers.svg in ``out_dir``.
+
+    With no Graphviz program it writes the DOT sources (``.gv``) instead and
+    says how to install one, so the demo never stops on a missing renderer.
+    """
+    nodes = lecture_neuron()
+    neuron = nodes["o"]
+    neuron.backward()
+    parameters = [nodes["w1"], nodes["w2"], nodes["b"]]
+    loss, inputs = one_sample_mlp_loss()
+    loss.backward()
+    pictures = {
+        "neuron": draw(neuron, parameters=parameters, number_steps=True),
+        "mlp_neurons": draw(loss, inputs=inputs, collapse="neuron"),
+        "mlp_layers": draw(loss, inputs=inputs, collapse="layer"),
+    }
+    try:
+        find_renderer()
+    except GraphvizNotFoundError as error:
+        print(error, file=sys.stderr)
+        return [write_image(picture, out_dir / f"{name}.gv") for name, picture in pictures.items()]
+    paths = [write_image(pictures["neuron"], out_dir / "neuron.svg")]
+    paths.append(save_backward_animation(neuron, out_dir / "neuron_backward.gif",
+                                         parameters=parameters))
+    paths += [write_image(pictures[name], out_dir / f"{name}.svg")
+              for name in ("mlp_neurons", "mlp_layers")]
+    return paths
+
+
+def neuron_section(out_dir: Path) -> None:
+    """The lecture's neuron: its values and gradients as a table, then drawings."""
+    print("== The lecture's neuron: o = tanh(x1*w1 + x2*w2 + b)")
+    neuron = lecture_neuron()["o"]
+    neuron.backward()
+    print(value_table(neuron))
+    for path in drawings(out_dir):
+        print(f"drawn: {path}")
+
+
+def train_moons(epochs: int = MOONS_EPOCHS, quiet: bool = False, seed: int = 0
+                ) -> tuple[nn.MLP, nn.History]:
+    """MLP(2, [16, 16, 1]) with ReLU, hinge loss with a 1e-4 L2 penalty, minibatch
+    SGD (batches of 10, learning rate decaying from 0.5 to 0.05) on 225 of 300
+    moons points, 75 held out."""
+    train, test = nn.train_test_split(nn.moons(300, noise=0.1, seed=seed), 0.25, seed=seed)
+    model = nn.MLP(2, [16, 16, 1], seed=seed)
+    steps = epochs * -(-len(train) // 10)
+    optimizer = nn.SGD(model.parameters(), lr=lambda k: 0.5 - 0.45 * k / steps)
+    history = nn.fit(
+        model, train, loss="hinge", optimizer=optimizer, epochs=epochs, batch_size=10,
+        test_data=test, l2=1e-4, seed=seed, quiet=quiet, description="moons",
+    )
+    return model, history
+
+
+def training_section(out_dir: Path) -> None:
+    """Train on moons with a progress bar, print the history, save two PNGs."""
+    from nn.plots import plot_decision_boundary, plot_loss_curve
+
+    print("== Training MLP(2, [16, 16, 1]) on two moons (hinge loss, minibatch SGD)")
+    model, history = train_moons()
+    print(model)
+    print(history.summary())
+    boundary = plot_decision_boundary(
+        model, nn.moons(300, noise=0.1, seed=0), out_dir / "moons_decision_boundary.png",
+        title=f"two moons: test accuracy {history.test_accuracy[-1]:.1%}",
+    )
+    curve = plot_loss_curve(history, out_dir / "moons_loss_curve.png")
+    print(f"decision boundary drawn to {boundary}")
+    print(f"loss curve drawn to {curve}")
+
+
+def complexity_section(out_dir: Path) -> None:
+    """The quick complexity benchmark's table, slopes and plot."""
+    print("== Complexity: the sweep against the naive methods (quick run)")
+    results = run_complexity(quick=True, out_dir=out_dir, quiet=True)
+    print(results.table())
+    print(f"plot: {results.files['png']}")
+
+
+def speed_section() -> None:
+    """A small run of the speed benchmark (``sweepgrad bench speed`` is the full one)."""
+    print("== Speed: the engine against the same arithmetic on plain floats (small sizes)")
+    print(speed_report(run_speed(links=20_000, points=30, repeats=3)))
+
+
+def run_demo(out_dir: Path) -> None:
+    """Every section, in order, writing images and results to ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    neuron_section(out_dir)
+    print()
+    training_section(out_dir)
+    print()
+    complexity_section(out_dir)
+    print()
+    speed_section()

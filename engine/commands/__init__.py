@@ -1,1 +1,0 @@
-"""Subcommands of the ``sweepgrad`` command line (see ``engine.cli``)."""

@@ -1,0 +1,189 @@
+"""The one traversal of a computation graph, and what is read off it.
+
+Every algorithm in sweepgrad (the sweep, the naive chain rule, path
+enumeration, drawing, statistics) starts from ``topological_order`` and the
+maps built here; none walks the graph on its own, and nothing recurses.
+
+- ``topological_order(root)``: every node the root depends on, each after
+  all of its parents, the root last (iterative depth-first search, O(E+V));
+- ``backward_edges(order)``: the edges in the order the backward sweep
+  passes gradient along them (consumers before the nodes they use);
+- ``consumers_of(order)``: the reverse of the ``parents`` links;
+- ``forward_cone(start, consumers)``: what a node influences, in order;
+- ``targets(order, wrt)``: whom gradients are taken with respect to (by
+  default every leaf, a node without parents);
+- ``graph_stats(root)``: nodes, edges, leaves, depth, fan-out and ops;
+- ``require_node(x, where)``: the argument check every entry point shares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from engine.node import Node
+
+Consumers = dict[Node, list[tuple[Node, float]]]
+
+# Pushed above a node to say "its parents are done; emit the node below me".
+_EMIT = None
+
+
+def require_node(x: object, where: str) -> Node:
+    """``x`` itself if it is a node (a ``Value``), else a TypeError naming ``where``."""
+    if isinstance(x, Node):
+        return x
+    raise TypeError(f"{where} needs a Value, got {type(x).__name__}")
+
+
+def topological_order(root: Node) -> list[Node]:
+    """Every node reachable from ``root`` through parents, parents first.
+
+    A node is emitted when it is popped the second time, after everything
+    pushed above it (its parents and their ancestors) has been emitted. Each
+    edge is pushed once and each node expanded once, so the work is O(E+V)
+    and the Python call stack stays flat however deep the graph is.
+    """
+    require_node(root, "topological_order(root)")
+    order: list[Node] = []
+    visited: set[Node] = set()
+    stack: list[Node | None] = [root]
+    # Local names for the bound methods: this loop runs once per node.
+    pop, push, push_all = stack.pop, stack.append, stack.extend
+    visit, emit = visited.add, order.append
+    while stack:
+        node = pop()
+        if node is _EMIT:
+            emit(pop())  # type: ignore[arg-type]  # below an _EMIT is always a node
+            continue
+        if node in visited:
+            continue
+        visit(node)  # type: ignore[arg-type]  # not _EMIT: checked above
+        push(node)
+        push(_EMIT)
+        # Pushing every parent and skipping the visited ones when popped is
+        # cheaper than testing each one here (one C call instead of a loop).
+        push_all(node.parents)  # type: ignore[union-attr]
+    return order
+
+
+def backward_edges(order: list[Node]) -> Iterator[tuple[Node, Node, float]]:
+    """``(node, parent, ∂node/∂parent)`` for every edge, in backward-sweep order.
+
+    Nodes come in reverse topological order, so every consumer of a node
+    has passed its share along before the node itself is reached.
+    """
+    for node in reversed(order):
+        for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
+            yield node, parent, local_grad
+
+
+def consumers_of(order: list[Node]) -> Consumers:
+    """For each node, the nodes that use it, each with ∂consumer/∂node.
+
+    A node used twice by one consumer (``x * x``) appears twice, once per
+    edge. Built in O(E+V) from a topological order; it is structure, not
+    derivative work.
+    """
+    consumers: Consumers = {node: [] for node in order}
+    for node in order:
+        for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
+            consumers[parent].append((node, local_grad))
+    return consumers
+
+
+def forward_cone(start: Node, consumers: Consumers) -> list[Node]:
+    """Every node reachable from ``start`` through consumers, in topological order.
+
+    Iterative depth-first search over consumer links; the reversed
+    post-order lists each node before everything that uses it, ``start`` first.
+    """
+    post_order: list[Node] = []
+    seen = {start}
+    # Each stack entry is a node and an iterator over its consumers, so the
+    # search resumes where it left off instead of recursing.
+    stack = [(start, iter(consumers[start]))]
+    while stack:
+        node, pending = stack[-1]
+        for child, _ in pending:
+            if child not in seen:
+                seen.add(child)
+                stack.append((child, iter(consumers[child])))
+                break
+        else:
+            stack.pop()
+            post_order.append(node)
+    post_order.reverse()
+    return post_order
+
+
+def leaves(order: Iterable[Node]) -> list[Node]:
+    """The nodes without parents, in the order given."""
+    return [node for node in order if not node.parents]
+
+
+def targets(order: list[Node], wrt: Iterable[Node] | None, where: str) -> list[Node]:
+    """The nodes to differentiate with respect to: ``wrt``, or every leaf.
+
+    A node listed twice is kept once (its derivative is one number); each
+    must be a node, or a TypeError names its position.
+    """
+    if wrt is None:
+        return leaves(order)
+    chosen = []
+    for position, node in enumerate(wrt):
+        require_node(node, f"{where}: wrt[{position}]")
+        chosen.append(node)
+    return list(dict.fromkeys(chosen))
+
+
+# --- statistics ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    """Sizes of the graph behind one root.
+
+    V counts nodes, E counts edges (one per entry of a node's ``parents``, so
+    ``x * x`` adds two); depth is the number of edges on the longest path
+    from a leaf to the root.
+    """
+
+    nodes: int
+    edges: int
+    leaves: int
+    depth: int
+    max_fan_out: int
+    ops: dict[str, int]
+
+    def __str__(self) -> str:
+        ops = ", ".join(f"{op}: {count}" for op, count in self.ops.items())
+        return (
+            f"{self.nodes} nodes, {self.edges} edges, {self.leaves} leaves, "
+            f"depth {self.depth}, max fan-out {self.max_fan_out}; ops: {ops}"
+        )
+
+
+def graph_stats(root: Node) -> GraphStats:
+    """Count the nodes, edges, leaves, depth, fan-out and ops behind ``root``."""
+    require_node(root, "graph_stats(root)")
+    order = topological_order(root)
+    depth: dict[Node, int] = {}
+    fan_out: dict[Node, int] = {}
+    ops: dict[str, int] = {}
+    edges = 0
+    for node in order:  # parents come first, so their depth is known
+        depth[node] = 1 + max((depth[p] for p in node.parents), default=-1)
+        for parent in node.parents:
+            fan_out[parent] = fan_out.get(parent, 0) + 1
+        edges += len(node.parents)
+        if node.parents:
+            ops[node.op] = ops.get(node.op, 0) + 1
+    return GraphStats(
+        nodes=len(order),
+        edges=edges,
+        leaves=len(leaves(order)),
+        depth=depth[root],
+        max_fan_out=max(fan_out.values(), default=0),
+        ops=dict(sorted(ops.items())),
+    )

@@ -1,0 +1,88 @@
+"""Plots, the demo section, the benchmark and `sweepgrad train`: what was drawn."""
+
+import builtins
+
+import pytest
+
+from nn import MLP, fit, moons
+from nn.plots import (
+    POINT_COLORS,
+    REGION_COLORS,
+    decision_grid,
+    plot_decision_boundary,
+    plot_loss_curve,
+)
+
+Image = pytest.importorskip("PIL.Image")
+pytest.importorskip("matplotlib")
+
+
+def _rgb(hex_color):
+    return tuple(int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def _share_of(image, hex_color, tolerance=6):
+    target = _rgb(hex_color)
+    raw = image.convert("RGB").tobytes()
+    pixels = [raw[i : i + 3] for i in range(0, len(raw), 3)]
+    close = sum(all(abs(a - b) <= tolerance for a, b in zip(p, target, strict=True))
+                for p in pixels)
+    return close / len(pixels)
+
+
+def test_decision_grid_matches_model_and_builds_no_graph():
+    model = MLP(2, [4, 1], seed=0)
+    xs, ys, classes = decision_grid(model, (-1.0, 2.0, -1.0, 1.0), resolution=7)
+    assert len(xs) == 7 and len(classes) == 7 and all(len(row) == 7 for row in classes)
+    assert xs[0] == -1.0 and xs[-1] == 2.0
+    for j, y in enumerate(ys):
+        for i, x in enumerate(xs):
+            assert classes[j][i] == (1 if model([x, y]).data > 0 else 0)
+
+
+def test_decision_boundary_png_shows_both_regions_and_points(tmp_path):
+    data = moons(60, seed=0)
+    model = MLP(2, [8, 1], seed=0)
+    fit(model, data, epochs=15, batch_size=10, quiet=True)
+    path = plot_decision_boundary(model, data, tmp_path / "boundary.png", resolution=30)
+    image = Image.open(path)
+    assert image.format == "PNG" and image.size == (550, 500)
+    assert _share_of(image, REGION_COLORS[0]) > 0.05
+    assert _share_of(image, REGION_COLORS[1]) > 0.05
+    assert _share_of(image, POINT_COLORS[0], tolerance=20) > 0.001
+
+
+def test_decision_boundary_of_constant_model_has_one_region(tmp_path):
+    model = MLP(2, [1], seed=0)
+    model.layers[0].neurons[0].weights[0].data = 0.0
+    model.layers[0].neurons[0].weights[1].data = 0.0
+    model.layers[0].neurons[0].bias.data = -1.0  # always class 0
+    path = plot_decision_boundary(model, moons(20, seed=0), tmp_path / "b.png", resolution=10)
+    image = Image.open(path)
+    assert _share_of(image, REGION_COLORS[0]) > 0.3
+    assert _share_of(image, REGION_COLORS[1]) == 0.0
+
+
+def test_loss_curve_png(tmp_path):
+    data = moons(40, seed=0)
+    history = fit(MLP(2, [4, 1], seed=0), data, epochs=3, test_data=data, quiet=True)
+    image = Image.open(plot_loss_curve(history, tmp_path / "loss.png"))
+    assert image.size == (600, 450)
+    assert _share_of(image, POINT_COLORS[0], tolerance=30) > 0.0005
+    assert _share_of(image, POINT_COLORS[1], tolerance=30) > 0.0005
+    with pytest.raises(ValueError, match="no epochs"):
+        plot_loss_curve(fit(MLP(2, [1], seed=0), data, epochs=0, quiet=True), tmp_path / "x.png")
+
+
+def test_missing_matplotlib_is_a_clear_error(monkeypatch, tmp_path):
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError("No module named 'matplotlib'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    history = fit(MLP(2, [1], seed=0), moons(10, seed=0), epochs=1, quiet=True)
+    with pytest.raises(ImportError, match=r"pip install 'sweepgrad\[plot\]'"):
+        plot_loss_curve(history, tmp_path / "loss.png")
