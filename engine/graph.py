@@ -58,12 +58,12 @@ def topological_order(root: Node) -> list[Node]:
             continue
         if node in visited:
             continue
-        visit(node)  # type: ignore[arg-type]  # not _EMIT: checked above
+        visit(node)
         push(node)
         push(_EMIT)
         # Pushing every parent and skipping the visited ones when popped is
         # cheaper than testing each one here (one C call instead of a loop).
-        push_all(node.parents)  # type: ignore[union-attr]
+        push_all(node.parents)
     return order
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from engine import checks
@@ -52,7 +52,9 @@ class Dataset:
         return f"Dataset({len(self)} examples, {dim}-D inputs, {kind})"
 
 
-def _shuffled(inputs: list[list[float]], targets: list, rng: random.Random, classes: int | None):
+def _shuffled(
+    inputs: list[list[float]], targets: list, rng: random.Random, classes: int | None
+) -> Dataset:
     order = list(range(len(inputs)))
     rng.shuffle(order)
     return Dataset([inputs[i] for i in order], [targets[i] for i in order], classes)
@@ -180,7 +182,7 @@ def regression_1d(n: int = 50, noise: float = 0.1, seed: Seed = 0) -> Dataset:
     return Dataset([[x] for x in xs], [math.sin(math.pi * x) + rng.gauss(0.0, noise) for x in xs])
 
 
-DATASETS = {
+DATASETS: dict[str, Callable[..., Dataset]] = {
     "moons": moons,
     "circles": circles,
     "blobs": blobs,

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from engine import Value, as_value, checks
 
-Loss = Callable[[Value | Sequence[Value], float | int | Sequence[float]], Value]
+# A loss takes a model's output (a Value, or a list of Values) and a target.
+Loss = Callable[[Any, Any], Value]
 
 
 def signed_label(label: float | int) -> float:
@@ -38,18 +40,21 @@ def squared_error(
     prediction: Value | Sequence[Value], target: float | Sequence[float]
 ) -> Value:
     """ℓ = Σₖ (ŷₖ − yₖ)²:  ∂ℓ/∂ŷₖ = 2(ŷₖ − yₖ). One output may be a bare Value."""
+    predictions: Sequence[Value]
+    targets: Sequence[float]
     if isinstance(prediction, Value) or not isinstance(prediction, Sequence):
-        prediction, target = [prediction], [target]
+        predictions, targets = [prediction], [target]  # type: ignore[list-item]
     elif not isinstance(target, Sequence) or len(target) != len(prediction):
         raise ValueError(
             f"squared_error: {len(prediction)} predictions need as many targets, got {target!r}"
         )
-    total = None
-    for p, y in zip(prediction, target):
+    else:
+        predictions, targets = prediction, target
+    terms = []
+    for p, y in zip(predictions, targets):
         diff = as_value(p) - y
-        term = diff * diff
-        total = term if total is None else total + term
-    return total
+        terms.append(diff * diff)
+    return _sum(terms)
 
 
 def mean_squared_error(
@@ -60,13 +65,13 @@ def mean_squared_error(
     return mean([squared_error(p, y) for p, y in zip(predictions, targets, strict=True)])
 
 
-def hinge(score: Value, label: float | int) -> Value:
+def hinge(score: Value | Sequence[Value], label: float | int) -> Value:
     """ℓ = max(0, 1 − y·s):  ∂ℓ/∂s = −y where y·s < 1, else 0."""
-    margin = 1.0 - signed_label(label) * as_value(score)
+    margin = 1.0 - signed_label(label) * _one_score(score, "hinge")
     return margin.relu()
 
 
-def logistic(score: Value, label: float | int) -> Value:
+def logistic(score: Value | Sequence[Value], label: float | int) -> Value:
     """ℓ = log(1 + e^(−y·s)) = −log σ(y·s):  ∂ℓ/∂s = −y·σ(−y·s).
 
     With z = −y·s this is softplus(z), built as z + log(1 + e^−z) when z > 0
@@ -75,7 +80,7 @@ def logistic(score: Value, label: float | int) -> Value:
     (Without a log1p op, 1 + e^z rounds, so a loss near 0 is exact to ~1e-16
     absolute; its gradient e^z/(1 + e^z) keeps full relative precision.)
     """
-    z = -signed_label(label) * as_value(score)
+    z = -signed_label(label) * _one_score(score, "logistic")
     if z.data > 0.0:
         return z + ((-z).exp() + 1.0).log()
     return (z.exp() + 1.0).log()
@@ -87,17 +92,13 @@ def log_sum_exp(scores: Sequence[Value]) -> Value:
     Subtracting the constant m changes nothing mathematically (and nothing in
     the derivative) but keeps every exponent ≤ 0, so nothing overflows.
     """
-    scores = [as_value(s) for s in scores]
-    if not scores:
+    values = [as_value(s) for s in scores]
+    if not values:
         raise ValueError("log_sum_exp needs at least one score")
-    m = max(s.data for s in scores)
+    m = max(s.data for s in values)
     if math.isinf(m):
         m = 0.0  # all -inf or some +inf: shifting would make nan; let IEEE decide
-    total = None
-    for s in scores:
-        term = (s - m).exp()
-        total = term if total is None else total + term
-    return total.log() + m
+    return _sum([(s - m).exp() for s in values]).log() + m
 
 
 def softmax_cross_entropy(scores: Sequence[Value], target: int) -> Value:
@@ -126,23 +127,16 @@ def softmax(scores: Sequence[Value | float]) -> list[float]:
 
 def l2_penalty(parameters: Sequence[Value], coefficient: float) -> Value:
     """λ Σⱼ θⱼ²:  ∂/∂θⱼ = 2λθⱼ (weight decay's penalty)."""
-    total = None
-    for p in parameters:
-        term = p * p
-        total = term if total is None else total + term
-    if total is None:
+    if not parameters:
         return Value(0.0)
-    return total * coefficient
+    return _sum([p * p for p in parameters]) * coefficient
 
 
 def mean(losses: Sequence[Value]) -> Value:
     """(1/B) Σᵢ ℓᵢ: the batch average of the lecture's minibatch gradient."""
     if not losses:
         raise ValueError("mean of an empty batch: give at least one loss")
-    total = losses[0]
-    for loss in losses[1:]:
-        total = total + loss
-    return total * (1.0 / len(losses))
+    return _sum(losses) * (1.0 / len(losses))
 
 
 LOSSES: dict[str, Loss] = {
@@ -151,6 +145,26 @@ LOSSES: dict[str, Loss] = {
     "logistic": logistic,
     "cross_entropy": softmax_cross_entropy,
 }
+
+
+def _one_score(score: Value | float | Sequence[Value], loss: str) -> Value:
+    """The single score a binary loss reads (a one-element list is unwrapped)."""
+    if isinstance(score, Sequence) and not isinstance(score, (str, bytes)):
+        if len(score) != 1:
+            raise TypeError(
+                f"{loss} needs one score per example, got {len(score)}: for several classes "
+                "use softmax_cross_entropy (loss='cross_entropy')"
+            )
+        score = score[0]
+    return as_value(score)
+
+
+def _sum(terms: Sequence[Value]) -> Value:
+    """((t₁ + t₂) + t₃) + …: a sum of Values, one node per addition (at least one term)."""
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
 
 
 def get_loss(loss: str | Loss) -> Loss:

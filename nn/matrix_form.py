@@ -21,10 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from nn.activations import activation_name
+from nn.layers import MLP
 from nn.losses import signed_label
 
 Array = np.ndarray
@@ -60,7 +62,7 @@ class MatrixNetwork:
     activations: list[str]
 
     @classmethod
-    def from_mlp(cls, mlp) -> MatrixNetwork:
+    def from_mlp(cls, mlp: MLP) -> MatrixNetwork:
         """The same numbers as an ``nn.MLP``, as matrices (row j = neuron j's weights)."""
         return cls(
             [np.array([[w.data for w in n.weights] for n in lay.neurons]) for lay in mlp.layers],
@@ -79,7 +81,7 @@ class MatrixNetwork:
         return sums, outputs
 
     def backward(
-        self, x: Sequence[float], target, loss: str = "squared"
+        self, x: Sequence[float], target: Any, loss: str = "squared"
     ) -> tuple[float, list[Array], list[Array]]:
         """(ℓ, [∂ℓ/∂W⁽ˡ⁾], [∂ℓ/∂b⁽ˡ⁾]) for one example, by the δ recursion."""
         sums, outputs = self.forward(x)
@@ -99,16 +101,19 @@ class MatrixNetwork:
         self, inputs: Sequence[Sequence[float]], targets: Sequence, loss: str = "squared"
     ) -> tuple[float, Array]:
         """Mean loss and mean gradient over a batch, flattened in ``MLP.parameters()`` order."""
-        total_loss, total = 0.0, None
+        total_loss = 0.0
+        flats = []
         for x, y in zip(inputs, targets):
             value, grad_w, grad_b = self.backward(x, y, loss)
-            flat = flatten(grad_w, grad_b)
+            flats.append(flatten(grad_w, grad_b))
             total_loss += value
-            total = flat if total is None else total + flat
+        total = flats[0]
+        for flat in flats[1:]:
+            total = total + flat
         return total_loss / len(inputs), total / len(inputs)
 
 
-def output_loss(output: Array, target, loss: str) -> tuple[float, Array]:
+def output_loss(output: Array, target: Any, loss: str) -> tuple[float, Array]:
     """(ℓ, ∂ℓ/∂x⁽ᴸ⁾) for the losses of ``nn.losses``."""
     if loss == "squared":
         diff = output - np.atleast_1d(np.asarray(target, dtype=float))

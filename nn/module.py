@@ -90,7 +90,7 @@ class Module:
         """``{name: floats}`` with the shape of each tensor, JSON-serialisable."""
         return {name: _floats(tensor) for name, tensor in self.named_tensors()}
 
-    def load_state_dict(self, state: dict[str, Any]) -> None:
+    def load_state_dict(self, state: object) -> None:
         """Copy numbers from ``state`` into the parameters, after checking all of them.
 
         Raises ``ValueError`` naming the first missing or unexpected name, the

@@ -82,7 +82,7 @@ class SGD(Optimizer):
                 p.data -= lr * (p.grad + decay * p.data)
         else:
             first = self.velocity is None
-            velocity = [0.0] * len(params) if first else self.velocity
+            velocity = [0.0] * len(params) if self.velocity is None else self.velocity
             for i, p in enumerate(params):
                 g = p.grad + decay * p.data
                 v = g if first else mu * velocity[i] + g

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine import gc_paused, no_grad
 from nn.data import Dataset
@@ -18,12 +19,16 @@ from nn.metrics import predicted_class
 from nn.module import Module
 from nn.train import History
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
 # Points in strong colours, the regions they predict in light ones.
 POINT_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 REGION_COLORS = ("#aec7e8", "#ff9896", "#98df8a", "#c5b0d5", "#ffbb78", "#c49c94")
 
 
-def _figure(width: float = 6.0, height: float = 4.5):
+def _figure(width: float = 6.0, height: float = 4.5) -> Figure:
     try:
         from matplotlib.figure import Figure
     except ImportError:
@@ -101,13 +106,15 @@ def plot_loss_curve(history: History, path: str | Path, *, title: str | None = N
     if not history.train_loss:
         raise ValueError("the history has no epochs to plot: train for at least one epoch")
     figure = _figure()
+    from matplotlib.ticker import MaxNLocator  # after _figure: it explains a missing matplotlib
+
     axes = figure.add_subplot()
     epochs = list(range(1, history.epochs + 1))
     axes.plot(epochs, history.train_loss, color=POINT_COLORS[0], label="train loss")
     if history.test_loss:
         axes.plot(epochs, history.test_loss, color=POINT_COLORS[1], label="test loss")
     axes.set_xlabel("epoch")
-    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylabel("loss")
     handles, labels = axes.get_legend_handles_labels()
     if history.train_accuracy:
@@ -124,11 +131,13 @@ def plot_loss_curve(history: History, path: str | Path, *, title: str | None = N
     return _save(figure, path)
 
 
-def _plot_dashed(axes, epochs: Sequence[int], values: Sequence[float], color: str, label: str):
+def _plot_dashed(
+    axes: Axes, epochs: Sequence[int], values: Sequence[float], color: str, label: str
+) -> None:
     axes.plot(epochs, values, color=color, linestyle="--", label=label)
 
 
-def _save(figure, path: str | Path) -> Path:
+def _save(figure: Figure, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.tight_layout()

@@ -1,9 +1,11 @@
-"""The lectures' worked examples, computed on Values (lectures/README.md).
+"""The lectures' worked examples, computed on Values.
 
-- the neuron o = tanh(x1·w1 + x2·w2 + b) of the demo;
-- the lecture on activations and vanishing gradients: one weight, one step of SGD (loss 0.49, dL/dw = −4.2, w = 4.3);
-- the lecture on activations and vanishing gradients: σ′ ≤ 1/4, so gradients vanish through a stack of sigmoids;
-- the lecture on backpropagation: the chain ŷ = a·w_T⋯w_1·x, where ∂ŷ/∂w_i = ŷ/w_i, in E products;
+- the neuron o = tanh(x1·w1 + x2·w2 + b) (``engine.examples.lecture_neuron``);
+- the lecture on backprop intuition and activations: one weight, one step of
+  SGD (loss 0.49, dL/dw = −4.2, w = 4.3), and σ′ ≤ 1/4, so gradients vanish
+  through a stack of sigmoids;
+- the lecture on backpropagation: the chain ŷ = a·w_T⋯w_1·x, where
+  ∂ŷ/∂w_i = ŷ/w_i, in E products;
 - the lecture on losses: backprop for ℓ = ‖h(Wσ(Vx)) − y‖² in matrix form (numpy).
 """
 
@@ -13,19 +15,7 @@ import numpy as np
 import pytest
 
 from engine import Value, sweep_gradients, topological_order
-
-
-def lecture_neuron() -> dict[str, Value]:
-    """o = tanh(x1·w1 + x2·w2 + b); b is chosen so that o = 1/√2."""
-    x1, w1 = Value(2.0, label="x1"), Value(-3.0, label="w1")
-    x2, w2 = Value(0.0, label="x2"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return {"x1": x1, "w1": w1, "x2": x2, "w2": w2, "b": b, "n": n, "o": o}
-
+from engine.examples import lecture_neuron
 
 # --- the neuron -----------------------------------------------------------------
 
@@ -37,7 +27,7 @@ def test_the_neuron_forward_and_backward():
     assert o.data == pytest.approx(0.7071, abs=1e-4)
     assert o.data == pytest.approx(1 / math.sqrt(2), rel=1e-15)
     o.backward()
-    grads = {name: node.grad for name, node in nodes.items()}
+    grads = {name: nodes[name].grad for name in ("x1", "w1", "x2", "w2", "b", "n", "o")}
     # do/dn = 1 − o² = 1/2; then each input gets its partner times 1/2.
     assert grads == pytest.approx(
         {"x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0, "b": 0.5, "n": 0.5, "o": 1.0}, rel=1e-14
@@ -56,7 +46,7 @@ def test_the_neuron_against_torch(torch):
         assert nodes[k].grad == pytest.approx(t[k].grad.item(), rel=1e-14, abs=1e-300), k
 
 
-# --- the lecture on activations and vanishing gradients: one weight, one step ---------------------------------------------
+# --- the lecture on activations and vanishing gradients: one weight, one step ---------------------
 
 
 def test_one_weight_one_sgd_step():
@@ -78,7 +68,7 @@ def test_one_weight_one_sgd_step():
     assert new_loss.data > loss.data
 
 
-# --- the lecture on activations and vanishing gradients: vanishing gradients ---------------------------------------------
+# --- the lecture on activations and vanishing gradients: vanishing gradients ----------------------
 
 
 def test_sigmoid_slope_is_at_most_a_quarter():
@@ -96,7 +86,7 @@ def test_a_stack_of_sigmoids_makes_the_gradient_vanish():
     assert 0.0 < x.grad <= 0.25**10
 
 
-# --- the lecture on backpropagation: the chain ŷ = a·w_T⋯w_1·x --------------------------------------
+# --- the lecture on backpropagation: the chain ŷ = a·w_T⋯w_1·x ------------------------------------
 
 
 def test_the_chain_gives_each_weight_y_over_w_in_one_product_per_edge():

@@ -84,7 +84,7 @@ def parse(text: str) -> ast.expr:
 def variable_names(text: str) -> list[str]:
     """The variables of ``text`` in order of first appearance (function names excluded)."""
     names: list[str] = []
-    stack = [parse(text)]
+    stack: list[ast.AST] = [parse(text)]
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Name) and node.id not in FUNCTIONS and node.id not in names:
@@ -159,7 +159,8 @@ def build_expression(text: str, values: Mapping[str, float]) -> Value:
                 results.append(-operand)  # a negative literal stays a number
             else:
                 results.append(_UNARY[type(node.op)](operand))
-        else:  # ast.Call
+        else:
+            assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)  # _children
             count = len(node.args)
             arguments = results[-count:]
             del results[-count:]

@@ -88,10 +88,11 @@ def collapse(order: list[Node], level: str, inputs: Iterable[Node] = ()) -> Boxe
     is_output: set[Node] = set()  # membership only: outputs keep the order edges are met
     for node in order:
         for parent in node.parents:
-            box = box_of.get(parent)
-            if box is not None and box != box_of.get(node) and parent not in is_output:
+            parent_box = box_of.get(parent)
+            if parent_box is not None and parent_box != box_of.get(node) \
+                    and parent not in is_output:
                 is_output.add(parent)
-                outputs[box].append(parent)
+                outputs[parent_box].append(parent)
     root = order[-1]
     if root in box_of and root not in is_output:
         outputs[box_of[root]].append(root)

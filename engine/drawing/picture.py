@@ -255,8 +255,8 @@ def build_collapsed(
     """
     dot = new_digraph(options)
     box_names = {box: f"g{index}" for index, box in enumerate(boxes.names)}
-    for box in boxes.names:
-        dot.node(box_names[box], box_label(box, boxes.sizes[box], boxes.outputs[box], options),
+    for name in boxes.names:
+        dot.node(box_names[name], box_label(name, boxes.sizes[name], boxes.outputs[name], options),
                  shape="plain")
     cells = final_cells(order, options) if options.show_grads else None
     name_of: dict[Node, str] = {}

@@ -135,12 +135,12 @@ def save_backward_animation(
     if not isinstance(duration, int) or duration <= 0:
         raise ValueError(f"duration is milliseconds per frame, a positive int; got {duration!r}")
     steps = backward_steps(root, options, **changes)
-    images = []
+    images: list[Image.Image] = []
     with tempfile.TemporaryDirectory() as folder:
         for index, step in enumerate(steps):
             png = write_image(step, Path(folder) / f"step{index}.png")
-            with Image.open(png) as image:
-                images.append(image.convert("RGB"))
+            with Image.open(png) as opened:
+                images.append(opened.convert("RGB"))
     width = max(image.width for image in images)
     height = max(image.height for image in images)
     frames = []

@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 
 from engine import Value, topological_order
 from engine.app.expression import FUNCTIONS, build_expression, variable_names
+from engine.examples import LECTURE_NEURON_INPUTS
 from engine.finite_differences import central_difference
 
 
 def test_the_lecture_neuron_value_and_gradients():
-    values = dict(x=2.0, w=-3.0, b=6.8813735870195432)
+    values = dict(x=2.0, w=-3.0, b=LECTURE_NEURON_INPUTS["b"])
     o = build_expression("tanh(x*w + b)", values)
     assert o.data == pytest.approx(1 / math.sqrt(2), rel=1e-12)
     o.backward()

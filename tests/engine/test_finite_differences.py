@@ -12,7 +12,8 @@ from tests.expressions import programs, run_floats, run_program
 
 
 def test_lecture_one_weight_example():
-    # The lecture on activations and vanishing gradients: x = 3, w = 0.1, y = 1, L = (w·x − y)² = 0.49, dL/dw = −4.2.
+    # The lectures' one-weight example: x = 3, w = 0.1, y = 1, L = (w·x − y)² = 0.49,
+    # dL/dw = −4.2.
     x, w, y = Value(3.0), Value(0.1), Value(1.0)
     grads = finite_difference_gradients(lambda x, w, y: (w * x - y) ** 2, [x, w, y])
     assert grads[w] == pytest.approx(-4.2, abs=1e-8)

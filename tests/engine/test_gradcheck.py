@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from engine import Value, central_difference, gradcheck, is_grad_enabled
+from engine.examples import LECTURE_NEURON_INPUTS
 
 
 def neuron(x1, w1, x2, w2, b):
@@ -16,7 +17,7 @@ def neuron(x1, w1, x2, w2, b):
 
 
 def test_a_correct_graph_passes_with_one_row_per_input():
-    result = gradcheck(neuron, [2.0, -3.0, 0.0, 1.0, 6.8813735870195432])
+    result = gradcheck(neuron, list(LECTURE_NEURON_INPUTS.values()))
     assert result
     assert [row.name for row in result.rows] == ["x0", "x1", "x2", "x3", "x4"]
     expected = [-1.5, 1.0, 0.5, 0.0, 0.5]

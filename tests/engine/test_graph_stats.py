@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 
 from engine import GraphStats, Value, graph_stats
+from engine.examples import lecture_neuron
 from tests.expressions import Program, programs, run_program
-from tests.test_lecture_examples import lecture_neuron
 
 
 def test_a_leaf():

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine import Value, central_difference, sweep_gradients, topological_order
+from engine.examples import LECTURE_NEURON_INPUTS
 from tests.exercises.loading import (
     SMALL,
     close,
@@ -43,7 +44,7 @@ def check_order(order: list[Value], root: Value) -> None:
 def test_topological_order_of_the_lecture_neuron_and_x_times_x():
     graph = load("graph")
     x1, w1, x2, w2 = Value(2.0), Value(-3.0), Value(0.0), Value(1.0)
-    b = Value(6.8813735870195432)
+    b = Value(LECTURE_NEURON_INPUTS["b"])
     o = (x1 * w1 + x2 * w2 + b).tanh()
     order = graph.topological_order(o)
     assert len(order) == 10
@@ -83,7 +84,7 @@ def test_topological_order_has_no_recursion_limit():
 def test_backward_on_the_lecture_neuron():
     graph = load("graph")
     x1, w1, x2, w2 = Value(2.0), Value(-3.0), Value(0.0), Value(1.0)
-    b = Value(6.8813735870195432)
+    b = Value(LECTURE_NEURON_INPUTS["b"])
     o = (x1 * w1 + x2 * w2 + b).tanh()
     graph.backward(o)
     assert o.grad == 1.0

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine import Value, sweep_gradients
+from engine.examples import LECTURE_NEURON_INPUTS
 from nn.layers import MLP
 from nn.losses import softmax_cross_entropy as nn_softmax_cross_entropy
 from tests.exercises.loading import (
@@ -27,7 +28,7 @@ from tests.exercises.loading import (
 def test_neuron_forward_is_the_lecture_neuron():
     neuron = load("neuron")
     x1, w1, x2, w2 = Value(2.0), Value(-3.0), Value(0.0), Value(1.0)
-    b = Value(6.8813735870195432)
+    b = Value(LECTURE_NEURON_INPUTS["b"])
     o = neuron.neuron_forward([w1, w2], b, [x1, x2], "tanh")
     assert math.isclose(o.data, math.sqrt(0.5), rel_tol=1e-12)
     o.backward()

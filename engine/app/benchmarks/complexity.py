@@ -117,9 +117,9 @@ def predicted_work(done: list[Row], size: int) -> float | None:
     slope = 2.0
     if len(done) >= 2:
         before = done[-2]
-        slope = max(1.0, math.log(last.work / before.work)
+        slope = max(1.0, math.log(last.measured_work / before.measured_work)
                     / math.log(last.graph_size / before.graph_size))
-    return last.work * (size / last.graph_size) ** slope
+    return last.measured_work * (size / last.graph_size) ** slope
 
 
 def measure_problem(problem: Problem, settings: Settings, history: dict[str, list[Row]],
@@ -138,9 +138,9 @@ def measure_problem(problem: Problem, settings: Settings, history: dict[str, lis
                    method, None if result is None else result.products,
                    None if result is None else result.visits, work, *timing, difference, note)
 
-    reference, *timing = time_call(
+    reference, median, best, batches = time_call(
         lambda: sweep_gradients(root, leaves), settings.batch_seconds, settings.repeats)
-    rows = [row("sweep", reference, reference.products, tuple(timing), 0.0)]
+    rows = [row("sweep", reference, reference.products, (median, best, batches), 0.0)]
     progress.update(postfix=f"{problem.family} {problem.size}")
 
     budget = settings.work_budget
@@ -166,9 +166,10 @@ def measure_problem(problem: Problem, settings: Settings, history: dict[str, lis
                 "path enumeration": lambda: path_gradients(root, leaves, settings.max_paths),
                 "finite differences": lambda: finite_difference_gradients(problem.build, leaves),
             }[method]
-            result, *timing = time_call(call, settings.batch_seconds, settings.repeats)
+            result, median, best, batches = time_call(call, settings.batch_seconds,
+                                                      settings.repeats)
             work = result.products if method != "finite differences" else result.visits * edges
-            rows.append(row(method, result, work, tuple(timing),
+            rows.append(row(method, result, work, (median, best, batches),
                             max_difference(result, reference)))
         progress.update()
     for r in rows:

@@ -76,7 +76,7 @@ def explain_fits(rows: list[Row], fits: list[dict]) -> list[str]:
                 f"{shares[-1]:.3f} at {done[-1].size} (leaves and single-parent nodes weigh "
                 "differently as the graph grows); against E the slope is exactly 1.")
         if method == "per-edge chain rule" and fit["work_slope"] < 1.8:
-            reach = [r.work / (r.leaves * r.edges) for r in done]
+            reach = [r.measured_work / (r.leaves * r.edges) for r in done]
             notes.append(
                 f"{name}: work slope {fit['work_slope']:.2f}, below 2: the pass from a leaf "
                 f"reaches only the part of the graph above it, on average {reach[0]:.2f} of "
@@ -119,8 +119,8 @@ def explain_fits(rows: list[Row], fits: list[dict]) -> list[str]:
 
 def _timing_note(name: str, fit: dict, done: list[Row]) -> str:
     first, last = done[0], done[-1]
-    cost_first = 1e9 * first.seconds / first.work
-    cost_last = 1e9 * last.seconds / last.work
+    cost_first = 1e9 * first.measured_seconds / first.measured_work
+    cost_last = 1e9 * last.measured_seconds / last.measured_work
     larger, larger_work = fit["time_slope_larger_half"], fit["work_slope_larger_half"]
     gap = fit["time_slope"] - fit["work_slope"]
     best = fit["best_time_slope"]

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from engine import format_table as text_table
+
+T = TypeVar("T")
 
 METHODS = ("sweep", "per-edge chain rule", "path enumeration", "finite differences")
 
@@ -55,6 +58,24 @@ class Row:
     @property
     def ran(self) -> bool:
         return self.work is not None
+
+    @property
+    def measured_work(self) -> int:
+        """``work`` of a row that ran (a ValueError for a skipped one)."""
+        return self._measured(self.work)
+
+    @property
+    def measured_seconds(self) -> float:
+        return self._measured(self.seconds)
+
+    @property
+    def measured_difference(self) -> float:
+        return self._measured(self.max_difference)
+
+    def _measured(self, figure: T | None) -> T:
+        if figure is None:
+            raise ValueError(f"{self.method} did not run at {self.family} {self.size}: {self.note}")
+        return figure
 
 
 @dataclass
@@ -121,7 +142,8 @@ def format_table(results: ComplexityResults) -> str:
             line = [size, str(first.graph_size), str(first.parameters)]
             for m in names:
                 r = cells[m]
-                line += ([f"{r.work:,}", f"{1e3 * r.seconds:.3g}"] if r.ran else ["-", "-"])
+                line += ([f"{r.measured_work:,}", f"{1e3 * r.measured_seconds:.3g}"] if r.ran
+                         else ["-", "-"])
             fd = cells.get("finite differences")
             line.append(f"{fd.max_difference:.1e}" if fd is not None and fd.ran else "-")
             lines.append(line)
@@ -130,7 +152,7 @@ def format_table(results: ComplexityResults) -> str:
                     "max diff"]]
     for fit in results.fits:
         done = ran(rows, fit["family"], fit["method"])
-        difference = max(r.max_difference for r in done)
+        difference = max(r.measured_difference for r in done)
         slope_lines.append([fit["family"], fit["method"], f"{fit['work_slope']:.3f}",
                             f"{fit['work_r_squared']:.4f}", f"{fit['time_slope']:.3f}",
                             f"{fit['time_r_squared']:.4f}", str(fit["sizes"]),

@@ -19,8 +19,7 @@ def step_graph_size(
     model: MLP, inputs: list[list[float]], targets: list[int], l2: float = 1e-4
 ) -> tuple[int, int]:
     """(nodes, edges) of the graph one training step builds on this batch."""
-    outputs = [model(x) for x in inputs]
-    objective = mean([hinge(o, y) for o, y in zip(outputs, targets, strict=True)])
+    objective = mean([hinge(model(x), y) for x, y in zip(inputs, targets, strict=True)])
     objective = objective + l2_penalty(model.parameters(), l2)
     stats = graph_stats(objective)
     return stats.nodes, stats.edges

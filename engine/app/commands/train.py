@@ -9,6 +9,7 @@ classification sets) and the trained parameters (JSON) to ``--out``.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 import nn
@@ -36,8 +37,8 @@ def default_loss(num_classes: int | None) -> str:
 def run(args: argparse.Namespace) -> int:
     from nn.plots import plot_decision_boundary, plot_loss_curve
 
-    maker = nn.DATASETS[args.dataset]
-    kwargs = {"n": args.n, "seed": args.seed}
+    maker: Callable[..., nn.Dataset] = nn.DATASETS[args.dataset]
+    kwargs: dict[str, object] = {"n": args.n, "seed": args.seed}
     if args.noise is not None:
         kwargs["spread" if args.dataset == "blobs" else "noise"] = args.noise
     if args.classes is not None:
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if loss == "cross_entropy" and data.num_classes is None:
         raise ValueError("--loss cross_entropy needs class labels: use squared for regression_1d")
-    outputs = data.num_classes if loss == "cross_entropy" else 1
+    outputs = data.num_classes if loss == "cross_entropy" and data.num_classes else 1
     train, test = nn.train_test_split(data, args.test_fraction, seed=args.seed)
     model = nn.MLP(len(data.inputs[0]), [*args.hidden, outputs], args.activation, seed=args.seed)
     optimizer: nn.Optimizer

@@ -9,14 +9,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from engine import Value, topological_order
-from engine.backward import sweep_gradients
+from engine import Value, examples, sweep_gradients, topological_order
 from engine.drawing import GraphTooLargeError, draw, render
 
 SVG = "{http://www.w3.org/2000/svg}"
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 
-B = 6.8813735870195432
 
 
 # --- reading drawings back ------------------------------------------------------
@@ -65,34 +63,14 @@ def by_label(values: dict) -> dict[str, list[str]]:
 
 
 def lecture_neuron() -> tuple[Value, dict[str, Value]]:
-    """o = tanh(x1·w1 + x2·w2 + b), every node labelled (the lecture on activations and vanishing gradients)."""
-    x1, w1 = Value(2.0, label="x1"), Value(-3.0, label="w1")
-    x2, w2 = Value(0.0, label="x2"), Value(1.0, label="w2")
-    b = Value(B, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2w2"
-    s = x1w1 + x2w2
-    s.label = "s"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    nodes = dict(x1=x1, w1=w1, x2=x2, w2=w2, b=b, x1w1=x1w1, x2w2=x2w2, s=s, n=n, o=o)
-    return o, nodes
+    """The lecture's neuron (``engine.examples``): its output and every node by label."""
+    nodes = examples.lecture_neuron()
+    return nodes["o"], nodes
 
 
 def diamond() -> tuple[Value, Value]:
-    """a fans out to b = 2a and c = a²; d = b + c; dd/da = 2 + 2a."""
-    a = Value(3.0, label="a")
-    b = a * 2
-    b.label = "b"
-    c = a * a
-    c.label = "c"
-    d = b + c
-    d.label = "d"
-    return d, a
+    """a fans out to b = 2a and c = a·a; d = b + c; dd/da = 2 + 2a."""
+    return examples.fan_out_diamond()
 
 
 # --- the lecture neuron -------------------------------------------------------
@@ -116,10 +94,11 @@ def test_lecture_neuron_drawing_shows_values_ops_grads_and_local_derivatives():
     assert cells["w2"][1:] == ["data 1.0000", "grad 0.0000"]
     # Edge labels: ∂(x1*w1)/∂x1 = w1 = -3, ∂(x1*w1)/∂w1 = x1 = 2, ∂o/∂n = 1 - o² = 0.5.
     name = {n.label: f"v{i}" for i, n in enumerate(topological_order(o))}
-    op_of = {label: "op" + name[label][1:] for label in ("x1w1", "x2w2", "s", "n", "o")}
+    inner = ("x1*w1", "x2*w2", "x1*w1 + x2*w2", "n", "o")
+    op_of = {label: "op" + name[label][1:] for label in inner}
     labels = {(tail, head): texts for tail, head, texts in svg_edges(svg)}
-    assert labels[(name["x1"], op_of["x1w1"])] == ["-3.0000"]
-    assert labels[(name["w1"], op_of["x1w1"])] == ["2.0000"]
+    assert labels[(name["x1"], op_of["x1*w1"])] == ["-3.0000"]
+    assert labels[(name["w1"], op_of["x1*w1"])] == ["2.0000"]
     assert labels[(name["n"], op_of["o"])] == ["0.5000"]
     assert labels[(name["b"], op_of["n"])] == ["1.0000"]
     assert labels[(op_of["o"], name["o"])] == []

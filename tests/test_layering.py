@@ -1,0 +1,201 @@
+"""The layout, read from the code's own imports (with ``ast``, nothing is run).
+
+Three layers, imports in one direction:
+
+- the core, ``engine`` without ``engine.app``: never imports ``nn`` or the app;
+- ``nn``: imports the core through the public ``engine`` package only
+  (``from engine import Value``), never a module inside it, never the app;
+- the app, ``engine.app``: may import both.
+
+And no import cycles between modules, counting imports placed inside
+functions (a package's ``__init__`` re-exporting its own modules is its
+facade, not a cycle).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("engine", "nn")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def source_files() -> dict[str, Path]:
+    files = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            files[module_name(path)] = path
+    return files
+
+
+MODULES = source_files()
+
+
+def is_package(name: str) -> bool:
+    return MODULES[name].name == "__init__.py"
+
+
+def resolve(name: str) -> str | None:
+    """The project module ``name`` refers to (a module, or the package it is in)."""
+    while name:
+        if name in MODULES:
+            return name
+        name = name.rpartition(".")[0]
+    return None
+
+
+def imports_of(name: str) -> list[tuple[str, int, str]]:
+    """``(imported module, line, written as)`` for every import in the module, anywhere in it."""
+    path = MODULES[name]
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    package = name if is_package(name) else name.rpartition(".")[0]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                target = resolve(alias.name)
+                if target:
+                    found.append((target, node.lineno, f"import {alias.name}"))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                source = ".".join(base + ([node.module] if node.module else []))
+            else:
+                source = node.module or ""
+            for alias in node.names:
+                # ``from engine import checks`` imports the module engine.checks.
+                target = resolve(f"{source}.{alias.name}") if f"{source}.{alias.name}" in MODULES \
+                    else resolve(source)
+                if target:
+                    found.append((target, node.lineno, f"from {source} import {alias.name}"))
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "import_module":
+            if node.args and isinstance(node.args[0], ast.Constant):
+                target = resolve(str(node.args[0].value))
+                if target:
+                    found.append((target, node.lineno, f"import_module({node.args[0].value!r})"))
+    return [(target, line, text) for target, line, text in found if target != name]
+
+
+GRAPH = {name: imports_of(name) for name in MODULES}
+
+
+def layer(name: str) -> str:
+    if name == "engine.app" or name.startswith("engine.app."):
+        return "app"
+    if name.split(".")[0] == "nn":
+        return "nn"
+    return "core"
+
+
+def test_the_tree_is_read():
+    assert {"engine", "engine.value", "engine.graph", "engine.app.cli", "nn", "nn.train"} <= set(
+        MODULES
+    )
+    assert "engine.graph" in {target for target, _, _ in GRAPH["engine.backward"]}
+    assert "nn" in {target for target, _, _ in GRAPH["engine.app.demo"]}
+
+
+@pytest.mark.parametrize("name", [n for n in MODULES if layer(n) == "core"])
+def test_the_core_imports_neither_nn_nor_the_app(name: str):
+    wrong = [f"line {line}: {text}" for target, line, text in GRAPH[name]
+             if layer(target) != "core"]
+    assert not wrong, f"{MODULES[name].relative_to(ROOT)} reaches up: {wrong}"
+
+
+@pytest.mark.parametrize("name", [n for n in MODULES if layer(n) == "nn"])
+def test_nn_uses_the_public_engine_package_only(name: str):
+    wrong = [
+        f"line {line}: {text}"
+        for target, line, text in GRAPH[name]
+        if layer(target) == "app"
+        or (layer(target) == "core" and target != "engine" and not text.startswith("from engine "))
+    ]
+    assert not wrong, f"{MODULES[name].relative_to(ROOT)} reaches into engine: {wrong}"
+
+
+def cycles() -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan, iteratively).
+
+    A package's edges to its own submodules are left out: ``__init__`` is the
+    facade that re-exports them, and every submodule import passes through it.
+    """
+    edges = {
+        name: sorted({
+            target for target, _, _ in GRAPH[name]
+            if not (is_package(name) and target.startswith(name + "."))
+            and not (is_package(target) and name.startswith(target + "."))
+        })
+        for name in MODULES
+    }
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components = []
+    counter = 0
+    for start in MODULES:
+        if start in index:
+            continue
+        work = [(start, iter(edges[start]))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, pending = work[-1]
+            for nxt in pending:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(edges[nxt])))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        components.append(sorted(component))
+    return components
+
+
+def test_no_two_modules_import_each_other_even_inside_functions():
+    assert cycles() == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    GRAPH["engine.ieee"].append(("engine.value", 0, "planted"))
+    try:
+        assert any({"engine.ieee", "engine.value"} <= set(c) for c in cycles())
+    finally:
+        GRAPH["engine.ieee"].pop()
+
+
+def test_every_module_opens_with_a_docstring():
+    missing = [
+        str(path.relative_to(ROOT))
+        for path in MODULES.values()
+        if ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) is None
+    ]
+    assert not missing
