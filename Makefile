@@ -13,12 +13,13 @@ OUT    := out
 demo: $(VENV)/.demo-installed graphviz
 	$(VENV)/bin/sweepgrad demo --out $(OUT)
 
-test: $(VENV)/.test-installed graphviz
-	$(VENV)/bin/ruff check engine nn tests
+test: lint graphviz
 	$(PY) -m pytest
 
+# Style (ruff) and types (mypy, configured in pyproject.toml: engine/ and nn/).
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check engine nn tests
+	$(VENV)/bin/mypy
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \

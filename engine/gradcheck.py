@@ -12,7 +12,7 @@ and accept an input when
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from engine import checks
 from engine.backward import sweep_gradients
@@ -21,8 +21,7 @@ from engine.table import format_table
 from engine.value import Value
 
 
-@dataclass(frozen=True)
-class GradcheckRow:
+class GradcheckRow(NamedTuple):
     """One input's comparison."""
 
     name: str
@@ -32,8 +31,7 @@ class GradcheckRow:
     ok: bool
 
 
-@dataclass(frozen=True)
-class GradcheckResult:
+class GradcheckResult(NamedTuple):
     """All inputs' comparisons; truthy only when every input matches."""
 
     rows: tuple[GradcheckRow, ...]

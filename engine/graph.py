@@ -19,7 +19,7 @@ maps built here; none walks the graph on its own, and nothing recurses.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from engine.node import Node
 
@@ -140,9 +140,9 @@ def targets(order: list[Node], wrt: Iterable[Node] | None, where: str) -> list[N
 # --- statistics ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GraphStats:
-    """Sizes of the graph behind one root.
+class GraphStats(NamedTuple):
+    """Sizes of the graph behind one root (a named tuple: ``import engine``
+    stays light without ``dataclasses``).
 
     V counts nodes, E counts edges (one per entry of a node's ``parents``, so
     ``x * x`` adds two); depth is the number of edges on the longest path

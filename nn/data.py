@@ -69,6 +69,16 @@ def _check_noise(noise: float) -> None:
         raise ValueError(f"noise must be a standard deviation >= 0, got {noise!r}")
 
 
+def _classes_and_rng(
+    n: int, classes: int, noise: float, seed: Seed
+) -> tuple[int, int, random.Random]:
+    """Checked sizes (at least 2 classes, one example each) and the generator to draw from."""
+    classes = _check_size(classes, 2, "classes")
+    n = _check_size(n, classes)
+    _check_noise(noise)
+    return n, classes, make_rng(seed)
+
+
 def _linspace(start: float, stop: float, count: int) -> list[float]:
     if count == 1:
         return [start]
@@ -125,10 +135,7 @@ def blobs(
     seed: Seed = 0,
 ) -> Dataset:
     """Gaussian blobs (std ``spread``) around ``classes`` centres evenly spaced on a circle."""
-    classes = _check_size(classes, 2, "classes")
-    n = _check_size(n, classes)
-    _check_noise(spread)
-    rng = make_rng(seed)
+    n, classes, rng = _classes_and_rng(n, classes, spread, seed)
     inputs, targets = [], []
     for i in range(n):
         label = i % classes
@@ -143,10 +150,7 @@ def spirals(
     n: int = 150, classes: int = 3, noise: float = 0.2, seed: Seed = 0
 ) -> Dataset:
     """Arms of a spiral, one per class (the CS231n set): r ∈ [0, 1], θ = 4k + 4r + noise."""
-    classes = _check_size(classes, 2, "classes")
-    n = _check_size(n, classes)
-    _check_noise(noise)
-    rng = make_rng(seed)
+    n, classes, rng = _classes_and_rng(n, classes, noise, seed)
     inputs, targets = [], []
     per_class = [n // classes + (1 if k < n % classes else 0) for k in range(classes)]
     for label, count in enumerate(per_class):

@@ -36,14 +36,8 @@ from nn.validation import Seed, as_inputs, make_rng, positive_int
 class Neuron(Module):
     """x = Θ(w·x + b) for ``nin`` inputs."""
 
-    def __init__(
-        self,
-        nin: int,
-        activation: str | None = "relu",
-        *,
-        seed: Seed = None,
-        name: str = "N1",
-    ) -> None:
+    def __init__(self, nin: int, activation: str | None = "relu", *, seed: Seed = None,
+                 name: str = "N1") -> None:
         self.nin = positive_int(nin, "nin")
         self.activation = activation_name(activation)
         self._activate = get_activation(self.activation)

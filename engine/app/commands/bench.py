@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     register_speed(benchmarks)
 
 
-# --- complexity ----------------------------------------------------------------------
+# --- the two benchmarks: their options, then how each runs -----------------------------
 
 
 def register_complexity(benchmarks: argparse._SubParsersAction) -> None:
@@ -39,20 +39,6 @@ def register_complexity(benchmarks: argparse._SubParsersAction) -> None:
                         help="folder for complexity.csv, .json and .png (default: out)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=run_complexity_command)
-
-
-def run_complexity_command(args: argparse.Namespace) -> int:
-    from engine.app.benchmarks.complexity import run_complexity
-
-    results = run_complexity(quick=args.quick, out_dir=Path(args.out), quiet=args.quiet)
-    print(results.table())
-    print()
-    for kind, path in results.files.items():
-        print(f"{kind}: {path}")
-    return 0
-
-
-# --- speed ---------------------------------------------------------------------------
 
 
 def register_speed(benchmarks: argparse._SubParsersAction) -> None:
@@ -80,6 +66,15 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
     return value
+
+
+def run_complexity_command(args: argparse.Namespace) -> int:
+    from engine.app.benchmarks.complexity import run_complexity
+
+    results = run_complexity(quick=args.quick, out_dir=Path(args.out), quiet=args.quiet)
+    files = "\n".join(f"{kind}: {path}" for kind, path in results.files.items())
+    print(f"{results.table()}\n\n{files}")
+    return 0
 
 
 def run_speed_command(args: argparse.Namespace) -> int:

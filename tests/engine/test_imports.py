@@ -1,0 +1,40 @@
+"""What ``import engine`` and ``import nn`` load: the light core, not drawing or plotting.
+
+Import time itself is a figure for ``python -X importtime -c "import engine"``
+(machines here are shared and noisy); what is tested is that the heavy parts
+stay out until they are used.
+"""
+
+import subprocess
+import sys
+
+
+def loaded_after(statement: str, modules: tuple[str, ...]) -> list[str]:
+    code = f"import sys; {statement}; print(' '.join(m for m in {modules!r} if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    return result.stdout.split()
+
+
+HEAVY = ("graphviz", "engine.drawing", "numpy", "matplotlib", "PIL", "dataclasses",
+         "engine.app", "nn")
+
+
+def test_import_engine_loads_no_drawing_numpy_or_app():
+    assert loaded_after("import engine", HEAVY) == []
+
+
+def test_drawing_loads_on_first_use():
+    statement = "import engine; engine.draw(engine.Value(1.0))"
+    assert loaded_after(statement, ("graphviz", "engine.drawing")) == ["graphviz", "engine.drawing"]
+
+
+def test_import_nn_loads_neither_plots_nor_numpy():
+    loaded = loaded_after("import nn", ("matplotlib", "numpy", "nn.plots", "nn.matrix_form",
+                                        "engine.app", "graphviz"))
+    assert loaded == []
+
+
+def test_nn_plots_and_matrix_form_are_reachable_after_import_nn():
+    statement = "import nn; nn.plots.plot_loss_curve; nn.matrix_form.MatrixNetwork"
+    assert loaded_after(statement, ("nn.plots", "nn.matrix_form")) == ["nn.plots", "nn.matrix_form"]
