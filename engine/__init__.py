@@ -13,6 +13,7 @@ top of it. Its modules, from the bottom up:
   ``finite_differences``: the methods it is measured against, with the same
   ``Gradients`` contract; ``gradcheck``;
 - ``examples``: the course's example graphs; ``table``, ``progress``: text output;
+  ``files``: atomic writes;
 - ``drawing``: pictures of graphs, loaded on first use (``draw``, ``render``).
 """
 
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine import checks
 from engine.backward import backward, sweep_gradients
+from engine.files import write_atomically
 from engine.finite_differences import central_difference, finite_difference_gradients
 from engine.gradcheck import GradcheckResult, gradcheck
 from engine.gradients import Gradients
@@ -64,6 +66,7 @@ __all__ = [
     "render",
     "sweep_gradients",
     "topological_order",
+    "write_atomically",
 ]
 
 # Drawing needs graphviz and most of the import time: load it on first use.

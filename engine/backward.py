@@ -34,25 +34,47 @@ from engine.node import Node, describe
 def backward(root: Node) -> None:
     """Set ``node.grad`` to d(root)/d(node) for every node behind ``root``.
 
-    Leaves (no parents) accumulate: their gradient from this sweep is added
-    to what they held. Interior nodes are reset first, so they show this
-    sweep's gradient however many times ``backward`` runs.
+    Leaves (no parents) accumulate: the sweep's total for each leaf is added,
+    once, to what it held (as PyTorch does). Interior nodes are reset first,
+    so they show this sweep's gradient however many times ``backward`` runs.
+
+    All or nothing for the leaves: if the sweep is interrupted (Ctrl-C, an
+    anomaly, a malformed node), every leaf holds what it held before it.
     """
     require_node(root, "backward(root)")
+    leaves: list[Node] = []
+    before: list[float] = []
     try:
         order = topological_order(root)
+        keep, held = leaves.append, before.append
         for node in order:
-            if node.parents:
-                node.grad = 0.0
-        root.grad += 1.0
+            if not node.parents:
+                held(node.grad)
+                keep(node)
+            node.grad = 0.0
+        root.grad = 1.0
         if modes.state.anomaly_detection:
             _sweep_checked(order)
         else:
             _sweep(order)
-    except (AttributeError, TypeError, ValueError):
-        # Only nodes built by hand get here; name the culprit instead of the
-        # unpacking or attribute lookup that tripped over it.
-        _check_well_formed(root)
+        for leaf, previous in zip(leaves, before):
+            total = leaf.grad
+            if not isinstance(total, float):  # a hand-built local derivative, not a number
+                raise TypeError(
+                    f"backward: the gradient of {describe(leaf)} came out as "
+                    f"{type(total).__name__}: a node built by hand has a local derivative "
+                    "that is not a real number"
+                )
+            leaf.grad = previous + total
+    except BaseException as error:
+        # Put every leaf back first: a KeyboardInterrupt may have stopped the
+        # sweep (or the loop above) half way through.
+        for leaf, previous in zip(leaves, before):
+            leaf.grad = previous
+        if isinstance(error, (AttributeError, TypeError, ValueError)):
+            # Only nodes built by hand get here; name the culprit instead of
+            # the unpacking or attribute lookup that tripped over it.
+            _check_well_formed(root)
         raise
 
 
@@ -81,7 +103,7 @@ def _check_well_formed(root: Node) -> None:
                     f"{describe(node)} has parent {position} of type {type(parent).__name__}: "
                     "parents must be Values (wrap numbers with Value(x))"
                 )
-            if not isinstance(local_grad, (int, float)):
+            if isinstance(local_grad, bool) or not isinstance(local_grad, (int, float)):
                 raise ValueError(
                     f"{describe(node)} has local derivative {position} of type "
                     f"{type(local_grad).__name__}: local derivatives must be numbers"

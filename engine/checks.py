@@ -54,7 +54,8 @@ def real(
     what ``x`` must be ("a positive step size") for every message.
     """
     if not is_real(x):
-        raise TypeError(f"{name} must be {what or 'a number'}, got {type(x).__name__} {x!r}")
+        kind = what if what and what[0].isalpha() else "a number"  # not "> 0" for a str
+        raise TypeError(f"{name} must be {kind}, got {type(x).__name__} {x!r}")
     value = float(x)  # type: ignore[arg-type]  # is_real guarantees __float__
     bounded = minimum is not None or above is not None or below is not None
     problem = None

@@ -15,12 +15,89 @@ operation, so every op in ``engine.value`` computes through these helpers.
 | ``0 ** -1``           | ``inf``                         |
 | ``sqrt(-1)``          | ``nan``                         |
 | ``sigmoid(-800)``     | ``0.0`` (no overflow)           |
+
+Two kinds of local derivative are not plain numbers, because PyTorch does
+not multiply there (its backward formulas select or divide), and a product
+would give nan or inf where it gives a number:
+
+- ``SELECTED_ZERO``: a 0 chosen by a branch (relu at x ≤ 0, ``x ** 0``,
+  ``a ** b`` at b = 0). Times any gradient, inf and nan included, it is 0,
+  so one dead ReLU does not turn every gradient upstream of it into nan;
+- ``Reciprocal(b)``: 1/b applied as a division, g·(1/b) = g/b, used where
+  1/b overflows (a subnormal b in ``a / b`` and ``log``): g/b stays finite.
+
+Both are floats (they print, compare and format as 0 and 1/b), so every
+algorithm that multiplies local derivatives (the sweep, the naive chain
+rule, path enumeration, drawing) gets the same rule without knowing of it.
 """
+
+from __future__ import annotations
 
 import math
 
 INF = math.inf
 NAN = math.nan
+
+
+class SelectedZero(float):
+    """A local derivative of 0 that a branch selected: ``SELECTED_ZERO * g == 0`` for every g.
+
+    PyTorch's relu backward is ``grad if x > 0 else 0``, a selection: an
+    upstream gradient of inf or nan becomes 0, where 0·inf would be nan.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls) -> SelectedZero:
+        return super().__new__(cls, 0.0)
+
+    def __mul__(self, other: object) -> float:
+        return 0.0
+
+    __rmul__ = __mul__
+
+    def __repr__(self) -> str:
+        return "SELECTED_ZERO"
+
+
+SELECTED_ZERO = SelectedZero()
+
+
+class Reciprocal(float):
+    """The local derivative 1/b of ``a / b`` or ``log b``, applied as a division.
+
+    Its value is 1/b (inf for a subnormal b), but ``Reciprocal(b) * g`` is
+    g/b, as PyTorch computes it: ``Value(1e-310).log()`` passes a gradient of
+    1e-10 back as 1e300, not as 1e-10·inf.
+    """
+
+    __slots__ = ("denominator",)
+
+    denominator: float
+
+    def __new__(cls, denominator: float) -> Reciprocal:
+        reciprocal = super().__new__(cls, divide(1.0, denominator))
+        reciprocal.denominator = denominator
+        return reciprocal
+
+    def __mul__(self, other: object) -> float:
+        return divide(float(other), self.denominator)  # type: ignore[arg-type]
+
+    __rmul__ = __mul__
+
+    def __repr__(self) -> str:
+        return f"Reciprocal({self.denominator!r})"
+
+
+def reciprocal(x: float) -> float:
+    """1/x as a local derivative: a plain float, or ``Reciprocal(x)`` where 1/x overflows."""
+    try:
+        result = 1.0 / x
+    except ZeroDivisionError:
+        return math.copysign(INF, x)
+    if math.isinf(result):  # x is subnormal: 1/x overflows, x itself is no problem
+        return Reciprocal(x)
+    return result
 
 
 def divide(numerator: float, denominator: float) -> float:

@@ -8,8 +8,10 @@
   raises ``FloatingPointError`` naming the operation and the nodes involved;
 - ``gc_paused()``: CPython's cycle collector is off inside the block.
 
-The recording modes live in one small state object, ``state``; ``special``
-summarises it so that the hot path in ``Node.__init__`` tests one flag.
+The recording modes live in one small state object per thread, ``state``
+(so one thread's ``no_grad`` never silences another's graph); ``special``
+says whether any thread is in a mode, so that the hot path in
+``Node.__init__`` tests one flag and looks further only when it is set.
 
 Why pausing the collector is safe and worth it: every node and its
 ``parents`` tuple are objects the collector tracks, so while a forward pass
@@ -24,14 +26,13 @@ collected once the block ends.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 
 
-class ModeState:
-    """The recording modes in force: read by every operation."""
-
-    __slots__ = ("grad_enabled", "anomaly_detection")
+class ModeState(threading.local):
+    """The recording modes in force in one thread (each thread has its own, as in PyTorch)."""
 
     def __init__(self) -> None:
         self.grad_enabled = True
@@ -43,26 +44,40 @@ class ModeState:
 
 
 state = ModeState()
-# True when a mode differs from the default; read on every operation.
+# True while any thread has a mode other than the default: the one flag every
+# operation reads. Only then does an operation look up its own thread's state.
 special = False
+_threads_in_a_mode = 0
+_lock = threading.Lock()
+
+
+def _count_change(was_default: bool, is_default: bool) -> None:
+    """Keep ``special`` true exactly while some thread is in a mode."""
+    global special, _threads_in_a_mode
+    if was_default == is_default:
+        return
+    with _lock:
+        _threads_in_a_mode += 1 if was_default else -1
+        special = _threads_in_a_mode > 0
 
 
 @contextmanager
 def _mode(name: str, value: bool) -> Iterator[None]:
-    """Set ``state.<name>`` inside the block; restore it on the way out."""
-    global special
+    """Set this thread's ``state.<name>`` inside the block; restore it on the way out."""
     previous = getattr(state, name)
+    was_default = state.is_default
     setattr(state, name, value)
-    special = not state.is_default
+    _count_change(was_default, state.is_default)
     try:
         yield
     finally:
+        inside = state.is_default
         setattr(state, name, previous)
-        special = not state.is_default
+        _count_change(inside, state.is_default)
 
 
 def no_grad() -> AbstractContextManager[None]:
-    """Operations inside the block record no parents (their results are leaves)."""
+    """Operations inside the block, in this thread, record no parents (their results are leaves)."""
     return _mode("grad_enabled", False)
 
 
@@ -72,27 +87,39 @@ def enable_grad() -> AbstractContextManager[None]:
 
 
 def detect_anomaly() -> AbstractContextManager[None]:
-    """Raise ``FloatingPointError`` at the first non-finite value or gradient."""
+    """Raise ``FloatingPointError`` at the first non-finite value or gradient (in this thread)."""
     return _mode("anomaly_detection", True)
 
 
 def is_grad_enabled() -> bool:
-    """Whether operations currently record their parents."""
+    """Whether operations in this thread currently record their parents."""
     return state.grad_enabled
 
 
 def is_anomaly_detection_enabled() -> bool:
-    """Whether ``detect_anomaly()`` is in force."""
+    """Whether ``detect_anomaly()`` is in force in this thread."""
     return state.anomaly_detection
+
+
+# The collector is one per process: blocks in several threads share one pause,
+# which ends when the last of them does.
+_pauses = 0
+_collector_was_enabled = False
 
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Disable the cycle collector inside the block (restored afterwards)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    """Disable the cycle collector inside the block (restored when the last such block ends)."""
+    global _pauses, _collector_was_enabled
+    with _lock:
+        if _pauses == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _lock:
+            _pauses -= 1
+            if _pauses == 0 and _collector_was_enabled:
+                gc.enable()

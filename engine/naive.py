@@ -6,16 +6,19 @@ The lecture on backpropagation computes ∂ŷ/∂w_i on the chain
     ∂ŷ/∂w_i = ∂ŷ/∂z_T · ∂z_T/∂z_{T−1} ⋯ ∂z_{i+1}/∂z_i · ∂z_i/∂w_i
 
 ``naive_gradients`` does exactly that on any graph. For each leaf w, and
-sharing no derivative work with the other leaves, it walks forward from w to
-the root through the local derivatives the nodes recorded (forward mode,
-seeded with dw/dw = 1):
+sharing no derivative work with the other leaves, it applies the chain rule
+from the root down to w, through only the nodes that depend on w (w's
+forward cone), seeded with dŷ/dŷ = 1:
 
-    d(node)/dw = Σ over parents p of  ∂node/∂p · dp/dw
+    dŷ/d(node) = Σ over consumers c in the cone of  ∂c/∂node · dŷ/dc
 
-One product per edge reachable from w, so P leaves cost O(P·(E+V)): about
+One product per edge of the cone, so P leaves cost O(P·(E+V)): about
 O((E+V)²) on the lecture's graphs, against E products for the one sweep in
-``engine.backward``. Both return the same ``Gradients`` with their work
-counted, so tests compare them exactly.
+``engine.backward``, which does the same for every node at once. The cone
+is visited in the sweep's own order and each sum is taken in the sweep's
+order, so the two agree bit for bit, nan and inf included (a selected zero
+discards what comes from the output's side in both). Both return the same
+``Gradients`` with their work counted, so tests compare them exactly.
 """
 
 from __future__ import annotations
@@ -30,29 +33,27 @@ from engine.node import Node
 def naive_gradients(root: Node, wrt: Iterable[Node] | None = None) -> Gradients:
     """d(root)/dw for each w in ``wrt`` (default: every leaf), one w at a time.
 
-    Exact: the same sums of products as the sweep, taken in another order,
-    so the results agree to rounding. ``products`` counts local-derivative
-    multiplications (one per edge reachable from w, for each w); ``visits``
-    counts the nodes each forward pass touched.
+    ``products`` counts local-derivative multiplications (one per edge
+    whose lower end depends on w, for each w); ``visits`` counts the nodes
+    of each cone.
 
     Work on the lecture's chain. Build z_1 = w_1·x, z_i = w_i·z_{i−1},
     ŷ = a·z_T. The graph has T+2 leaves (x, a, w_1…w_T), V = 2T+3 nodes and
-    E = 2T+2 edges (two per product). The forward pass from a leaf passes
-    one product across every edge between it and ŷ:
+    E = 2T+2 edges (two per product). The pass for a leaf multiplies across
+    every edge between it and ŷ:
 
-    - w_i: w_i→z_i, then z_i→z_{i+1}, …, z_{T−1}→z_T (T−i edges), then
-      z_T→ŷ: T−i+2 products. The lecture counts T−i+1 for the same chain
-      (its factors minus one); the extra one is the product with the seed
-      dw_i/dw_i = 1, which the sweep also performs at its own seed
-      (dŷ/dŷ = 1 times ∂ŷ/∂z_T), so both methods count alike.
-      Over i = 1…T: Σ (T−i+1) + T = T(T+1)/2 + T, the lecture's triangular
-      sum 1 + 2 + … + T plus one seed product per weight;
-    - x: x→z_1, z_1→z_2, …, z_T→ŷ: T+1 products;
-    - a: a→ŷ: 1 product.
+    - w_i: ŷ→z_T, z_T→z_{T−1}, …, z_{i+1}→z_i (T−i edges), then z_i→w_i:
+      T−i+2 products. The lecture counts T−i+1 for the same chain (its
+      factors minus one); the extra one is the product with the seed
+      dŷ/dŷ = 1, which the sweep also performs at its own seed, so both
+      methods count alike. Over i = 1…T: Σ (T−i+1) + T = T(T+1)/2 + T, the
+      lecture's triangular sum 1 + 2 + … + T plus one seed product per weight;
+    - x: ŷ→z_T, …, z_1→x: T+1 products;
+    - a: ŷ→a: 1 product.
 
     In all T(T+1)/2 + 2T + 2 = T(T+1)/2 + E products: O(T²), while the sweep
-    takes exactly E = 2T+2. Visits: the pass from w_i touches T−i+3 nodes
-    (w_i, z_i…z_T, ŷ), from x T+2, from a 2: in all T(T+1)/2 + 3T + 4.
+    takes exactly E = 2T+2. Visits: the cone of w_i holds T−i+3 nodes
+    (w_i, z_i…z_T, ŷ), of x T+2, of a 2: in all T(T+1)/2 + 3T + 4.
     """
     require_node(root, "naive_gradients(root)")
     order = topological_order(root)
@@ -64,16 +65,18 @@ def naive_gradients(root: Node, wrt: Iterable[Node] | None = None) -> Gradients:
         if w not in consumers:  # not behind the root: the root does not depend on it
             gradients[w] = 0.0
             continue
-        cone = forward_cone(w, consumers)
+        cone = set(forward_cone(w, consumers))
         # Fresh for every w: nothing computed for one leaf is reused for another.
-        tangent = dict.fromkeys(cone, 0.0)
-        tangent[w] = 1.0
-        for node in cone:
-            rate = tangent[node]
-            edges = consumers[node]
-            for child, local_grad in edges:
-                tangent[child] += local_grad * rate
-            products += len(edges)
+        grad = dict.fromkeys(cone, 0.0)
+        grad[root] = 1.0
+        for node in reversed(order):
+            if node not in cone:
+                continue
+            upstream = grad[node]
+            for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
+                if parent in cone:
+                    grad[parent] += local_grad * upstream
+                    products += 1
         visits += len(cone)
-        gradients[w] = tangent[root]
+        gradients[w] = grad[w]
     return Gradients(gradients, products=products, visits=visits)

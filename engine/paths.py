@@ -21,7 +21,14 @@ from collections.abc import Iterable
 
 from engine import checks
 from engine.gradients import Gradients
-from engine.graph import backward_edges, consumers_of, require_node, targets, topological_order
+from engine.graph import (
+    backward_edges,
+    consumers_of,
+    forward_cone,
+    require_node,
+    targets,
+    topological_order,
+)
 from engine.node import Node
 
 DEFAULT_MAX_PATHS = 100_000
@@ -51,10 +58,13 @@ def path_gradients(
 
     Refuses with ``ValueError`` when the paths from all of ``wrt`` number
     more than ``max_paths`` (counted first, cheaply; raise the limit to go
-    on). Each path is walked from w forward to the root by an iterative
-    depth-first search that carries the product so far, so paths sharing a
-    beginning share its products: ``products`` counts one multiplication per
-    edge of that search tree, ``visits`` one per node of it.
+    on). Each path is walked from the root down to w by an iterative
+    depth-first search that carries the product so far, through only the
+    nodes that depend on w, so paths sharing their upper part share its
+    products: ``products`` counts one multiplication per edge of that search
+    tree, ``visits`` one per node of it. Products are taken from the root's
+    side, as the sweep takes them, so a selected zero discards what comes
+    from above it here too.
     """
     max_paths = checks.integer(max_paths, "max_paths", minimum=0, what="a non-negative integer")
     counts = count_paths(root, wrt)
@@ -74,17 +84,18 @@ def path_gradients(
         if count == 0:
             gradients[w] = 0.0
             continue
+        cone = set(forward_cone(w, consumers))  # the nodes a path from the root to w can use
         total_for_w = 0.0
-        stack = [(w, 1.0)]
+        stack: list[tuple[Node, float]] = [(root, 1.0)]
         while stack:
             node, product = stack.pop()
             visits += 1
-            if node is root:  # a path is complete; the root has no consumers here
+            if node is w:  # a path is complete
                 total_for_w += product
                 continue
-            edges = consumers[node]
-            for child, local_grad in edges:
-                stack.append((child, product * local_grad))
-            products += len(edges)
+            for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
+                if parent in cone:
+                    stack.append((parent, local_grad * product))
+                    products += 1
         gradients[w] = total_for_w
     return Gradients(gradients, products=products, visits=visits)

@@ -28,7 +28,7 @@ from engine.node import Node
 # Shared local-derivative tuples: ops whose derivatives are constants reuse
 # one tuple instead of allocating a new one per node.
 _ONE = (1.0,)
-_ZERO = (0.0,)
+_SELECTED_ZERO = (ieee.SELECTED_ZERO,)
 _MINUS_ONE = (-1.0,)
 _ONE_ONE = (1.0, 1.0)
 _ONE_MINUS_ONE = (1.0, -1.0)
@@ -81,7 +81,7 @@ class Value(Node):
             other = _operand(other, "Value / {}")
         a, b = self.data, other.data
         quotient = ieee.divide(a, b)
-        return Value(quotient, (self, other), (ieee.divide(1.0, b), -ieee.divide(quotient, b)), "/")
+        return Value(quotient, (self, other), (ieee.reciprocal(b), -ieee.divide(quotient, b)), "/")
 
     def __rtruediv__(self, other: float) -> Value:
         return _operand(other, "{} / Value") / self
@@ -99,9 +99,15 @@ class Value(Node):
             return _power_of_values(self, exponent)
         n = _number(exponent, "Value ** {}")
         a = self.data
-        # d(a^0)/da is 0 everywhere, also at a = 0 where n·a^(n-1) would be 0·inf.
-        slope = 0.0 if n == 0.0 else n * ieee.power(a, n - 1.0)
-        return Value(ieee.power(a, n), (self,), (slope,), f"**{_format_exponent(n)}")
+        op = f"**{_format_exponent(n)}"
+        if n == 0.5:  # √a, as PyTorch computes it: (−0)^½ = −0 with slope −inf, (−inf)^½ = nan
+            out = ieee.sqrt(a)
+            return Value(out, (self,), (ieee.divide(0.5, out),), op)
+        # d(a^0)/da is 0 everywhere: selected, not 0·inf at a = 0 or 0·nan upstream.
+        slope = ieee.SELECTED_ZERO if n == 0.0 else n * ieee.power(a, n - 1.0)
+        # a^(−½) is 1/√a, as in PyTorch: −inf at a = −0, where C's pow gives +inf.
+        out = ieee.divide(1.0, ieee.sqrt(a)) if n == -0.5 else ieee.power(a, n)
+        return Value(out, (self,), (slope,), op)
 
     def __rpow__(self, base: float) -> Value:
         return _power_of_values(_operand(base, "{} ** Value"), self)
@@ -116,7 +122,7 @@ class Value(Node):
     def log(self) -> Value:
         """ln a:  ∂/∂a = 1/a"""
         a = self.data
-        return Value(ieee.log(a), (self,), (ieee.divide(1.0, a),), "log")
+        return Value(ieee.log(a), (self,), (ieee.reciprocal(a),), "log")
 
     def sqrt(self) -> Value:
         """√a:  ∂/∂a = 1/(2√a)"""
@@ -124,9 +130,10 @@ class Value(Node):
         return Value(out, (self,), (ieee.divide(0.5, out),), "sqrt")
 
     def tanh(self) -> Value:
-        """tanh a:  ∂/∂a = 1 - tanh²a"""
+        """tanh a:  ∂/∂a = 1 - tanh²a = (1 - tanh a)(1 + tanh a)"""
         t = math.tanh(self.data)
-        return Value(t, (self,), (1.0 - t * t,), "tanh")
+        # The factored form loses nothing to cancellation where |t| is near 1.
+        return Value(t, (self,), ((1.0 - t) * (1.0 + t),), "tanh")
 
     def sigmoid(self) -> Value:
         """σ(a) = 1/(1+e^-a):  ∂/∂a = σ(a)(1-σ(a))"""
@@ -134,12 +141,12 @@ class Value(Node):
         return Value(s, (self,), (s * (1.0 - s),), "sigmoid")
 
     def relu(self) -> Value:
-        """max(a, 0):  ∂/∂a = 1 if a > 0 else 0 (0 at a = 0, as in PyTorch)"""
+        """max(a, 0):  ∂/∂a = 1 if a > 0 else 0 (selected: 0 at a = 0, as in PyTorch)"""
         a = self.data
-        if a > 0.0:
+        if a > 0.0 or a != a:  # nan passes through with slope 1, as in PyTorch
             return Value(a, (self,), _ONE, "relu")
-        # nan passes through, as in PyTorch; -0.0 and negatives become 0.0.
-        return Value(a if a != a else 0.0, (self,), _ZERO, "relu")
+        # −0.0 stays −0.0 (so 1/relu(−0.0) is −inf), negatives become 0.0.
+        return Value(a if a == 0.0 else 0.0, (self,), _SELECTED_ZERO, "relu")
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """a if a > 0 else α·a:  ∂/∂a = 1 if a > 0 else α"""
@@ -156,9 +163,9 @@ class Value(Node):
         return Value(a * s, (self,), (s * (1.0 + a * (1.0 - s)),), "silu")
 
     def abs(self) -> Value:
-        """|a|:  ∂/∂a = sign(a), 0 at a = 0"""
+        """|a|:  ∂/∂a = sign(a), 0 at a = 0 and at nan"""
         a = self.data
-        sign = 1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0 if a == 0.0 else a
+        sign = 1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0  # sign(nan) = 0, as in PyTorch
         return Value(abs(a), (self,), (sign,), "abs")
 
     __abs__ = abs
@@ -205,7 +212,7 @@ def _power_of_values(base: Value, exponent: Value) -> Value:
     """a ** b:  ∂/∂a = b·a^(b-1),  ∂/∂b = a^b·ln a"""
     a, b = base.data, exponent.data
     out = ieee.power(a, b)
-    d_base = 0.0 if b == 0.0 else b * ieee.power(a, b - 1.0)
+    d_base = ieee.SELECTED_ZERO if b == 0.0 else b * ieee.power(a, b - 1.0)
     # At a = 0 with b >= 0, a^b·ln a is 0·(-inf); its limit, and PyTorch's value, is 0.
     d_exponent = 0.0 if (a == 0.0 and b >= 0.0) else out * ieee.log(a)
     return Value(out, (base, exponent), (d_base, d_exponent), "**")

@@ -54,7 +54,7 @@ from nn.losses import (
 from nn.metrics import accuracy, predicted_class
 from nn.module import Module
 from nn.optim import OPTIMIZERS, SGD, Adam, Optimizer
-from nn.train import History, evaluate, fit
+from nn.train import History, TrainingDiverged, evaluate, fit
 
 if TYPE_CHECKING:
     from nn import matrix_form, plots
@@ -74,6 +74,7 @@ __all__ = [
     "Module",
     "Neuron",
     "Optimizer",
+    "TrainingDiverged",
     "accuracy",
     "blobs",
     "circles",

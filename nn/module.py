@@ -15,8 +15,13 @@ model the PyTorch names students will meet next:
 - ``save(path)`` / ``load(path)``: that dictionary as JSON (never pickle, so a
   file cannot run code when it is loaded).
 
-Loading checks every name, shape and number before changing anything: on the
-first mismatch it raises ``ValueError`` naming it, and the model is untouched.
+Saving is atomic (``engine.write_atomically``): a full disk or a killed
+process leaves the old file whole. It refuses a parameter that is nan or
+±inf (a diverged run), naming it, since JSON has no such numbers and the
+model would be of no use. Loading checks the file's size first (at most
+``MAX_MODEL_BYTES``, liftable with ``max_bytes=``), then every name, shape
+and number before changing anything: on the first problem it raises
+``ValueError`` saying what is wrong, and the model is untouched.
 """
 
 from __future__ import annotations
@@ -28,12 +33,13 @@ from numbers import Real
 from pathlib import Path
 from typing import Any
 
-from engine import Value
+from engine import Value, checks, write_atomically
 
 # A tensor is a Value, or a list of tensors (a vector of Values, a matrix...).
 Tensor = Value | list["Tensor"]
 
 FORMAT = "sweepgrad.nn.state/1"
+MAX_MODEL_BYTES = 64 * 2**20  # 64 MiB: a million parameters take about 25 MB
 
 
 class Module:
@@ -118,19 +124,34 @@ class Module:
             parameter.data = number
 
     def save(self, path: str | Path) -> Path:
-        """Write ``state_dict()`` as JSON to ``path``; returns the path."""
-        path = Path(path)
+        """Write ``state_dict()`` as JSON to ``path``, atomically; returns the path."""
+        for name, tensor in self.named_tensors():
+            _check_finite(tensor, name)
         document = {"format": FORMAT, "model": repr(self), "state": self.state_dict()}
-        path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
-        return path
+        return write_atomically(path, json.dumps(document, indent=1, allow_nan=False) + "\n")
 
-    def load(self, path: str | Path) -> None:
-        """Read a file written by ``save`` into this model (see ``load_state_dict``)."""
+    def load(self, path: str | Path, max_bytes: int = MAX_MODEL_BYTES) -> None:
+        """Read a file written by ``save`` into this model (see ``load_state_dict``).
+
+        Files larger than ``max_bytes`` are refused before they are read.
+        """
         path = Path(path)
+        max_bytes = checks.integer(max_bytes, "max_bytes", minimum=1)
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ValueError(
+                f"{path} has {size} bytes, more than max_bytes={max_bytes}: it is not a model "
+                f"file of this size; pass a larger max_bytes to read it anyway"
+            )
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
+            document = json.loads(path.read_bytes().decode("utf-8"), parse_constant=_no_constant)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
             raise ValueError(f"{path} is not a JSON file written by Module.save: {error}") from None
+        except RecursionError:
+            raise ValueError(f"{path} nests its lists too deeply for a model file") from None
+        except ValueError as error:  # digits beyond Python's limit, nan or inf
+            raise ValueError(f"{path} is not a model file written by Module.save: {error}") \
+                from None
         if not isinstance(document, dict) or document.get("format") != FORMAT:
             raise ValueError(
                 f"{path} is not a sweepgrad model file (expected format {FORMAT!r})"
@@ -152,6 +173,23 @@ def _flatten(tensor: Tensor, out: list[Value]) -> None:
             stack.extend(reversed(item))
 
 
+def _no_constant(name: str) -> float:
+    raise ValueError(f"it holds {name}, which parameters cannot be")
+
+
+def _check_finite(tensor: Tensor, name: str) -> None:
+    """A ValueError naming the first parameter that is nan or ±inf."""
+    values: list[Value] = []
+    _flatten(tensor, values)
+    for index, value in enumerate(values):
+        if not math.isfinite(value.data):
+            label = value.label or f"{name}[{index}]"
+            raise ValueError(
+                f"cannot save: parameter {label} is {value.data} (training diverged?); "
+                "save a model whose parameters are all finite numbers"
+            )
+
+
 def _floats(tensor: Tensor) -> Any:
     if isinstance(tensor, Value):
         return tensor.data
@@ -163,9 +201,12 @@ def _match(tensor: Tensor, given: Any, where: str, out: list[tuple[Value, float]
     if isinstance(tensor, Value):
         if isinstance(given, bool) or not isinstance(given, Real):
             raise ValueError(f"{where}: expected a number, got {type(given).__name__} {given!r}")
-        number = float(given)
-        if math.isnan(number):
-            raise ValueError(f"{where}: got nan, parameters must be numbers")
+        try:
+            number = float(given)
+        except OverflowError:
+            raise ValueError(f"{where}: {given!r} is too large for a float") from None
+        if not math.isfinite(number):
+            raise ValueError(f"{where}: got {number}, parameters must be finite numbers")
         out.append((tensor, number))
         return
     if not isinstance(given, list):

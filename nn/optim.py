@@ -18,9 +18,8 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from numbers import Real
 
-from engine import Value
+from engine import Value, checks
 
 LearningRate = float | Callable[[int], float]
 
@@ -38,16 +37,17 @@ class Optimizer(ABC):
                     f"optimizer parameters must be Values, got {type(p).__name__}: "
                     "pass model.parameters()"
                 )
-        if not callable(lr):
-            _check_number(lr, "lr", lower=0.0, strict=True)
         self.lr = lr
         self.steps = 0
+        self.current_lr()  # a schedule's first rate is checked now, before any work
 
     def current_lr(self) -> float:
-        """η for the next step (``lr(steps)`` when ``lr`` is a function)."""
+        """η for the next step (``lr(steps)`` when ``lr`` is a function), checked > 0."""
         if callable(self.lr):
-            return float(self.lr(self.steps))
-        return float(self.lr)
+            rate = self.lr(self.steps)
+            return _check_number(rate, f"lr({self.steps}) (the schedule's learning rate)",
+                                 lower=0.0, strict=True)
+        return _check_number(self.lr, "lr", lower=0.0, strict=True)
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (leaves accumulate across sweeps)."""
@@ -145,17 +145,11 @@ class Adam(Optimizer):
 def _check_number(
     x: object, name: str, *, lower: float, upper: float | None = None, strict: bool = False
 ) -> float:
-    """``x`` as a float within [lower, upper) (or (lower, …) when strict), else a clear error."""
-    if isinstance(x, bool) or not isinstance(x, Real):
-        raise TypeError(f"{name} must be a number, got {type(x).__name__}")
-    x = float(x)
-    too_low = x <= lower if strict else x < lower
-    if too_low or (upper is not None and not x < upper) or math.isnan(x):
-        bound = f"> {lower}" if strict else f">= {lower}"
-        if upper is not None:
-            bound += f" and < {upper}"
-        raise ValueError(f"{name} must be {bound}, got {x}")
-    return x
+    """``x`` as a finite float within [lower, upper) (or (lower, upper) when strict)."""
+    bound = (f"> {lower}" if strict else f">= {lower}") + (f" and < {upper}" if upper else "")
+    if strict:
+        return checks.real(x, name, above=lower, below=upper, finite=True, what=bound)
+    return checks.real(x, name, minimum=lower, below=upper, finite=True, what=bound)
 
 
 # The optimizers by name, for the command line and configuration files.

@@ -16,14 +16,17 @@ Losses in the history are the data loss, without the penalty.
 
 from __future__ import annotations
 
+import math
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from engine import Progress, Value, gc_paused, no_grad
+from engine import Progress, Value, checks, gc_paused, no_grad
 from nn.data import Dataset, Minibatches
+from nn.interrupts import steps_until_interrupted
 from nn.losses import Loss, get_loss, l2_penalty, mean
 from nn.metrics import is_correct
 from nn.module import Module
@@ -41,6 +44,8 @@ class History:
     step_loss: list[float] = field(default_factory=list)  # every batch's loss, in order
     steps: int = 0
     seconds: float = 0.0
+    interrupted: bool = False  # stopped early by Ctrl-C, after a whole step
+    stop_reason: str | None = None  # why training stopped before the last epoch, if it did
 
     @property
     def epochs(self) -> int:
@@ -49,7 +54,7 @@ class History:
     def summary(self) -> str:
         """A few lines: final figures, best test accuracy, time per epoch."""
         if not self.epochs:
-            return "no epochs run"
+            return "no epochs run" + (f"; {self.stop_reason}" if self.stop_reason else "")
         lines = [
             f"{self.epochs} epochs, {self.steps} steps, "
             f"{self.seconds:.2f} s ({self.seconds / self.epochs:.3f} s per epoch)"
@@ -64,6 +69,8 @@ class History:
                 best = max(self.test_accuracy)
                 test += f", accuracy {self.test_accuracy[-1]:.1%} (best {best:.1%})"
             lines.append(test)
+        if self.stop_reason:
+            lines.append(f"stopped early: {self.stop_reason}")
         return "\n".join(lines)
 
 
@@ -87,6 +94,17 @@ def evaluate(
     return total / n, (correct / n if classify else None)
 
 
+class TrainingDiverged(FloatingPointError):
+    """The loss stopped being a finite number; ``history`` holds the steps before it."""
+
+    def __init__(self, message: str, history: History) -> None:
+        super().__init__(message)
+        self.history = history
+
+
+DIVERGENCE_CHOICES = ("stop", "raise", "continue")
+
+
 def fit(
     model: Module,
     data: Dataset,
@@ -101,6 +119,7 @@ def fit(
     quiet: bool = False,
     stream: TextIO | None = None,
     description: str = "training",
+    on_divergence: str = "stop",
 ) -> History:
     """Train ``model`` on ``data`` by minibatch SGD; returns the ``History``.
 
@@ -109,11 +128,30 @@ def fit(
     progress bar (on ``stream``, default stderr) shows the running loss and
     accuracy; ``quiet=True`` turns it off, and it stays silent when the stream
     is not a terminal.
+
+    Stops early, always after a whole step and with the history so far:
+
+    - on Ctrl-C (``history.interrupted``; a second Ctrl-C interrupts at once);
+    - when a batch's loss is nan or ±inf, before that batch changes any
+      parameter (``history.stop_reason`` names the step). ``on_divergence``
+      says what then: ``"stop"`` (warn and return), ``"raise"``
+      (``TrainingDiverged``, carrying the history) or ``"continue"``.
+
+    Every argument is checked before any work, with a message naming it.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
-    if not l2 >= 0.0:
-        raise ValueError(f"l2 must be a penalty coefficient >= 0, got {l2!r}")
+    epochs = checks.integer(epochs, "epochs", minimum=0, what="an int >= 0")
+    l2 = checks.real(l2, "l2", minimum=0.0, finite=True, what="a penalty coefficient >= 0")
+    if on_divergence not in DIVERGENCE_CHOICES:
+        raise ValueError(
+            f"on_divergence must be one of {', '.join(DIVERGENCE_CHOICES)}, got {on_divergence!r}"
+        )
+    if not isinstance(model, Module):
+        raise TypeError(
+            f"fit: model must be an nn.Module (an MLP, say), got {type(model).__name__}"
+        )
+    _check_dataset(data, "data")
+    if test_data is not None:
+        _check_dataset(test_data, "test_data")
     loss_fn = get_loss(loss)
     params = model.parameters()
     if optimizer is None:
@@ -125,50 +163,86 @@ def fit(
     bar = Progress(
         epochs * len(batches), description, quiet=quiet, stream=stream or sys.stderr
     )
-    with bar, gc_paused():
-        for epoch in range(epochs):
-            seen, loss_sum, correct = 0, 0.0, 0
-            for inputs, targets in batches:
-                batch_loss, batch_correct = _step(
-                    model, params, inputs, targets, loss_fn, optimizer, l2, classify
-                )
-                seen += len(inputs)
-                loss_sum += batch_loss * len(inputs)
-                correct += batch_correct
-                history.step_loss.append(batch_loss)
-                history.steps += 1
-                postfix = f"epoch {epoch + 1}/{epochs} loss {loss_sum / seen:.4f}"
+    try:
+        with bar, gc_paused(), steps_until_interrupted() as interrupted:
+            for epoch in range(epochs):
+                seen, loss_sum, correct = 0, 0.0, 0
+                for inputs, targets in batches:
+                    objective, data_loss, batch_correct = _forward(
+                        model, params, inputs, targets, loss_fn, l2, classify
+                    )
+                    if not math.isfinite(objective.data) and on_divergence != "continue":
+                        history.stop_reason = (
+                            f"the loss is {objective.data} at step {history.steps + 1} (epoch "
+                            f"{epoch + 1}); the parameters are those of the step before. A smaller "
+                            "learning rate usually helps"
+                        )
+                        break
+                    _update(objective, optimizer)
+                    seen += len(inputs)
+                    loss_sum += data_loss * len(inputs)
+                    correct += batch_correct
+                    history.step_loss.append(data_loss)
+                    history.steps += 1
+                    postfix = f"epoch {epoch + 1}/{epochs} loss {loss_sum / seen:.4f}"
+                    if classify:
+                        postfix += f" acc {correct / seen:.1%}"
+                    bar.update(postfix=postfix)
+                    if interrupted:
+                        break
+                if history.stop_reason or interrupted:
+                    break
+                history.train_loss.append(loss_sum / seen)
                 if classify:
-                    postfix += f" acc {correct / seen:.1%}"
-                bar.update(postfix=postfix)
-            history.train_loss.append(loss_sum / seen)
-            if classify:
-                history.train_accuracy.append(correct / seen)
-            if test_data is not None:
-                test_loss, test_accuracy = evaluate(model, test_data, loss_fn)
-                history.test_loss.append(test_loss)
-                if test_accuracy is not None:
-                    history.test_accuracy.append(test_accuracy)
+                    history.train_accuracy.append(correct / seen)
+                if test_data is not None:
+                    test_loss, test_accuracy = evaluate(model, test_data, loss_fn)
+                    history.test_loss.append(test_loss)
+                    if test_accuracy is not None:
+                        history.test_accuracy.append(test_accuracy)
+            if interrupted:
+                history.interrupted = True
+    except KeyboardInterrupt:
+        # Outside the main thread, or a second Ctrl-C: the step in progress is lost,
+        # the steps before it are not (backward() leaves gradients whole).
+        history.interrupted = True
+    if history.interrupted and not history.stop_reason:
+        history.stop_reason = f"interrupted by Ctrl-C after {history.steps} steps"
     history.seconds = time.perf_counter() - started
+    if history.stop_reason and not history.interrupted:
+        if on_divergence == "raise":
+            raise TrainingDiverged(history.stop_reason, history)
+        warnings.warn(f"fit stopped: {history.stop_reason}", RuntimeWarning, stacklevel=2)
     return history
 
 
-def _step(
+def _check_dataset(data: object, name: str) -> None:
+    if not isinstance(data, Dataset):
+        raise TypeError(f"{name} must be an nn.Dataset (nn.moons(...), say), got "
+                        f"{type(data).__name__}")
+    if len(data) == 0:
+        raise ValueError(f"{name} is empty: give it at least one example")
+
+
+def _forward(
     model: Module,
     params: list[Value],
     inputs: Sequence[Sequence[float]],
     targets: Sequence,
     loss_fn: Loss,
-    optimizer: Optimizer,
     l2: float,
     classify: bool,
-) -> tuple[float, int]:
-    """One forward, backward and update on a batch: (batch data loss, number correct)."""
+) -> tuple[Value, float, int]:
+    """A batch's objective (mean loss plus penalty), its data loss and the number correct."""
     outputs = [model(x) for x in inputs]
     data_loss = mean([loss_fn(o, y) for o, y in zip(outputs, targets)])
     objective = data_loss + l2_penalty(params, l2) if l2 else data_loss
+    correct = sum(is_correct(o, y) for o, y in zip(outputs, targets)) if classify else 0
+    return objective, data_loss.data, correct
+
+
+def _update(objective: Value, optimizer: Optimizer) -> None:
+    """Zero the gradients, sweep backward once, step."""
     optimizer.zero_grad()
     objective.backward()
     optimizer.step()
-    correct = sum(is_correct(o, y) for o, y in zip(outputs, targets)) if classify else 0
-    return data_loss.data, correct

@@ -106,20 +106,30 @@ def test_paths_equal_sweep_and_naive_on_random_dags(program):
         scale = max(abs(sweep[leaf]), magnitudes[leaf])
         for other in (paths[leaf], naive[leaf]):
             assert abs(other - sweep[leaf]) <= 1e-12 * scale + 1e-300, leaf
-    # The work, counted independently: the walk from w visits each node once per
-    # path from w to it, and multiplies once per such path and edge out of it.
+    # The work, counted independently: the walk from the root down to w visits each
+    # node that depends on w once per path from the root to it, and multiplies once
+    # per such path and edge down to a node that depends on w.
     order = topological_order(root)
     visits = products = 0
     for leaf in dict.fromkeys(leaves):
         if leaf not in order:
             continue
-        ways = dict.fromkeys(order, 0)
-        ways[leaf] = 1
+        depends = {leaf}
         for node in order:
-            for parent in node.parents:
-                ways[node] += ways[parent]
+            if any(p in depends for p in node.parents):
+                depends.add(node)
+        ways = dict.fromkeys(order, 0)
+        ways[root] = 1
+        for node in reversed(order):
+            if node not in depends:
+                continue
             visits += ways[node]
-        products += sum(ways[p] for node in order for p in node.parents)
+            if node is leaf:
+                continue
+            for parent in node.parents:
+                if parent in depends:
+                    ways[parent] += ways[node]
+                    products += ways[node]
     assert (paths.visits, paths.products) == (visits, products)
 
 

@@ -59,7 +59,8 @@ def test_learning_rate_schedule_is_called_with_step_count():
     for _ in range(3):
         w.grad = 1.0
         optimizer.step()
-    assert seen == [0, 1, 2]
+    # Step 0's rate is also read when the optimizer is made, to check it before any work.
+    assert seen == [0, 0, 1, 2]
     assert w.data == pytest.approx(-(1 + 1 / 2 + 1 / 3))
     assert optimizer.steps == 3
 
