@@ -45,6 +45,9 @@ class Value(Node):
     """
 
     __slots__ = ()
+    # numpy must not turn ``array * Value`` into an array of Values behind the
+    # user's back: it defers to Value's own operators, which refuse arrays.
+    __array_ufunc__ = None
 
     # --- arithmetic ------------------------------------------------------
 
@@ -52,39 +55,51 @@ class Value(Node):
         """a + b:  ∂/∂a = 1,  ∂/∂b = 1"""
         if not isinstance(other, Value):
             other = _operand(other, "Value + {}")
+            if other is NotImplemented:
+                return NotImplemented
         return Value(self.data + other.data, (self, other), _ONE_ONE, "+")
 
     def __radd__(self, other: float) -> Value:
-        return _operand(other, "{} + Value") + self
+        operand = _operand(other, "{} + Value")
+        return NotImplemented if operand is NotImplemented else operand + self
 
     def __sub__(self, other: Value | float) -> Value:
         """a - b:  ∂/∂a = 1,  ∂/∂b = -1"""
         if not isinstance(other, Value):
             other = _operand(other, "Value - {}")
+            if other is NotImplemented:
+                return NotImplemented
         return Value(self.data - other.data, (self, other), _ONE_MINUS_ONE, "-")
 
     def __rsub__(self, other: float) -> Value:
-        return _operand(other, "{} - Value") - self
+        operand = _operand(other, "{} - Value")
+        return NotImplemented if operand is NotImplemented else operand - self
 
     def __mul__(self, other: Value | float) -> Value:
         """a · b:  ∂/∂a = b,  ∂/∂b = a"""
         if not isinstance(other, Value):
             other = _operand(other, "Value * {}")
+            if other is NotImplemented:
+                return NotImplemented
         return Value(self.data * other.data, (self, other), (other.data, self.data), "*")
 
     def __rmul__(self, other: float) -> Value:
-        return _operand(other, "{} * Value") * self
+        operand = _operand(other, "{} * Value")
+        return NotImplemented if operand is NotImplemented else operand * self
 
     def __truediv__(self, other: Value | float) -> Value:
         """a / b:  ∂/∂a = 1/b,  ∂/∂b = -a/b²"""
         if not isinstance(other, Value):
             other = _operand(other, "Value / {}")
+            if other is NotImplemented:
+                return NotImplemented
         a, b = self.data, other.data
         quotient = ieee.divide(a, b)
         return Value(quotient, (self, other), (ieee.reciprocal(b), -ieee.divide(quotient, b)), "/")
 
     def __rtruediv__(self, other: float) -> Value:
-        return _operand(other, "{} / Value") / self
+        operand = _operand(other, "{} / Value")
+        return NotImplemented if operand is NotImplemented else operand / self
 
     def __neg__(self) -> Value:
         """-a:  ∂/∂a = -1"""
@@ -97,6 +112,8 @@ class Value(Node):
         """a ** n:  ∂/∂a = n·a^(n-1);  with a Value exponent also ∂/∂n = a^n·ln a"""
         if isinstance(exponent, Value):
             return _power_of_values(self, exponent)
+        if _is_foreign(exponent):
+            return NotImplemented
         n = _number(exponent, "Value ** {}")
         a = self.data
         op = f"**{_format_exponent(n)}"
@@ -110,7 +127,8 @@ class Value(Node):
         return Value(out, (self,), (slope,), op)
 
     def __rpow__(self, base: float) -> Value:
-        return _power_of_values(_operand(base, "{} ** Value"), self)
+        operand = _operand(base, "{} ** Value")
+        return NotImplemented if operand is NotImplemented else _power_of_values(operand, self)
 
     # --- functions ---------------------------------------------------------
 
@@ -189,22 +207,54 @@ def as_value(x: Value | float) -> Value:
     """``x`` itself if it is a ``Value``, else a new constant ``Value(x)``."""
     if isinstance(x, Value):
         return x
-    return _operand(x, "as_value({})")
+    return Value(_number(x, "as_value({})"))
+
+
+# Types a student is likely to pass by mistake: they get a message that says
+# what to do. Any other type gets NotImplemented, so that its own reflected
+# method (``__radd__``, ...) has its turn, as Python's numbers do.
+_MISTAKES = {
+    str: "a string: convert it first, float(text)",
+    bytes: "bytes: convert them first",
+    type(None): "None: a value is missing (did a function forget to return?)",
+    list: "a list: sweepgrad works with scalars; combine the elements one at a time",
+    tuple: "a tuple: sweepgrad works with scalars; combine the elements one at a time",
+    dict: "a dict: sweepgrad works with scalars",
+    set: "a set: sweepgrad works with scalars",
+    complex: "a complex number: sweepgrad computes with real floats only",
+}
+
+
+def _mistake(x: object) -> str | None:
+    """What a likely mistake is, in words, or None."""
+    kind = type(x)
+    if kind.__name__ == "ndarray" and kind.__module__ == "numpy":
+        return "a numpy array: sweepgrad works with scalars; use one element, or nn.matrix_form"
+    return _MISTAKES.get(kind)
+
+
+def _is_foreign(x: object) -> bool:
+    """A type sweepgrad knows nothing of (not a real number, not a common mistake)."""
+    return not isinstance(x, Real) and _mistake(x) is None
 
 
 def _number(x: object, where: str) -> float:
-    """``x`` as a float, or a TypeError naming the operation and the type."""
+    """``x`` as a float, or a TypeError naming the operation, the type and the fix."""
     if type(x) is float:
         return x
     if isinstance(x, Real) and not isinstance(x, Value):
         return float(x)
+    mistake = _mistake(x)
     raise TypeError(
         f"{where.format(type(x).__name__)} is not supported: use a number or a Value"
+        + (f" (the operand is {mistake})" if mistake else "")
     )
 
 
 def _operand(x: object, where: str) -> Value:
-    """A plain-number operand wrapped as a constant node."""
+    """A plain-number operand wrapped as a constant node; ``NotImplemented`` for a foreign type."""
+    if _is_foreign(x):
+        return NotImplemented  # Python's protocol: the other operand gets its turn
     return Value(_number(x, where))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -38,13 +39,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; bad input is one line on stderr and exit code 2, never a traceback.
+
+    ``SWEEPGRAD_DEBUG=1`` shows the traceback of an unexpected error.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.run(args) or 0)
-    except (ValueError, TypeError, RuntimeError, OSError) as error:
-        # Bad input from the command line is reported, not dumped as a traceback.
+    except KeyboardInterrupt:
+        print(f"sweepgrad {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, TypeError, RuntimeError, OSError, ArithmeticError) as error:
         print(f"sweepgrad {args.command}: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # a bug, most likely: still one line, with a way to see more
+        if os.environ.get("SWEEPGRAD_DEBUG"):
+            raise
+        print(f"sweepgrad {args.command}: unexpected {type(error).__name__}: {error} "
+              "(run with SWEEPGRAD_DEBUG=1 to see the traceback)", file=sys.stderr)
         return 2
 
 

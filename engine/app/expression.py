@@ -97,7 +97,14 @@ def _number(node: ast.Constant) -> float:
     value = node.value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _reject(node, f"the constant {value!r}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        digits = len(str(abs(value)))
+        raise ValueError(
+            f"the number at column {node.col_offset + 1} has {digits} digits, too large for a "
+            "float (at most about 1.8e308)"
+        ) from None
 
 
 def _children(node: ast.expr) -> list[ast.expr]:

@@ -17,8 +17,14 @@ import graphviz
 from engine.drawing import roles
 from engine.drawing.collapse import collapse as collapse_boxes
 from engine.drawing.options import DrawOptions
-from engine.drawing.picture import build_collapsed, build_full, check_size, final_cells
-from engine.drawing.renderer import write_image
+from engine.drawing.picture import (
+    build_collapsed,
+    build_full,
+    check_shared_span,
+    check_size,
+    final_cells,
+)
+from engine.drawing.renderer import DEFAULT_TIMEOUT, write_image
 from engine.graph import require_node, topological_order
 from engine.node import Node
 
@@ -48,6 +54,7 @@ def draw(root: Node, options: DrawOptions | None = None, **changes: object) -> g
         check_size(visible, chosen.max_nodes, "nodes and boxes", hint)
         return build_collapsed(order, role_of, boxes, chosen)
     check_size(len(order), chosen.max_nodes, "value nodes")
+    check_shared_span(order, chosen.max_shared_span)
     cells = final_cells(order, chosen) if chosen.show_grads else None
     return build_full(order, role_of, cells, chosen)
 
@@ -57,11 +64,14 @@ def render(
     path: str | os.PathLike[str],
     format: str | None = None,
     options: DrawOptions | None = None,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
     **changes: object,
 ) -> Path:
     """Draw ``root`` (see ``draw`` for the options) and write it to ``path``.
 
     The format is ``format`` or the suffix of ``path``: ``.svg``, ``.png`` or
-    ``.pdf`` (``.dot``/``.gv`` write the DOT source). Returns the path.
+    ``.pdf`` (``.dot``/``.gv`` write the DOT source). Graphviz may take
+    ``timeout`` seconds (default 60; None: no limit). Returns the path.
     """
-    return write_image(draw(root, options, **changes), path, format)
+    return write_image(draw(root, options, **changes), path, format, timeout)

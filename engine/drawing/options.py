@@ -20,6 +20,10 @@ from engine.drawing.text import NumberFormat, check_number_format
 from engine.node import Node
 
 DEFAULT_MAX_NODES = 1000
+# Graphviz's layout time explodes when one node feeds many others far apart
+# (a weight shared by every link of a chain): 1,100 ranks spanned lay out in
+# about a second, 2,300 in 4 to 25 s, 5,300 in more than a minute.
+DEFAULT_MAX_SHARED_SPAN = 1500
 COLLAPSE_LEVELS = ("neuron", "layer")
 RANKDIRS = ("LR", "TB")
 
@@ -36,8 +40,11 @@ class DrawOptions:
     ``engine.drawing.roles``) and explain it. ``inputs`` / ``parameters``:
     say which leaves are which. ``collapse``: ``"neuron"`` or ``"layer"``
     draws one box per ``node.group``. ``max_nodes``: refuse to draw more
-    nodes than this (None: no limit). ``grads``: gradients to show instead
-    of ``node.grad`` (for example from ``engine.sweep_gradients``).
+    nodes than this (None: no limit). ``max_shared_span``: refuse when the
+    edges leaving nodes used more than once span more ranks of the drawing
+    than this in all (what makes Graphviz slow; None: no limit). ``grads``:
+    gradients to show instead of ``node.grad`` (for example from
+    ``engine.sweep_gradients``).
     """
 
     show_grads: bool = True
@@ -51,6 +58,7 @@ class DrawOptions:
     parameters: tuple[Node, ...] = ()
     collapse: str | None = None
     max_nodes: int | None = DEFAULT_MAX_NODES
+    max_shared_span: int | None = DEFAULT_MAX_SHARED_SPAN
     grads: Mapping[Node, float] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -64,10 +72,11 @@ class DrawOptions:
             )
         if self.collapse is not None and self.collapse not in COLLAPSE_LEVELS:
             raise ValueError(f"collapse must be 'neuron', 'layer' or None, got {self.collapse!r}")
-        if self.max_nodes is not None:
-            object.__setattr__(
-                self, "max_nodes", checks.integer(self.max_nodes, "max_nodes", minimum=1)
-            )
+        for name in ("max_nodes", "max_shared_span"):
+            if getattr(self, name) is not None:
+                limit = checks.integer(getattr(self, name), name, minimum=1,
+                                       what="a positive int or None")
+                object.__setattr__(self, name, limit)
         for name in ("inputs", "parameters"):
             object.__setattr__(self, name, _nodes(getattr(self, name), name))
         if set(self.inputs) & set(self.parameters):

@@ -27,6 +27,7 @@ import graphviz
 
 from engine.drawing import roles as role_rules
 from engine.drawing.collapse import Boxes
+from engine.drawing.display import Drawing
 from engine.drawing.options import DrawOptions
 from engine.drawing.text import html_label, html_text
 from engine.graph import backward_edges
@@ -64,6 +65,42 @@ def check_size(
         f"the drawing would have {count} {what}, more than max_nodes={max_nodes}: "
         "Graphviz would take minutes and the picture would be unreadable. "
         f"{hint}; to draw every node anyway, pass max_nodes={count} (or max_nodes=None)."
+    )
+
+
+def check_shared_span(order: list[Node], max_span: int | None) -> None:
+    """Refuse a drawing whose shared nodes reach across too many ranks (see ``DrawOptions``).
+
+    In the picture a value sits two ranks (value, operation) below each value it
+    uses; an edge from a node used more than once spans the ranks between them.
+    """
+    if max_span is None:
+        return
+    rank: dict[Node, int] = {}
+    uses: dict[Node, int] = {}
+    for node in order:  # parents first: their ranks are known
+        rank[node] = 2 + max((rank[p] for p in node.parents), default=-2)
+        for parent in node.parents:
+            uses[parent] = uses.get(parent, 0) + 1
+    span = 0
+    widest: tuple[int, Node | None] = (0, None)
+    for node in order:
+        for parent in node.parents:
+            if uses[parent] > 1:
+                reach = rank[node] - rank[parent] - 1
+                span += reach
+                widest = max(widest, (reach, parent), key=lambda pair: pair[0])
+    if span <= max_span:
+        return
+    reach, shared = widest
+    name = repr(shared.label) if shared is not None and shared.label else "a node"
+    times = uses[shared] if shared is not None else 0
+    raise GraphTooLargeError(
+        f"the drawing's shared nodes span {span} ranks, more than max_shared_span={max_span} "
+        f"({name} is used {times} times, across up to {reach} ranks): "
+        "Graphviz would take minutes to lay it out. Draw a shorter example (a few links of a "
+        "chain show the same thing), pass collapse= for a network from nn, or pass "
+        f"max_shared_span={span} (or None) to draw it anyway."
     )
 
 
@@ -111,8 +148,8 @@ def final_cells(order: list[Node], options: DrawOptions) -> dict[Node, GradCell]
 # --- the pieces both views draw ------------------------------------------------------
 
 
-def new_digraph(options: DrawOptions) -> graphviz.Digraph:
-    return graphviz.Digraph(
+def new_digraph(options: DrawOptions) -> Drawing:
+    return Drawing(
         "computation_graph",
         graph_attr={"rankdir": options.rankdir, "fontname": "Helvetica", "nodesep": "0.25"},
         node_attr={"fontname": "Helvetica", "fontsize": "12"},

@@ -8,7 +8,9 @@ The program is, in this order:
    on ``PATH`` unless the environment is activated). It is a Rust port of
    Graphviz with ``dot``'s flags; it writes SVG and PNG but not PDF.
 
-Without either, ``GraphvizNotFoundError`` says how to install one. Building a
+Without either, ``GraphvizNotFoundError`` says how to install one. Graphviz
+runs with a time limit (``DEFAULT_TIMEOUT``, 60 s; ``timeout=`` changes it),
+and files are written atomically. Building a
 ``Digraph`` and reading its ``.source`` never needs a program; nor does
 writing ``.dot``/``.gv`` files.
 """
@@ -24,6 +26,9 @@ from pathlib import Path
 
 import graphviz
 
+from engine import checks
+from engine.files import write_atomically
+
 FORMATS = ("svg", "png", "pdf")
 SOURCE_SUFFIXES = ("dot", "gv")
 
@@ -35,6 +40,14 @@ Install it with one of:
   conda:          conda install -c conda-forge graphviz
   pip (no admin): pip install graphviz-pure   (SVG and PNG; a Rust port of Graphviz)
 The graph itself is available without it: draw(root).source is its DOT text."""
+
+
+# Seconds Graphviz may take to lay out one drawing before it is stopped.
+DEFAULT_TIMEOUT = 60.0
+
+
+class RenderTimeoutError(RuntimeError):
+    """Graphviz took longer than the timeout; the message suggests a smaller drawing."""
 
 
 class GraphvizNotFoundError(RuntimeError):
@@ -79,30 +92,51 @@ def format_of(path: Path, format: str | None) -> str:
     return chosen
 
 
-def write_image(
-    drawing: graphviz.Digraph | str, path: str | os.PathLike[str], format: str | None = None
-) -> Path:
-    """Render a ``Digraph`` (or DOT source) to ``path``; return the path."""
-    path = Path(path)
-    chosen = format_of(path, format)
-    source = drawing if isinstance(drawing, str) else drawing.source
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if chosen in SOURCE_SUFFIXES:
-        path.write_text(source, encoding="utf-8")
-        return path
+def run_renderer(source: str, format: str, timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
+    """The picture of DOT ``source`` in ``format`` ("svg", "png", "pdf"), as bytes.
+
+    Graphviz gets at most ``timeout`` seconds (None: no limit); a layout that
+    takes longer is stopped and ``RenderTimeoutError`` says what to draw instead.
+    """
     program = find_renderer()
-    if chosen == "pdf" and Path(program).name.startswith("graphviz-pure"):
+    if format == "pdf" and Path(program).name.startswith("graphviz-pure"):
         raise GraphvizNotFoundError(
             "graphviz-pure (found at " + program + ") cannot write PDF; write .svg or "
             ".png, or install Graphviz's dot for PDF.\n" + INSTALL_HELP
         )
-    result = subprocess.run(
-        [program, f"-T{chosen}", "-o", str(path)],
-        input=source.encode("utf-8"),
-        capture_output=True,
-        check=False,
-    )
+    if timeout is not None:
+        timeout = checks.real(timeout, "timeout", above=0.0, what="seconds > 0, or None")
+    try:
+        result = subprocess.run(
+            [program, f"-T{format}"], input=source.encode("utf-8"), capture_output=True,
+            check=False, timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderTimeoutError(
+            f"{Path(program).name} did not finish laying out the drawing in {timeout:g} s. "
+            "Large or densely shared graphs take Graphviz minutes: draw a smaller example, "
+            "pass collapse='neuron' or collapse='layer' for a network from nn, or give it "
+            "more time with timeout=seconds (None for no limit)."
+        ) from None
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip()
-        raise RuntimeError(f"{program} failed to write {path} ({result.returncode}): {message}")
-    return path
+        raise RuntimeError(f"{program} failed to draw ({result.returncode}): {message}")
+    return result.stdout
+
+
+def write_image(
+    drawing: graphviz.Digraph | str,
+    path: str | os.PathLike[str],
+    format: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> Path:
+    """Render a ``Digraph`` (or DOT source) to ``path``, atomically; return the path.
+
+    ``timeout``: seconds Graphviz may take (see ``run_renderer``).
+    """
+    path = Path(path)
+    chosen = format_of(path, format)
+    source = drawing if isinstance(drawing, str) else drawing.source
+    if chosen in SOURCE_SUFFIXES:
+        return write_atomically(path, source)
+    return write_atomically(path, run_renderer(source, chosen, timeout))

@@ -31,7 +31,7 @@ import graphviz
 
 from engine.drawing import roles as role_rules
 from engine.drawing.options import DrawOptions
-from engine.drawing.picture import GradCell, build_full, sum_text
+from engine.drawing.picture import GradCell, build_full, check_shared_span, sum_text
 from engine.drawing.renderer import write_image
 from engine.graph import require_node, topological_order
 from engine.node import Node
@@ -103,6 +103,7 @@ def backward_steps(
             "graphs (a neuron, a few operations). Draw a smaller example, or pass "
             f"max_nodes={len(order)} to draw them all."
         )
+    check_shared_span(order, chosen.max_shared_span)
     role_of = role_rules.assign_roles(order, chosen.inputs, chosen.parameters)
     frames = _frames_of_cells(order, chosen.formatter)
     _pad(frames, order)

@@ -18,9 +18,15 @@ what must be escaped (checked against ``dot`` by the drawing tests):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 NumberFormat = str | Callable[[float], str]
+
+MAX_TEXT = 200  # characters of one piece of text in a drawing, before "…"
+# Widths and precisions in a number format beyond this would make labels of
+# millions of characters (format(1.5, "100000000") pads to 10⁸).
+MAX_FORMAT_DIGITS = 40
 
 _XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 
@@ -58,11 +64,17 @@ def _escape_line(line: str) -> str:
     return "".join(out)
 
 
+def shortened(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis (Graphviz rejects labels
+    of about 16 kB, and a long label is unreadable in a drawing anyway)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def html_text(text: str) -> str:
-    """``text`` as the body of an HTML-like label, drawn literally."""
+    """``text`` as the body of an HTML-like label, drawn literally (and shortened)."""
     if not isinstance(text, str):
         text = str(text)
-    return "<BR/>".join(_escape_line(line) for line in displayed_text(text))
+    return "<BR/>".join(_escape_line(line) for line in displayed_text(shortened(text)))
 
 
 def html_label(markup: str) -> str:
@@ -80,6 +92,12 @@ def check_number_format(number_format: NumberFormat) -> Callable[[float], str]:
         formatter = number_format
     elif isinstance(number_format, str):
         spec = number_format
+        sizes = [int(run) for run in re.findall(r"\d+", spec)]
+        if any(size > MAX_FORMAT_DIGITS for size in sizes):
+            raise ValueError(
+                f"number_format={spec!r} asks for {max(sizes)} characters or digits; "
+                f"at most {MAX_FORMAT_DIGITS} are drawn: use a spec such as '.4g' or '.3f'"
+            )
 
         def formatter(x: float) -> str:
             return format(x, spec)

@@ -9,6 +9,9 @@ classification sets) and the trained parameters (JSON) to ``--out``.
 from __future__ import annotations
 
 import argparse
+import sys
+import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,6 +39,8 @@ def default_loss(num_classes: int | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from nn.plots import plot_decision_boundary, plot_loss_curve
+
+    out_dir = writable_folder(args.out)
 
     maker: Callable[..., nn.Dataset] = nn.DATASETS[args.dataset]
     kwargs: dict[str, object] = {"n": args.n, "seed": args.seed}
@@ -69,20 +74,39 @@ def run(args: argparse.Namespace) -> int:
         schedule = (lambda k: lr * (1.0 - 0.9 * k / steps)) if args.decay else lr
         optimizer = nn.SGD(model.parameters(), lr=schedule, momentum=args.momentum)
     print(f"{model} on {train!r} (test: {len(test)} examples), loss {loss}")
-    history = nn.fit(
-        model, train, loss=loss, optimizer=optimizer, epochs=args.epochs,
-        batch_size=args.batch_size, test_data=test, l2=args.l2, seed=args.seed,
-        quiet=args.quiet,
-    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # said below, in one line
+        history = nn.fit(
+            model, train, loss=loss, optimizer=optimizer, epochs=args.epochs,
+            batch_size=args.batch_size, test_data=test, l2=args.l2, seed=args.seed,
+            quiet=args.quiet,
+        )
     print(history.summary())
-    out_dir = Path(args.out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    print(f"loss curve: {plot_loss_curve(history, out_dir / f'{args.dataset}_loss_curve.png')}")
+    if history.epochs:
+        curve = plot_loss_curve(history, out_dir / f"{args.dataset}_loss_curve.png")
+        print(f"loss curve: {curve}")
     if data.num_classes is not None and len(data.inputs[0]) == 2:
         path = out_dir / f"{args.dataset}_decision_boundary.png"
         print(f"decision boundary: {plot_decision_boundary(model, data, path)}")
     print(f"parameters: {model.save(out_dir / f'{args.dataset}_model.json')}")
+    if history.interrupted:
+        return 130
+    if history.stop_reason:
+        print(f"sweepgrad train: training diverged: {history.stop_reason}", file=sys.stderr)
+        return 1
     return 0
+
+
+def writable_folder(text: str) -> Path:
+    """``--out`` as a folder that exists and takes files, checked before any training."""
+    folder = Path(text)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise ValueError(f"--out {text}: cannot write there ({error.strerror or error})") from None
+    return folder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

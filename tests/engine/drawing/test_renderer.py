@@ -21,14 +21,12 @@ from engine.drawing import renderer as renderer_module
 from tests.engine.drawing.test_draw import lecture_neuron, svg_nodes, values_and_ops
 
 FAKE = """#!{python}
-import sys
+import pathlib, sys
 args = sys.argv[1:]
 source = sys.stdin.read()
-out = args[args.index("-o") + 1]
-with open(out, "w", encoding="utf-8") as f:
-    f.write("<svg xmlns='http://www.w3.org/2000/svg'/>")
-with open(out + ".call", "w", encoding="utf-8") as f:
-    f.write({name!r} + "\\n" + " ".join(args) + "\\n" + source)
+sys.stdout.write("<svg xmlns='http://www.w3.org/2000/svg'/>")
+log = pathlib.Path(sys.argv[0]).with_name("calls.log")
+log.write_text({name!r} + "\\n" + " ".join(args) + "\\n" + source, encoding="utf-8")
 """
 
 
@@ -85,16 +83,17 @@ def test_dot_is_used_when_on_path(only, tmp_path):
     fake_program(only, "graphviz-pure")
     o = neuron()
     out = render(o, tmp_path / "neuron.png")
-    name, args, source = out.with_name("neuron.png.call").read_text().split("\n", 2)
+    name, args, source = (only / "calls.log").read_text().split("\n", 2)
     assert name == "dot"
-    assert args.split() == ["-Tpng", "-o", str(out)]
+    assert args.split() == ["-Tpng"]  # the picture comes back on stdout, written atomically
     assert source == draw(o).source
+    assert out.read_text().startswith("<svg")
 
 
 def test_graphviz_pure_is_used_when_dot_is_missing(only, tmp_path):
     fake_program(only, "graphviz-pure")
-    out = render(neuron(), tmp_path / "neuron.svg")
-    assert out.with_name("neuron.svg.call").read_text().startswith("graphviz-pure\n-Tsvg -o ")
+    render(neuron(), tmp_path / "neuron.svg")
+    assert (only / "calls.log").read_text().startswith("graphviz-pure\n-Tsvg\n")
 
 
 def test_graphviz_pure_next_to_python_is_found_without_path(only, tmp_path, monkeypatch):
