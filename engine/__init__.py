@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from engine import checks
 from engine.backward import backward, sweep_gradients
-from engine.files import write_atomically
 from engine.finite_differences import central_difference, finite_difference_gradients
 from engine.gradcheck import GradcheckResult, gradcheck
 from engine.gradients import Gradients
@@ -38,6 +37,7 @@ from engine.value import Value, as_value
 
 if TYPE_CHECKING:
     from engine.drawing import draw, render
+    from engine.files import write_atomically
 
 __all__ = [
     "Gradients",
@@ -69,8 +69,9 @@ __all__ = [
     "write_atomically",
 ]
 
-# Drawing needs graphviz and most of the import time: load it on first use.
-_LAZY = {"draw": "engine.drawing", "render": "engine.drawing"}
+# Drawing needs graphviz, and files need tempfile and pathlib: most of the
+# import time. They load on first use.
+_LAZY = {"draw": "engine.drawing", "render": "engine.drawing", "write_atomically": "engine.files"}
 
 
 def __getattr__(name: str) -> Any:

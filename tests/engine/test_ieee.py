@@ -258,3 +258,68 @@ def test_is_odd_integer():
     assert [ieee.is_odd_integer(x) for x in (3.0, -1.0, 2.0, 0.0, 2.5, inf, nan, 1e300)] == [
         True, True, False, False, False, False, False, False,
     ]
+
+
+# --- where PyTorch selects or divides instead of multiplying --------------------------------
+
+
+def _all_methods(root: Value, leaf: Value) -> list[float]:
+    from engine import naive_gradients, path_gradients, sweep_gradients
+
+    root.backward()
+    return [leaf.grad, sweep_gradients(root, [leaf])[leaf], naive_gradients(root, [leaf])[leaf],
+            path_gradients(root, [leaf])[leaf]]
+
+
+def test_a_dead_relu_passes_zero_even_when_the_gradient_above_it_is_infinite():
+    x = Value(-1.0)
+    assert _all_methods(x.relu().sqrt(), x) == [0.0, 0.0, 0.0, 0.0]  # sqrt'(0) = inf
+    y = Value(-1.0)
+    assert _all_methods(1.0 / y.relu(), y) == [0.0] * 4
+
+
+def test_x_to_the_zero_and_a_to_a_zero_exponent_select_zero():
+    x = Value(0.0)
+    assert _all_methods((x**0) * math.inf, x) == [0.0] * 4
+    a, b = Value(0.0), Value(0.0)
+    out = a**b
+    (out * math.inf).backward()
+    assert a.grad == 0.0 and math.isnan(b.grad)  # the exponent's slope is multiplied
+
+
+def test_relu_keeps_the_sign_of_zero_and_passes_nan_with_slope_one():
+    assert math.copysign(1.0, Value(-0.0).relu().data) == -1.0
+    assert (1.0 / Value(-0.0).relu()).data == -math.inf
+    x = Value(math.nan)
+    out = x.relu()
+    out.backward()
+    assert math.isnan(out.data) and x.grad == 1.0
+
+
+def test_abs_of_nan_has_slope_zero():
+    x = Value(math.nan)
+    abs(x).backward()
+    assert x.grad == 0.0
+
+
+def test_a_subnormal_divisor_divides_the_gradient_instead_of_overflowing():
+    x = Value(1e-310)
+    (x.log() * 1e-10).backward()
+    assert x.grad == pytest.approx(1e-10 / 1e-310, rel=1e-15)  # 1e300, not inf
+    a, b = Value(1.0), Value(1e-310)
+    ((a / b) * 1e-10).backward()
+    assert a.grad == 1e-10 / 1e-310  # PyTorch's grad / b, finite
+
+
+def _same(u: float, v: float) -> bool:
+    return (math.isnan(u) and math.isnan(v)) or u == v
+
+
+def test_power_one_half_is_the_square_root():
+    for point in (-0.0, 0.0, 4.0, -math.inf, math.inf, -1.0):
+        by_power, by_sqrt = Value(point), Value(point)
+        p, s = by_power**0.5, by_sqrt.sqrt()
+        p.backward()
+        s.backward()
+        assert _same(p.data, s.data) and _same(by_power.grad, by_sqrt.grad), point
+    assert Value(-0.0).__pow__(-0.5).data == -math.inf

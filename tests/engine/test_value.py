@@ -242,3 +242,41 @@ def test_a_value_as_data_is_rejected_with_advice():
 def test_bad_leaky_relu_alpha_raises_type_error():
     with pytest.raises(TypeError, match=r"leaky_relu\(alpha=str\)"):
         Value(1.0).leaky_relu("0.1")
+
+
+# --- other types ----------------------------------------------------------------
+
+
+def test_a_foreign_type_gets_its_own_reflected_method():
+    class Interval:
+        def __radd__(self, other):
+            return "Interval.__radd__"
+
+        def __rmul__(self, other):
+            return "Interval.__rmul__"
+
+    assert Value(1.0) + Interval() == "Interval.__radd__"
+    assert Value(1.0) * Interval() == "Interval.__rmul__"
+
+
+def test_numpy_arrays_are_refused_in_both_orders_with_a_message():
+    for make in (lambda: np.array([1.0, 2.0]) * Value(3.0), lambda: Value(3.0) * np.array([1.0])):
+        with pytest.raises(TypeError, match="numpy array: sweepgrad works with scalars"):
+            make()
+
+
+def test_common_mistakes_say_what_to_do():
+    with pytest.raises(TypeError, match="None: a value is missing"):
+        Value(1.0) * None
+    with pytest.raises(TypeError, match="complex number"):
+        Value(1.0) + 1j
+
+
+def test_hand_built_local_derivatives_that_are_no_numbers_are_named():
+    x = Value(1.0, label="x")
+    for bad in (1j, np.array([1.0, 2.0]), Value(2.0)):
+        node = Value(2.0, (x,), (bad,), "custom", label="custom node")
+        before = x.grad
+        with pytest.raises(ValueError, match="'custom node'.*local derivative 0 of type"):
+            node.backward()
+        assert x.grad == before  # nothing was added

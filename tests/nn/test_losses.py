@@ -151,3 +151,21 @@ def test_losses_match_pytorch_float64():
             assert v.grad == pytest.approx(t.grad.item(), rel=1e-13, abs=1e-16)
             y = 1.0 if label == 1 else -1.0
             assert v.grad == pytest.approx(-y / (1.0 + math.exp(y * s)), rel=1e-13)
+
+
+def test_numpy_integers_are_whole_numbers_everywhere_but_bools_are_not():
+    import numpy as np
+
+    import nn
+
+    scores = [Value(0.2), Value(1.5)]
+    assert softmax_cross_entropy(scores, np.int64(1)).data == softmax_cross_entropy(scores, 1).data
+    with pytest.raises(ValueError, match="class index"):
+        softmax_cross_entropy(scores, True)
+    data = nn.moons(np.int64(20), seed=np.int64(3))
+    batches = nn.Minibatches(data, np.int32(5), seed=np.int64(0))
+    assert len(batches) == 4
+    model = nn.MLP(np.int64(2), [np.int64(3), 1], seed=np.int64(1))
+    assert model.num_parameters() == 13
+    with pytest.raises(TypeError, match="batch_size"):
+        nn.Minibatches(data, True)
