@@ -89,19 +89,29 @@ def check_of(number: str, name: str) -> Callable[[Check], Check]:
 def find(number: str) -> Exercise:
     """The exercise ``number``, or a ValueError listing those there are."""
     if number not in EXERCISES:
-        known = ", ".join(EXERCISES)
+        known = ", ".join(e.number for e in in_order())
         raise ValueError(f"no exercise {number!r}: the exercises are {known}")
     return EXERCISES[number]
+
+
+def number_key(number: str) -> tuple:
+    """Sort "10.1" after "2.3": numeric parts as numbers."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in number.split("."))
+
+
+def in_order() -> list[Exercise]:
+    """Every exercise, by number."""
+    return sorted(EXERCISES.values(), key=lambda e: number_key(e.number))
 
 
 def select(choice: str) -> list[Exercise]:
     """``"all"``, a chapter (``"graph"`` or ``"2"``) or one exercise (``"2.2"``)."""
     if choice == "all":
-        return list(EXERCISES.values())
-    chosen = [e for e in EXERCISES.values()
+        return in_order()
+    chosen = [e for e in in_order()
               if choice in (e.number, e.chapter) or e.number.split(".")[0] == choice]
     if not chosen:
-        chapters = ", ".join(dict.fromkeys(e.chapter for e in EXERCISES.values()))
+        chapters = ", ".join(dict.fromkeys(e.chapter for e in in_order()))
         raise ValueError(
             f"no exercise {choice!r}: give a number such as 2.2, a chapter ({chapters}) or all"
         )

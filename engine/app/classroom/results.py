@@ -90,13 +90,15 @@ class ExerciseResult:
         head = f"Exercise {self.exercise} {self.title}{where}: "
         if self.status == "passed":
             head += f"all {len(self.checks)} checks passed"
+        elif self.message.startswith("not implemented yet"):
+            head += "not implemented yet"
         elif self.status == "failed" and self.checks:
             head += f"{done} of {len(self.checks)} checks passed"
         else:
             head += f"{self.status}: {self.message}"
         body = [f"  {line}" for c in self.checks for line in c.lines()]
         if self.status == "failed" and self.message.startswith("not implemented yet"):
-            body = ["  not implemented yet: write the function, then check again"]
+            body = [f"  {self.message}: write the function, then check again"]
         points = f"  points: {self.points:g} of {self.max_points:g}"
         return "\n".join([head, *body, points])
 
