@@ -64,13 +64,16 @@ def deep_reference(weights: Sequence[Array], x: Array, y: Array, *, slope_at: in
                    two: float = 2.0, outer_swapped: bool = False) -> tuple[float, list[Array]]:
     """The δ recursion, right by default; each keyword switches one mistake on.
 
-    ``slope_at`` = +1 or −1 takes Θ′ one layer above or below its own.
+    ``slope_at`` = +1 or −1 takes Θ′ one layer above or below its own;
+    ``last`` = "activated" applies tanh to the last layer (and its Θ′ to δ),
+    "activated forward" only the tanh, "dropped" leaves the layer out.
     """
     count = len(weights) - (last == "dropped")
     acts = [np.asarray(x, dtype=float)]
     for index, W in enumerate(weights[:count]):
         s = W @ acts[-1]
-        acts.append(np.tanh(s) if index < len(weights) - 1 or last == "activated" else s)
+        activated = index < len(weights) - 1 or last in ("activated", "activated forward")
+        acts.append(np.tanh(s) if activated else s)
     out = acts[-1]
     loss = float(np.sum((out - y) ** 2))
     delta = two * (out - y)
@@ -93,6 +96,7 @@ DEEP_MISTAKES: list[tuple[Mistake, dict[str, Any]]] = [
     (TRANSPOSE, {"transposed": True}), (TRANSPOSE, {"outer_swapped": True}),
     (DERIVATIVE_WRONG_LAYER, {"slope_at": 1}), (DERIVATIVE_WRONG_LAYER, {"slope_at": -1}),
     (MISSING_DERIVATIVE, {"slope": False}), (LAST_LAYER_ACTIVATED, {"last": "activated"}),
+    (LAST_LAYER_ACTIVATED, {"last": "activated forward"}),
     (LAST_LAYER_DROPPED, {"last": "dropped"}), (MISSING_TWO, {"two": 1.0}),
     (WRONG_SIGN, {"two": -2.0}),
 ]
@@ -188,6 +192,8 @@ class _Case:
             return
         difference = _first_difference(got, want, names)
         mistake = self.diagnose(student)
+        if mistake is None and len(got[1]) == len(want[1]) - 1:
+            mistake = LAST_LAYER_DROPPED
         if mistake is None and "shape" in difference:
             mistake = TRANSPOSE
         raise CheckFailed(f"network {'→'.join(map(str, widths))}: {difference}. Shapes: {shapes}",
