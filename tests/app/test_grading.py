@@ -34,7 +34,8 @@ def classroom(release: Path, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("class")
     submission(release, root / "ada")
     submission(release, root / "bo", "starter")
-    submission(release, root / "hangs", graph="def backward(root):\n    while True:\n        pass\n")
+    submission(release, root / "hangs",
+               graph="def backward(root):\n    while True:\n        pass\n")
     submission(release, root / "exits", ops="def exp(a):\n    import os\n    os._exit(0)\n")
     submission(release, root / "quits",
                training="def sgd_step(parameters, lr):\n    import sys\n    sys.exit(1)\n")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import ast
-import json
 import re
 from pathlib import Path
 
 import pytest
 
 from engine.app.classroom import EXERCISES, assert_passes, check, run_checks, select
-from engine.app.classroom.release import SOURCE, read_notebook, release, source_notebooks
+from engine.app.classroom.release import read_notebook, release, source_notebooks
 
 nbformat = pytest.importorskip("nbformat")
 

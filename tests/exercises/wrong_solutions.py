@@ -344,7 +344,8 @@ def layer_forward(weights, biases, inputs, activation="tanh"):
           MLP.format(cut="[:-1]", which="activation")),
     # chapter 5
     Wrong("θ + η·g", "5.1", "update_sign",
-          "def sgd_step(parameters, lr):\n    for p in parameters:\n        p.data += lr * p.grad\n"),
+          "def sgd_step(parameters, lr):\n    for p in parameters:\n"
+          "        p.data += lr * p.grad\n"),
     Wrong("no learning rate", "5.1", "missing_lr",
           "def sgd_step(parameters, lr):\n    for p in parameters:\n        p.data -= p.grad\n"),
     Wrong("rebinding", "5.1", "rebinding",
@@ -373,7 +374,8 @@ def softmax_cross_entropy(scores, target):
     return total.log() - scores[target]
 '''),
     batches("no shuffle", "no_shuffle", shuffle="pass"),
-    batches("the same shuffle every epoch", "same_shuffle", shuffle="random.Random(0).shuffle(order)"),
+    batches("the same shuffle every epoch", "same_shuffle",
+            shuffle="random.Random(0).shuffle(order)"),
     batches("only the batch order shuffled", "batch_order_only", shuffle="pass",
             after="rng.shuffle(batches)"),
     batches("the last batch dropped", "last_batch_dropped",

@@ -99,7 +99,7 @@ def show(x: Any) -> str:
 # --- what the student's code called ------------------------------------------------------
 
 
-def engine_calls(call: Callable[[], Any], forbidden: Mapping[str, Callable[..., Any]]
+def engine_calls(call: Callable[[], Any], forbidden: Mapping[str, object]
                  ) -> tuple[Any, list[str]]:
     """Run ``call()``; return its result and the names in ``forbidden`` it reached.
 
@@ -126,7 +126,7 @@ def engine_calls(call: Callable[[], Any], forbidden: Mapping[str, Callable[..., 
     return result, list(seen)
 
 
-def refuse_engine(call: Callable[[], Any], forbidden: Mapping[str, Callable[..., Any]],
+def refuse_engine(call: Callable[[], Any], forbidden: Mapping[str, object],
                   what: str) -> Any:
     """``call()``, failing with ENGINE_CALL when it used any of ``forbidden``."""
     result, used = engine_calls(call, forbidden)
@@ -255,7 +255,7 @@ def wrong_nodes(got: Mapping[Node, float], expected: Mapping[Node, float]) -> li
             if not close(got.get(n, 0.0), g, 1e-9, 1e-12 * max(1.0, scale))]
 
 
-def explain_gradients(root: Node, got: Mapping[Node, float]) -> tuple[Mistake | None, str]:
+def explain_gradients(root: Node, got: Mapping[Any, float]) -> tuple[Mistake | None, str]:
     """Which sweep mistake makes ``got`` (gradient per node) out of the right ones.
 
     Judged at the first wrong node from the output back: its consumers'

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from engine import Value, topological_order
+from engine import Node, Value, topological_order
 from engine.examples import LECTURE_NEURON_INPUTS, build_neuron
 
 Builder = Callable[[], Value]
@@ -74,6 +74,11 @@ def random_graph(seed: int, size: int = 12) -> Value:
     return root
 
 
+def random_builder(seed: int) -> Builder:
+    """A builder of ``random_graph(seed)``."""
+    return lambda: random_graph(seed)
+
+
 def tanh_chain(links: int) -> Value:
     """x ← tanh(x·1.0001), ``links`` times: a graph as deep as it is long."""
     z = Value(0.5, label="x")
@@ -88,6 +93,6 @@ def gradients(root: Value) -> list[float]:
     return [node.grad for node in topological_order(root)]
 
 
-def by_node(root: Value, values: list[float]) -> dict[Value, float]:
+def by_node(root: Value, values: list[float]) -> dict[Node, float]:
     """Values listed in topological order, keyed by the nodes of ``root``'s graph."""
     return dict(zip(topological_order(root), values))

@@ -131,7 +131,7 @@ def release_notebook(notebook: dict[str, Any], solutions: bool) -> dict[str, Any
             exercise = exercise_of(cell)
             if exercise and not solutions:
                 text = strip_solutions(text, exercise)
-            text = keep_solutions(text) if solutions else strip_hidden_tests(text)
+            text = strip_hidden_tests(keep_solutions(text) if solutions else text)
             cell["outputs"], cell["execution_count"] = [], None
         cell["source"] = _lines(text)
         cells.append(cell)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import engine.finite_differences
-from engine import Value, topological_order
+from engine import Node, Value, topological_order
 from engine.app.classroom import probes
 from engine.app.classroom.checks.graph import DEEP, SWEEPS, refuse_recursion
 from engine.app.classroom.diagnose import (
@@ -48,22 +48,22 @@ exercise("3.2", "checking", ("central_difference",), "central differences", poin
 # --- Exercise 3.1: the per-edge chain rule --------------------------------------------------
 
 
-def _forward(root: Value, w: Value, combine: Callable[[Value, dict], float],
+def _forward(root: Node, w: Node, combine: Callable[[Node, dict], float],
              seed: float = 1.0) -> float:
-    rate: dict[Value, float] = {}
+    rate: dict[Node, float] = {}
     for node in topological_order(root):
         rate[node] = seed if node is w else combine(node, rate)
     return rate.get(root, 0.0)
 
 
-def _last_edge(node: Value, rate: dict) -> float:
+def _last_edge(node: Node, rate: dict) -> float:
     result = 0.0
     for parent, local in zip(node.parents, node.local_grads):
         result = local * rate[parent]
     return result
 
 
-WRONG_CHAIN_RULES: dict[Mistake, Callable[[Value, Value], float]] = {
+WRONG_CHAIN_RULES: dict[Mistake, Callable[[Node, Node], float]] = {
     ASSIGN_NOT_ACCUMULATE: lambda r, w: _forward(r, w, _last_edge),
     MISSING_LOCAL_FACTOR: lambda r, w: _forward(
         r, w, lambda n, rate: sum(rate[p] for p in n.parents)),
@@ -72,7 +72,7 @@ WRONG_CHAIN_RULES: dict[Mistake, Callable[[Value, Value], float]] = {
 }
 
 
-def _derivative(student: Any, root: Value, w: Value) -> float:
+def _derivative(student: Any, root: Node, w: Node) -> float:
     try:
         got = student.chain_rule_derivative(root, w)
     except KeyError as error:
@@ -145,7 +145,7 @@ def chain_rule_without_dependency(student: Any) -> None:
 @check_of("3.1", "8 random graphs with shared nodes")
 def chain_rule_on_random_graphs(student: Any) -> None:
     for seed in range(8):
-        compare_chain_rule(student, lambda s=seed: probes.random_graph(s), f"random graph {seed}")
+        compare_chain_rule(student, probes.random_builder(seed), f"random graph {seed}")
 
 
 @check_of("3.1", f"a chain {DEEP:,} links deep")

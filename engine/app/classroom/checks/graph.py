@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import engine.graph
-from engine import Value, naive_gradients, path_gradients, sweep_gradients, topological_order
+from engine import Node, Value, naive_gradients, path_gradients, sweep_gradients, topological_order
 from engine import backward as engine_backward
 from engine.app.classroom import probes
 from engine.app.classroom.diagnose import (
@@ -181,10 +181,10 @@ def _no_upstream(p: Value, local: float, grad: float) -> None:
     p.grad += local
 
 
-def _order_with_repeats(root: Value) -> list[Value]:
+def _order_with_repeats(root: Node) -> list[Node]:
     """Depth-first, without a visited set: a node once per path to it."""
-    order: list[Value] = []
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    order: list[Node] = []
+    stack: list[tuple[Node, bool]] = [(root, False)]
     while stack and len(order) < 100_000:
         node, done = stack.pop()
         if done:
@@ -212,14 +212,13 @@ def diagnose_sweep(build: probes.Builder, root: Value, what: str) -> None:
     order = topological_order(root)
     if all(close(g, expected[n], 1e-9, 1e-12) for g, n in zip(got, order)):
         return
+    guess, detail = explain_gradients(root, probes.by_node(root, got))
     for mistake, wrong in WRONG_SWEEPS.items():
         copy = build()
         wrong(copy)
         if all(close(g, w, 1e-9, 1e-12) for g, w in zip(got, probes.gradients(copy))):
-            _, detail = explain_gradients(root, probes.by_node(root, got))
             raise CheckFailed(f"{what}: {detail}", mistake)
-    mistake, detail = explain_gradients(root, probes.by_node(root, got))
-    raise CheckFailed(f"{what}: {detail}", mistake)
+    raise CheckFailed(f"{what}: {detail}", guess)
 
 
 def _sweep_check(build: probes.Builder, what: str) -> Callable[[Any], None]:
@@ -238,7 +237,7 @@ check_of("2.2", "fan-out and x*x")(_sweep_check(probes.fan_out, "out = (c + a)²
 @check_of("2.2", "8 random graphs with shared nodes")
 def sweep_random_graphs(student: Any) -> None:
     for seed in range(8):
-        _sweep_check(lambda s=seed: probes.random_graph(s), f"random graph {seed}")(student)
+        _sweep_check(probes.random_builder(seed), f"random graph {seed}")(student)
 
 
 @check_of("2.2", f"a chain {DEEP:,} links deep")

@@ -185,13 +185,13 @@ class _Case:
         try:
             got = self.result(student, weights, x, y)
         except ValueError as error:  # numpy: mismatched shapes in a product or a broadcast
-            mistake = self.diagnose(student) or TRANSPOSE
+            found = self.diagnose(student) or TRANSPOSE
             raise CheckFailed(f"{self.name} raised ValueError: {error}. Shapes: {shapes}",
-                              mistake) from None
+                              found) from None
         if _same(got, want):
             return
         difference = _first_difference(got, want, names)
-        mistake = self.diagnose(student)
+        mistake: Mistake | None = self.diagnose(student)
         if mistake is None and len(got[1]) == len(want[1]) - 1:
             mistake = LAST_LAYER_DROPPED
         if mistake is None and "shape" in difference:
@@ -200,8 +200,9 @@ class _Case:
                           mistake)
 
 
-TWO_LAYERS = _Case("two_layer_gradients", lambda s, w, x, y: s.two_layer_gradients(w[0], w[1], x, y),
-                   3, lambda n: ["∂ℓ/∂V", "∂ℓ/∂W"], (3, 3, 3))
+TWO_LAYERS = _Case("two_layer_gradients",
+                   lambda s, w, x, y: s.two_layer_gradients(w[0], w[1], x, y), 3,
+                   lambda n: ["∂ℓ/∂V", "∂ℓ/∂W"], (3, 3, 3))
 DEEP = _Case("deep_gradients", lambda s, w, x, y: s.deep_gradients(list(w), x, y), 2,
              lambda n: [f"∂ℓ/∂W{i + 1}" for i in range(n)], (3, 3, 3, 3))
 
@@ -211,11 +212,16 @@ FORBIDDEN = {"Value.backward": Value.backward, "engine.backward": engine_backwar
 
 # --- Exercise 6.1 ------------------------------------------------------------------------
 
+def _compare(case: _Case, widths: tuple[int, ...], seed: int) -> Callable[[Any], None]:
+    def run(student: Any) -> None:
+        case.compare(student, widths, seed)
+
+    return run
+
+
 for _seed in (0, 1, 2):
-    check_of("6.1", f"d = 3, M = 4, K = 2, seed {_seed}")(
-        lambda student, s=_seed: TWO_LAYERS.compare(student, (3, 4, 2), s))
-check_of("6.1", "a square network, d = M = K = 3")(
-    lambda student: TWO_LAYERS.compare(student, (3, 3, 3), 5))
+    check_of("6.1", f"d = 3, M = 4, K = 2, seed {_seed}")(_compare(TWO_LAYERS, (3, 4, 2), _seed))
+check_of("6.1", "a square network, d = M = K = 3")(_compare(TWO_LAYERS, (3, 3, 3), 5))
 
 
 @check_of("6.1", "numpy formulas, not the engine's sweep")
@@ -229,7 +235,7 @@ def two_layers_by_hand(student: Any) -> None:
 
 for _widths in ((2, 1), (3, 5, 2), (2, 4, 4, 4, 3), (3, 3, 3, 3)):
     check_of("6.2", f"a network {'→'.join(map(str, _widths))}")(
-        lambda student, w=_widths: DEEP.compare(student, w, len(w)))
+        _compare(DEEP, _widths, len(_widths)))
 
 
 @check_of("6.2", "one layer is least squares")

@@ -67,7 +67,7 @@ def forward(layers: Layers, inputs: Sequence[Value | float], activation: str, *,
             last: str = "linear", bias: str = "right", transposed: bool = False,
             wrong_activation: str | None = None, detached: bool = False) -> list[Value]:
     """The network, right by default; each keyword switches one mistake on."""
-    values = list(inputs)
+    values: list[Any] = list(inputs)
     count = len(layers) - (last == "dropped")
     for index, (weights, biases) in enumerate(layers[:count]):
         is_last = index == len(layers) - 1
@@ -75,7 +75,7 @@ def forward(layers: Layers, inputs: Sequence[Value | float], activation: str, *,
         act = ACTIVATIONS[wrong_activation or name]
         out = []
         for j, row in enumerate(weights):
-            b = {"right": biases[j], "first": biases[0], "reversed": biases[-1 - j],
+            b: Value | None = {"right": biases[j], "first": biases[0], "reversed": biases[-1 - j],
                  "missing": None, "after": biases[j]}[bias]
             if transposed:
                 row = [weights[i][j] for i in range(len(weights))]
@@ -85,11 +85,11 @@ def forward(layers: Layers, inputs: Sequence[Value | float], activation: str, *,
             if b is not None and bias != "after":
                 total = total + b
             node = act(total)
-            if bias == "after":
+            if bias == "after" and b is not None:
                 node = node + b
             out.append(Value(node.data) if detached else node)
         values = out
-    return values  # type: ignore[return-value]
+    return values
 
 
 Outcome = tuple[list[float], dict[str, float]]

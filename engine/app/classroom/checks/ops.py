@@ -99,7 +99,7 @@ def diagnose_local(name: str) -> Callable[[tuple, Any, Any], tuple[Mistake | Non
 
 def _points(rng: random.Random, count: int, low: float, high: float, arity: int,
             second: tuple[float, float] | None = None) -> list[tuple[float, ...]]:
-    out = []
+    out: list[tuple[float, ...]] = []
     for _ in range(count):
         first = rng.uniform(low, high)
         if arity == 1:
@@ -154,8 +154,10 @@ def sigmoid_is_stable(student: Any) -> None:
         except (OverflowError, ZeroDivisionError) as error:
             raise CheckFailed(f"sigmoid({a:g}) raised {type(error).__name__}: {error}",
                               UNSTABLE_SIGMOID) from None
-        if not (isinstance(got, tuple) and len(got) == 2 and close(got[0], want[0])
-                and isinstance(got[1], tuple) and len(got[1]) == 1 and close(got[1][0], want[1][0])):
+        right = (isinstance(got, tuple) and len(got) == 2 and close(got[0], want[0])
+                 and isinstance(got[1], tuple) and len(got[1]) == 1
+                 and close(got[1][0], want[1][0]))
+        if not right:
             value = got[0] if isinstance(got, tuple) and got else got
             mistake = UNSTABLE_SIGMOID if isinstance(value, float) and not math.isfinite(value) \
                 else None

@@ -90,10 +90,9 @@ def step_of_the_lecture(student: Any) -> None:
 def steps_down_a_quadratic(student: Any) -> None:
     rng = random.Random(51)
     params = [Value(rng.uniform(-2, 2), label=f"θ{i + 1}") for i in range(4)]
-    first = None
+    first = sum((p.data - i) ** 2 for i, p in enumerate(params))
     for step in range(20):
         loss = sum(((p - i) ** 2 for i, p in enumerate(params)), Value(0.0))
-        first = loss.data if first is None else first
         for p in params:
             p.grad = 0.0
         loss.backward()

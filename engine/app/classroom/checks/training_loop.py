@@ -188,8 +188,8 @@ check_of("7.1", "a batch of 7")(_batch_check(7))
 def batch_loss_by_hand(student: Any) -> None:
     inputs, targets = data(3, 1)
     refuse_engine(lambda: _batch_loss(student, model(1), inputs, targets),
-                  {"nn.mean": nn.losses.mean, "nn.mean_squared_error": nn.losses.mean_squared_error},
-                  "batch_loss")
+                  {"nn.mean": nn.losses.mean,
+                   "nn.mean_squared_error": nn.losses.mean_squared_error}, "batch_loss")
 
 
 # --- Exercise 7.2: the training loop ------------------------------------------------------
@@ -212,9 +212,9 @@ def compare_training(student: Any, n: int, batch_size: int, epochs: int, seed: i
         if not isinstance(losses, list) or len(losses) != len(want) or not all(
                 close(a, b, 1e-9, 1e-12) for a, b in zip(losses, want)):
             shown = losses[:3] if isinstance(losses, list) else losses
+            first_steps = [round(w, 6) for w in want[:3]]
             raise CheckFailed(f"{setting}: the parameters are right but the losses returned are "
-                              f"{shown}…, expected one per step: {[round(w, 6) for w in want[:3]]}…",
-                              WRONG_TYPE)
+                              f"{shown}…, expected one per step: {first_steps}…", WRONG_TYPE)
         return
     label, got, expected = wrong[0]
     detail = (f"{setting}: after training {label} is {number(got)}, expected {number(expected)}"
