@@ -271,6 +271,8 @@ def explain_gradients(root: Node, got: Mapping[Any, float]) -> tuple[Mistake | N
     if not close(got.get(root, 0.0), 1.0):
         return ROOT_NOT_SEEDED, f"the output {label_of(root)} has grad " \
             f"{number(got.get(root, 0.0))}. {diff}"
+    if all(got.get(n, 0.0) == 0.0 for n in order if n is not root):
+        return ROOT_NOT_SEEDED, f"no gradient was passed on from the output at all. {diff}"
     bad = set(wrong)
     node = next(n for n in reversed(order) if n in bad)
     edges = consumers_of(order).get(node, [])

@@ -160,6 +160,17 @@ MISSING_NODES = _m(
     "every node the root depends on must be listed, leaves included",
     "follow every parent of every node, not only the first",
 )
+RATE_BEFORE_PARENTS = _m(
+    "rate_before_parents", "a rate is read before it is computed",
+    "d(node)/dw needs the rates of all the node's parents, so the nodes must be visited parents "
+    "first, and every leaf other than w needs its rate of 0",
+    "go through topological_order(root) (parents first); rate 1 for w, 0 for other leaves",
+)
+LEAVES_SEEDED = _m(
+    "leaves_seeded", "every leaf starts at 1, not only w",
+    "dw/dw = 1, but for any other leaf v, dv/dw = 0",
+    "rate[node] = 1.0 if node is w, 0.0 for the other leaves",
+)
 NO_DEPENDENCY = _m(
     "no_dependency", "a weight the root does not depend on is not handled",
     "when w is not behind the root, d(root)/dw is 0",
@@ -169,7 +180,7 @@ NO_DEPENDENCY = _m(
 # --- finite differences (chapter 3) ---------------------------------------------------------
 
 FORWARD_DIFFERENCE = _m(
-    "forward_difference", "a forward difference instead of a central one",
+    "forward_difference", "a one-sided (forward) difference instead of a central one",
     "(f(x+ε) − f(x))/ε has error O(ε); the central difference (f(x+ε) − f(x−ε))/(2ε) has "
     "O(ε²)",
     "evaluate on both sides: x + ε and x − ε, and divide by 2ε",
@@ -259,6 +270,21 @@ REBINDING = _m(
     "`p = p - lr * p.grad` makes a new Value and leaves the model's parameter unchanged",
     "change the parameter in place: p.data -= lr * p.grad",
 )
+PARTIAL_UPDATE = _m(
+    "partial_update", "not every parameter is updated",
+    "the step must move every parameter in the list (a return inside the loop stops at the first)",
+    "loop over all the parameters, and return after the loop",
+)
+WRONG_LOSSES = _m(
+    "wrong_losses", "the losses returned are not one batch loss per step",
+    "the list must hold L.data of every step's batch mean, in order",
+    "append objective.data after each step",
+)
+WRONG_STEP = _m(
+    "wrong_step", "the step is not θ ← θ − η·∂L/∂θ",
+    "each parameter must move by exactly −η times its gradient",
+    "p.data -= lr * p.grad, nothing more",
+)
 GRAD_RESET_IN_STEP = _m(
     "grad_reset_in_step", "the step resets the gradients",
     "sgd_step only updates the data; resetting .grad is zero_grad's job",
@@ -315,8 +341,8 @@ RNG_IGNORED = _m(
     "call rng.shuffle(...), not random.shuffle(...)",
 )
 WRONG_BATCHES = _m(
-    "wrong_batches", "the batches do not partition the indices",
-    "every index 0…n−1 must appear in exactly one batch",
+    "wrong_batches", "the batches are not ⌈n/B⌉ consecutive slices of size B",
+    "every index 0…n−1 must appear in exactly one batch, every batch but the last of size B",
     "shuffle a list of range(n) and cut it with slices of batch_size",
 )
 UNSTABLE_SOFTMAX = _m(
@@ -333,7 +359,7 @@ WRONG_LOSS = _m(
 # --- the matrix form (chapter 6) -----------------------------------------------------------
 
 TRANSPOSE = _m(
-    "transpose", "a transpose is wrong",
+    "transpose", "a transpose is wrong (or a product has the wrong shape)",
     "∂ℓ/∂W = δ zᵀ (an outer product, K×M) and the message down is Wᵀδ",
     "check every shape: W is K×M, δ has K entries, z has M",
 )
@@ -347,6 +373,22 @@ MISSING_DERIVATIVE = _m(
     "missing_derivative", "Θ′ is missing",
     "the message going down must be multiplied by the activation's derivative",
     "multiply elementwise by (1 − z²) for tanh",
+)
+WRONG_ACTIVATION_DERIVATIVE = _m(
+    "wrong_activation_derivative", "Θ′ is computed wrong",
+    "for tanh, Θ′(S) = 1 − tanh²(S) = 1 − z², from the activations z, not 1 − S² from the sums",
+    "keep the activations of the forward pass and use 1 − z**2",
+)
+WRONG_MESSAGE = _m(
+    "wrong_message", "the message passed down to the layer below is wrong",
+    "the last layer's gradient is right, so δ at the output is; what goes down, "
+    "(Wᵀδ) ⊙ Θ′(S), is not",
+    "∂ℓ/∂z = Wᵀδ, then multiply elementwise by Θ′ of the layer below",
+)
+WRONG_DELTA = _m(
+    "wrong_delta", "δ at the output is wrong",
+    "the loss is right but ∂ℓ/∂W of the last layer is not: δ = 2(out − y) ⊙ h′, and ∂ℓ/∂W = δ zᵀ",
+    "δ = 2 * (out - y) for a linear output; ∂ℓ/∂W = np.outer(δ, z)",
 )
 MISSING_TWO = _m(
     "missing_two", "the factor 2 of the squared loss is missing",

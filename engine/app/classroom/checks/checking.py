@@ -31,9 +31,11 @@ from engine.app.classroom.mistakes import (
     BAD_EPS,
     FORWARD_DIFFERENCE,
     HALF_DIVISOR,
+    LEAVES_SEEDED,
     MISSING_LOCAL_FACTOR,
     MUTATES_POINT,
     NO_DEPENDENCY,
+    RATE_BEFORE_PARENTS,
     ROOT_NOT_SEEDED,
     WRONG_SIGN,
     WRONG_TYPE,
@@ -69,6 +71,9 @@ WRONG_CHAIN_RULES: dict[Mistake, Callable[[Node, Node], float]] = {
         r, w, lambda n, rate: sum(rate[p] for p in n.parents)),
     ROOT_NOT_SEEDED: lambda r, w: _forward(
         r, w, lambda n, rate: sum(g * rate[p] for p, g in zip(n.parents, n.local_grads)), 0.0),
+    LEAVES_SEEDED: lambda r, w: _forward(
+        r, w, lambda n, rate: sum(g * rate[p] for p, g in zip(n.parents, n.local_grads))
+        if n.parents else 1.0),
 }
 
 
@@ -76,8 +81,9 @@ def _derivative(student: Any, root: Node, w: Node) -> float:
     try:
         got = student.chain_rule_derivative(root, w)
     except KeyError as error:
-        raise CheckFailed(f"chain_rule_derivative raised KeyError {error} for "
-                          f"{label_of(w)}", NO_DEPENDENCY) from None
+        inside = w in set(topological_order(root))
+        raise CheckFailed(f"chain_rule_derivative(root, {label_of(w)}) raised KeyError {error}",
+                          RATE_BEFORE_PARENTS if inside else NO_DEPENDENCY) from None
     if not isinstance(got, (int, float)):
         raise CheckFailed(f"chain_rule_derivative returned {type(got).__name__}, expected a "
                           "float", WRONG_TYPE)

@@ -27,6 +27,9 @@ from engine.app.classroom.mistakes import (
     MISSING_DERIVATIVE,
     MISSING_TWO,
     TRANSPOSE,
+    WRONG_ACTIVATION_DERIVATIVE,
+    WRONG_DELTA,
+    WRONG_MESSAGE,
     WRONG_SIGN,
     WRONG_TYPE,
     Mistake,
@@ -61,7 +64,8 @@ def engine_gradients(weights: Sequence[Array], x: Array, y: Array) -> tuple[floa
 
 def deep_reference(weights: Sequence[Array], x: Array, y: Array, *, slope_at: int = 0,
                    slope: bool = True, last: str = "linear", transposed: bool = False,
-                   two: float = 2.0, outer_swapped: bool = False) -> tuple[float, list[Array]]:
+                   two: float = 2.0, outer_swapped: bool = False, slope_of_sums: bool = False
+                   ) -> tuple[float, list[Array]]:
     """The δ recursion, right by default; each keyword switches one mistake on.
 
     ``slope_at`` = +1 or −1 takes Θ′ one layer above or below its own;
@@ -70,8 +74,10 @@ def deep_reference(weights: Sequence[Array], x: Array, y: Array, *, slope_at: in
     """
     count = len(weights) - (last == "dropped")
     acts = [np.asarray(x, dtype=float)]
+    sums = [acts[0]]
     for index, W in enumerate(weights[:count]):
         s = W @ acts[-1]
+        sums.append(s)
         activated = index < len(weights) - 1 or last in ("activated", "activated forward")
         acts.append(np.tanh(s) if activated else s)
     out = acts[-1]
@@ -86,7 +92,8 @@ def deep_reference(weights: Sequence[Array], x: Array, y: Array, *, slope_at: in
         if index > 0:
             down = (weights[index] if transposed else weights[index].T) @ delta
             if slope:
-                delta = down * (1.0 - acts[index + slope_at] ** 2)
+                below = sums if slope_of_sums else acts
+                delta = down * (1.0 - below[index + slope_at] ** 2)
             else:
                 delta = down
     return loss, grads
@@ -95,7 +102,8 @@ def deep_reference(weights: Sequence[Array], x: Array, y: Array, *, slope_at: in
 DEEP_MISTAKES: list[tuple[Mistake, dict[str, Any]]] = [
     (TRANSPOSE, {"transposed": True}), (TRANSPOSE, {"outer_swapped": True}),
     (DERIVATIVE_WRONG_LAYER, {"slope_at": 1}), (DERIVATIVE_WRONG_LAYER, {"slope_at": -1}),
-    (MISSING_DERIVATIVE, {"slope": False}), (LAST_LAYER_ACTIVATED, {"last": "activated"}),
+    (MISSING_DERIVATIVE, {"slope": False}),
+    (WRONG_ACTIVATION_DERIVATIVE, {"slope_of_sums": True}), (LAST_LAYER_ACTIVATED, {"last": "activated"}),
     (LAST_LAYER_ACTIVATED, {"last": "activated forward"}),
     (LAST_LAYER_DROPPED, {"last": "dropped"}), (MISSING_TWO, {"two": 1.0}),
     (WRONG_SIGN, {"two": -2.0}),
@@ -148,6 +156,16 @@ def _as_result(raw: Any, pieces: int, what: str) -> tuple[float, list[Array]]:
     return float(loss), arrays
 
 
+def _which_part(got: tuple[float, list[Array]], want: tuple[float, list[Array]]
+                ) -> Mistake | None:
+    """With the loss right: a wrong last-layer gradient means δ, a right one the message."""
+    if not math.isclose(got[0], want[0], rel_tol=1e-10, abs_tol=1e-12):
+        return None
+    last_right = got[1][-1].shape == want[1][-1].shape and np.allclose(
+        got[1][-1], want[1][-1], rtol=1e-9, atol=1e-12)
+    return WRONG_MESSAGE if last_right else WRONG_DELTA
+
+
 class _Case:
     """One exercise's calling convention: weights in, (loss, gradients) out."""
 
@@ -196,6 +214,8 @@ class _Case:
             mistake = LAST_LAYER_DROPPED
         if mistake is None and "shape" in difference:
             mistake = TRANSPOSE
+        if mistake is None and len(got[1]) == len(want[1]):
+            mistake = _which_part(got, want)
         raise CheckFailed(f"network {'→'.join(map(str, widths))}: {difference}. Shapes: {shapes}",
                           mistake)
 

@@ -32,6 +32,7 @@ from engine.app.classroom.mistakes import (
     REBINDING,
     SAME_SHUFFLE,
     UPDATE_SIGN,
+    WRONG_LOSSES,
     WRONG_TYPE,
     ZEROED_TOO_LATE,
     Mistake,
@@ -119,6 +120,8 @@ def reference_train(
             rng.shuffle(batches)
         if drop_last:
             batches = [b for b in batches if len(b) == batch_size]
+        if zero == "epoch":
+            net.zero_grad()
         for batch in batches:
             if zero == "before":
                 net.zero_grad()
@@ -137,7 +140,7 @@ def reference_train(
 
 
 TRAIN_MISTAKES: list[tuple[Mistake, dict[str, Any]]] = [
-    (NOT_ZEROED, {"zero": "never"}), (ZEROED_TOO_LATE, {"zero": "late"}),
+    (NOT_ZEROED, {"zero": "never"}), (NOT_ZEROED, {"zero": "epoch"}), (ZEROED_TOO_LATE, {"zero": "late"}),
     (MEAN_TWICE, {"mean": 2}), (NO_MEAN, {"mean": 0}), (UPDATE_SIGN, {"sign": -1.0}),
     (REBINDING, {"update": False}), (NO_SHUFFLE, {"shuffle": "none"}),
     (SAME_SHUFFLE, {"shuffle": "once"}), (BATCH_ORDER_ONLY, {"shuffle": "batches"}),
@@ -214,11 +217,18 @@ def compare_training(student: Any, n: int, batch_size: int, epochs: int, seed: i
             shown = losses[:3] if isinstance(losses, list) else losses
             first_steps = [round(w, 6) for w in want[:3]]
             raise CheckFailed(f"{setting}: the parameters are right but the losses returned are "
-                              f"{shown}…, expected one per step: {first_steps}…", WRONG_TYPE)
+                              f"{shown}…, expected one per step: {first_steps}…", WRONG_LOSSES)
         return
     label, got, expected = wrong[0]
     detail = (f"{setting}: after training {label} is {number(got)}, expected {number(expected)}"
               f" ({len(wrong)} of {len(final)} parameters differ)")
+    initial = [p.data for p in model(seed).parameters()]
+    if all(a == b for a, b in zip(final, initial)):
+        # Nothing moved: rebound (the gradients are still there) or zeroed before the step.
+        grads = [p.grad for p in recording.parameters()]
+        moved = " (no parameter moved)"
+        raise CheckFailed(detail + moved, ZEROED_TOO_LATE if all(g == 0 for g in grads)
+                          else REBINDING)
     for mistake, switches in TRAIN_MISTAKES:
         variant = model(seed)
         reference_train(variant, inputs, targets, squared, epochs, batch_size, 0.2,
