@@ -60,13 +60,14 @@ def random_graph(seed: int, size: int = 12) -> Value:
         elif kind == 3:
             node = a.tanh()
         else:
-            node = a * rng.choice((0.5, -2.0, 3.0))
+            factor = rng.choice((0.5, -2.0, 3.0))
+            node = a * Value(factor, label=f"{factor:g}")
         node.label = f"n{index + 1}"
         nodes.append(node)
     root = nodes[-1]
     for extra in nodes[3:-1]:  # make every node count
         if extra not in set(topological_order(root)):
-            scaled = extra * 0.25
+            scaled = extra * Value(0.25, label="1/4")
             scaled.label = f"{extra.label}/4"
             root = root + scaled
             root.label = f"+ {scaled.label}"

@@ -45,7 +45,8 @@ class CheckResult:
             return [f"ok    {self.name}"]
         out = [f"FAIL  {self.name}"]
         if self.mistake_name:
-            out.append(f"      Looks like: {self.mistake_name}. {self.why}.")
+            why = self.why[:1].upper() + self.why[1:]
+            out.append(f"      Looks like: {self.mistake_name}. {why}.")
         if self.detail:
             out.append(f"      {self.detail}")
         if self.hint:
