@@ -58,6 +58,10 @@ def statuses(grades: dict, student: str) -> dict[str, str]:
     return {r.exercise: r.status for r in grades[student]}
 
 
+def result_of(grades: dict, student: str, number: str):
+    return next(r for r in grades[student] if r.exercise == number)
+
+
 def test_one_submission_per_student(classroom: Path):
     assert sorted(students(classroom)) == [
         "ada", "bo", "broken", "exits", "greedy", "hangs", "notebook", "partial", "quits"]
@@ -73,20 +77,20 @@ def test_the_reference_gets_full_marks_and_the_starter_zero(grades: dict):
 def test_a_hanging_exercise_times_out_and_the_rest_is_graded(grades: dict):
     got = statuses(grades, "hangs")
     assert got["2.2"] == "timeout"
-    assert "4 s" in next(r.message for r in grades["hangs"] if r.exercise == "2.2")
+    assert "4 s" in result_of(grades, "hangs", "2.2").message
     assert {s for n, s in got.items() if n != "2.2"} == {"passed"}
 
 
 def test_os_exit_is_an_error_of_that_exercise_only(grades: dict):
     got = statuses(grades, "exits")
     assert got["1.2"] == "error"
-    message = next(r.message for r in grades["exits"] if r.exercise == "1.2")
+    message = result_of(grades, "exits", "1.2").message
     assert "os._exit" in message and "exit code 0" in message
     assert {s for n, s in got.items() if n != "1.2"} == {"passed"}
 
 
 def test_sys_exit_is_an_error(grades: dict):
-    result = next(r for r in grades["quits"] if r.exercise == "5.1")
+    result = result_of(grades, "quits", "5.1")
     assert result.status == "error" and "sys.exit(1)" in result.message
     assert statuses(grades, "quits")["5.2"] == "passed"
 
@@ -94,13 +98,12 @@ def test_sys_exit_is_an_error(grades: dict):
 def test_a_syntax_error_costs_its_chapter_only(grades: dict):
     got = statuses(grades, "broken")
     assert [got[n] for n in ("4.1", "4.2", "4.3")] == ["error"] * 3
-    message = next(r.message for r in grades["broken"] if r.exercise == "4.1")
-    assert message.startswith("syntax error in neuron.py line")
+    assert result_of(grades, "broken", "4.1").message.startswith("syntax error in neuron.py line")
     assert got["5.1"] == got["1.1"] == "passed"
 
 
 def test_the_memory_limit_is_an_error(grades: dict):
-    result = next(r for r in grades["greedy"] if r.exercise == "3.2")
+    result = result_of(grades, "greedy", "3.2")
     assert result.status == "error" and "memory" in result.message
     assert statuses(grades, "greedy")["3.1"] == "passed"
 
@@ -109,8 +112,7 @@ def test_missing_files_are_missing(grades: dict):
     got = statuses(grades, "partial")
     assert {got[n] for n in ("1.1", "1.2", "1.3")} == {"passed"}
     assert {s for n, s in got.items() if not n.startswith("1.")} == {"missing"}
-    assert "no graph.py or graph.ipynb" in next(
-        r.message for r in grades["partial"] if r.exercise == "2.1")
+    assert "no graph.py or graph.ipynb" in result_of(grades, "partial", "2.1").message
 
 
 def test_a_single_notebook_is_graded_for_its_chapter(grades: dict):

@@ -77,6 +77,21 @@ def batches(name: str, mistake: str, shuffle: str = "rng.shuffle(order)", after:
     return Wrong(name, "5.3", mistake, BATCHES.format(shuffle=shuffle, after=after))
 
 
+# Depth-first without a visited set: a node is listed once per path to it.
+PER_PATH_ORDER = '''
+def topological_order(root):
+    order, todo = [], [root]
+    expanded = []
+    while todo:
+        node = todo.pop()
+        expanded.append(node)
+        todo += list(node.parents)
+    # a node after everything expanded below it: emit in the reverse of expansion
+    for node in reversed(expanded):
+        order.append(node)
+    return order
+'''
+
 RECURSIVE_ORDER = '''
 def topological_order(root):
     {limit}
@@ -195,18 +210,7 @@ WRONG: list[Wrong] = [
     Wrong("recursive topological order", "2.1", "recursion", RECURSIVE_ORDER.format(limit="")),
     Wrong("recursion with a raised limit", "2.1", "recursion",
           RECURSIVE_ORDER.format(limit="import sys; sys.setrecursionlimit(1_000_000)")),
-    Wrong("no visited set", "2.1", "visited_twice", '''
-def topological_order(root):
-    order, stack = [], [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-            continue
-        stack.append((node, True))
-        stack.extend((p, False) for p in node.parents)
-    return order
-'''),
+    Wrong("no visited set", "2.1", "visited_twice", PER_PATH_ORDER),
     Wrong("root first", "2.1", "reversed_order", '''
 def topological_order(root):
     return list(reversed(engine_topological_order(root)))
@@ -220,16 +224,10 @@ def topological_order(root):
     sweep("no upstream gradient", "missing_upstream_factor", "parent.grad += local_grad"),
     sweep("topological instead of reverse order", "forward_order",
           "parent.grad += local_grad * node.grad", order="order"),
-    Wrong("a node swept once per path", "2.2", "visited_twice", '''
+    Wrong("a node swept once per path", "2.2", "visited_twice", PER_PATH_ORDER + '''
+
 def backward(root):
-    order, stack = [], [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-            continue
-        stack.append((node, True))
-        stack.extend((p, False) for p in node.parents)
+    order = topological_order(root)
     root.grad = 1.0
     for node in reversed(order):
         for parent, local_grad in zip(node.parents, node.local_grads):

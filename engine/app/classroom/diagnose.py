@@ -117,13 +117,17 @@ def engine_calls(call: Callable[[], Any], forbidden: Mapping[str, object]
             if name is not None:
                 seen[name] = None
 
+    return _profiled(call, profile), list(seen)
+
+
+def _profiled(call: Callable[[], Any], profile: Callable[[Any, str, Any], None]) -> Any:
+    """``call()`` with ``profile`` seeing every call and return, restored after."""
     previous = sys.getprofile()
     sys.setprofile(profile)
     try:
-        result = call()
+        return call()
     finally:
         sys.setprofile(previous)
-    return result, list(seen)
 
 
 def refuse_engine(call: Callable[[], Any], forbidden: Mapping[str, object],
@@ -156,12 +160,9 @@ def deepest_recursion(call: Callable[[], Any]) -> tuple[Any, int, bool]:
             depth[code] = depth.get(code, 1) - 1
 
     limit = sys.getrecursionlimit()
-    previous = sys.getprofile()
-    sys.setprofile(profile)
     try:
-        result = call()
+        result = _profiled(call, profile)
     finally:
-        sys.setprofile(previous)
         raised = sys.getrecursionlimit() > limit
         sys.setrecursionlimit(limit)
     return result, deepest[0], raised

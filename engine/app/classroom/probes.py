@@ -11,32 +11,30 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from engine import Node, Value, topological_order
-from engine.examples import LECTURE_NEURON_INPUTS, build_neuron
+from engine import Node, Value, examples, topological_order
 
 Builder = Callable[[], Value]
 
 
 def lecture_neuron() -> Value:
     """o = tanh(x1·w1 + x2·w2 + b), the lecture's neuron (engine.examples)."""
-    leaves = {name: Value(x, label=name) for name, x in LECTURE_NEURON_INPUTS.items()}
-    return build_neuron(**leaves)
+    output = examples.lecture_neuron()["o"]
+    assert isinstance(output, Value)
+    return output
 
 
 def fan_out() -> Value:
     """a and b each feed several nodes, and e = d·d uses d twice."""
     a, b = Value(0.5, label="a"), Value(-1.5, label="b")
-    c = a * b
-    c.label = "c = a*b"
-    d = c + a
-    d.label = "d = c + a"
-    e = d * d
-    e.label = "e = d*d"
-    f = e * b
-    f.label = "f = e*b"
-    out = f + c
-    out.label = "out = f + c"
-    return out
+    c = named(a * b, "c = a*b")
+    d = named(c + a, "d = c + a")
+    e = named(d * d, "e = d*d")
+    return named(named(e * b, "f = e*b") + c, "out = f + c")
+
+
+def named(node: Value, label: str) -> Value:
+    node.label = label
+    return node
 
 
 def random_graph(seed: int, size: int = 12) -> Value:

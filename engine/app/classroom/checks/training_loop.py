@@ -140,7 +140,8 @@ def reference_train(
 
 
 TRAIN_MISTAKES: list[tuple[Mistake, dict[str, Any]]] = [
-    (NOT_ZEROED, {"zero": "never"}), (NOT_ZEROED, {"zero": "epoch"}), (ZEROED_TOO_LATE, {"zero": "late"}),
+    (NOT_ZEROED, {"zero": "never"}), (NOT_ZEROED, {"zero": "epoch"}),
+    (ZEROED_TOO_LATE, {"zero": "late"}),
     (MEAN_TWICE, {"mean": 2}), (NO_MEAN, {"mean": 0}), (UPDATE_SIGN, {"sign": -1.0}),
     (REBINDING, {"update": False}), (NO_SHUFFLE, {"shuffle": "none"}),
     (SAME_SHUFFLE, {"shuffle": "once"}), (BATCH_ORDER_ONLY, {"shuffle": "batches"}),
