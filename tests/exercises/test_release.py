@@ -105,3 +105,20 @@ def test_check_takes_functions_given_and_rejects_what_is_not_one(capsys):
         assert_passes("2.2", backward)
 
 
+
+
+nbclient = pytest.importorskip("nbclient")
+
+
+@pytest.mark.parametrize(("kind", "says"), [("starter", "not implemented yet"),
+                                            ("key", "all 6 checks passed")])
+def test_a_released_notebook_runs_and_its_check_cells_report(release: Path, tmp_path: Path,
+                                                             kind: str, says: str):
+    notebook = nbformat.read(release / kind / "notebooks" / "graph.ipynb", as_version=4)
+    client = nbclient.NotebookClient(notebook, kernel_name="python3", timeout=120,
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert printed.count("Exercise 2.") == 2 and says in printed

@@ -376,6 +376,19 @@ def softmax_cross_entropy(scores, target):
             shuffle="random.Random(0).shuffle(order)"),
     batches("only the batch order shuffled", "batch_order_only", shuffle="pass",
             after="rng.shuffle(batches)"),
+    Wrong("the same batches every epoch, in a new order", "5.3", "batch_order_only", '''
+_CUT = {}
+
+
+def minibatches(n, batch_size, rng):
+    if (n, batch_size) not in _CUT:
+        order = list(range(n))
+        rng.shuffle(order)
+        _CUT[n, batch_size] = [order[s:s + batch_size] for s in range(0, n, batch_size)]
+    batches = list(_CUT[n, batch_size])
+    rng.shuffle(batches)
+    return batches
+'''),
     batches("the last batch dropped", "last_batch_dropped",
             after="batches = [b for b in batches if len(b) == batch_size]"),
     batches("the last batch padded", "last_batch_padded",

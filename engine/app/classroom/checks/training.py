@@ -216,6 +216,10 @@ def diagnose_batches(epochs: list[list[list[int]]], n: int, batch_size: int
         return BATCH_ORDER_ONLY, f"epoch 1's batches are consecutive runs: {epochs[0][:3]}…"
     if len(epochs) > 1 and all(e == epochs[0] for e in epochs[1:]):
         return SAME_SHUFFLE, f"epochs 1 and 2 both start {epochs[0][0]}"
+    contents = [sorted(sorted(b) for b in e) for e in epochs]
+    if len(epochs) > 1 and count > 1 and all(c == contents[0] for c in contents[1:]):
+        return BATCH_ORDER_ONLY, ("every epoch has the same batches, in a new order: "
+                                  f"{sorted(epochs[0][0])} is a batch of epochs 1 and 2")
     return None
 
 
