@@ -285,6 +285,11 @@ WRONG_STEP = _m(
     "each parameter must move by exactly −η times its gradient",
     "p.data -= lr * p.grad, nothing more",
 )
+UPDATED_GRAD = _m(
+    "updated_grad", "the gradient is changed instead of the data",
+    "the step must move p.data; p.grad only says which way",
+    "p.data -= lr * p.grad",
+)
 GRAD_RESET_IN_STEP = _m(
     "grad_reset_in_step", "the step resets the gradients",
     "sgd_step only updates the data; resetting .grad is zero_grad's job",
@@ -386,9 +391,16 @@ WRONG_MESSAGE = _m(
     "∂ℓ/∂z = Wᵀδ, then multiply elementwise by Θ′ of the layer below",
 )
 WRONG_DELTA = _m(
-    "wrong_delta", "δ at the output is wrong",
-    "the loss is right but ∂ℓ/∂W of the last layer is not: δ = 2(out − y) ⊙ h′, and ∂ℓ/∂W = δ zᵀ",
-    "δ = 2 * (out - y) for a linear output; ∂ℓ/∂W = np.outer(δ, z)",
+    "wrong_delta", "the gradient of the last layer is wrong",
+    "the loss is right but ∂ℓ/∂W of the last layer is not: it is δ zᵀ, with δ = 2(out − y) "
+    "for a linear output and z the layer's input (the activations below it)",
+    "∂ℓ/∂W = np.outer(2 * (out - y), z)",
+)
+GRADS_REVERSED = _m(
+    "grads_reversed", "the gradients are listed in the wrong order",
+    "the i-th gradient must belong to the i-th weight matrix; a backward loop finds them last "
+    "layer first",
+    "fill grads[index] (or reverse the list at the end)",
 )
 MISSING_TWO = _m(
     "missing_two", "the factor 2 of the squared loss is missing",

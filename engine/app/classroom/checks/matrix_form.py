@@ -22,6 +22,7 @@ from engine import backward as engine_backward
 from engine.app.classroom.diagnose import refuse_engine
 from engine.app.classroom.mistakes import (
     DERIVATIVE_WRONG_LAYER,
+    GRADS_REVERSED,
     LAST_LAYER_ACTIVATED,
     LAST_LAYER_DROPPED,
     MISSING_DERIVATIVE,
@@ -64,8 +65,8 @@ def engine_gradients(weights: Sequence[Array], x: Array, y: Array) -> tuple[floa
 
 def deep_reference(weights: Sequence[Array], x: Array, y: Array, *, slope_at: int = 0,
                    slope: bool = True, last: str = "linear", transposed: bool = False,
-                   two: float = 2.0, outer_swapped: bool = False, slope_of_sums: bool = False
-                   ) -> tuple[float, list[Array]]:
+                   two: float = 2.0, outer_swapped: bool = False, slope_of_sums: bool = False,
+                   reverse_list: bool = False) -> tuple[float, list[Array]]:
     """The δ recursion, right by default; each keyword switches one mistake on.
 
     ``slope_at`` = +1 or −1 takes Θ′ one layer above or below its own;
@@ -96,7 +97,7 @@ def deep_reference(weights: Sequence[Array], x: Array, y: Array, *, slope_at: in
                 delta = down * (1.0 - below[index + slope_at] ** 2)
             else:
                 delta = down
-    return loss, grads
+    return loss, grads[::-1] if reverse_list else grads
 
 
 DEEP_MISTAKES: list[tuple[Mistake, dict[str, Any]]] = [
@@ -107,7 +108,7 @@ DEEP_MISTAKES: list[tuple[Mistake, dict[str, Any]]] = [
     (LAST_LAYER_ACTIVATED, {"last": "activated"}),
     (LAST_LAYER_ACTIVATED, {"last": "activated forward"}),
     (LAST_LAYER_DROPPED, {"last": "dropped"}), (MISSING_TWO, {"two": 1.0}),
-    (WRONG_SIGN, {"two": -2.0}),
+    (WRONG_SIGN, {"two": -2.0}), (GRADS_REVERSED, {"reverse_list": True}),
 ]
 
 

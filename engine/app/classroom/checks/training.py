@@ -26,6 +26,7 @@ from engine.app.classroom.mistakes import (
     MISSING_LR,
     NO_SHUFFLE,
     PARTIAL_UPDATE,
+    UPDATED_GRAD,
     REBINDING,
     RNG_IGNORED,
     SAME_SHUFFLE,
@@ -48,12 +49,14 @@ exercise("5.3", "training", ("minibatches",), "minibatches", points=2)
 # --- Exercise 5.1: one SGD step ------------------------------------------------------------
 
 
-def diagnose_step(before: list[float], grads: list[float], after: list[float], lr: float
-                  ) -> Mistake | None:
+def diagnose_step(before: list[float], grads: list[float], after: list[float], lr: float,
+                  grads_after: list[float] | None = None) -> Mistake | None:
     """What a step that moved the parameters from ``before`` to ``after`` did wrong."""
     moving = [i for i, g in enumerate(grads) if g != 0.0]
     if not moving:
         return None
+    if after == before and grads_after is not None and grads_after != grads:
+        return UPDATED_GRAD
     updated = [close(after[i], before[i] - lr * grads[i]) for i in moving]
     if any(updated) and not all(updated):
         return PARTIAL_UPDATE
@@ -76,7 +79,8 @@ def check_step(student: Any, params: list[Value], lr: float, what: str) -> None:
             raise CheckFailed(
                 f"{what}: {p.label or 'a parameter'} with data {number(b)} and grad "
                 f"{number(g)} became {number(a)}, expected {number(b)} − {lr:g}·({number(g)}) "
-                f"= {number(b - lr * g)}", diagnose_step(before, grads, after, lr))
+                f"= {number(b - lr * g)}",
+                diagnose_step(before, grads, after, lr, [q.grad for q in params]))
     if any(p.grad != g for p, g in zip(params, grads)):
         raise CheckFailed(f"{what}: after the step .grad is "
                           f"{[number(p.grad) for p in params][:3]}, it was "
