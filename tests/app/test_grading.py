@@ -40,6 +40,7 @@ def classroom(release: Path, tmp_path_factory) -> Path:
     submission(release, root / "quits",
                training="def sgd_step(parameters, lr):\n    import sys\n    sys.exit(1)\n")
     submission(release, root / "broken", neuron="def oops(:\n")
+    submission(release, root / "loops", matrix_form="while True:\n    pass\n")
     submission(release, root / "greedy",
                checking="def central_difference(f, point, index, eps=1e-6):\n"
                         "    hoard = [0.0] * 10**10\n    return 0.0\n")
@@ -64,7 +65,8 @@ def result_of(grades: dict, student: str, number: str):
 
 def test_one_submission_per_student(classroom: Path):
     assert sorted(students(classroom)) == [
-        "ada", "bo", "broken", "exits", "greedy", "hangs", "notebook", "partial", "quits"]
+        "ada", "bo", "broken", "exits", "greedy", "hangs", "loops", "notebook", "partial",
+        "quits"]
 
 
 def test_the_reference_gets_full_marks_and_the_starter_zero(grades: dict):
@@ -79,6 +81,13 @@ def test_a_hanging_exercise_times_out_and_the_rest_is_graded(grades: dict):
     assert got["2.2"] == "timeout"
     assert "4 s" in result_of(grades, "hangs", "2.2").message
     assert {s for n, s in got.items() if n != "2.2"} == {"passed"}
+
+
+def test_a_file_that_hangs_while_loading_costs_one_time_limit_for_its_chapter(grades: dict):
+    got = statuses(grades, "loops")
+    assert got["6.1"] == got["6.2"] == "timeout"
+    assert result_of(grades, "loops", "6.2").message.startswith("loading matrix_form took")
+    assert {s for n, s in got.items() if not n.startswith("6.")} == {"passed"}
 
 
 def test_os_exit_is_an_error_of_that_exercise_only(grades: dict):

@@ -31,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.app.classroom.registry import find
 from engine.app.classroom.results import ExerciseResult
 from engine.app.classroom.worker import failure
 
@@ -130,12 +131,12 @@ class _Worker:
         return code
 
 
-def _ended(code: int) -> str:
+def _ended(code: int, during: str) -> str:
     if code < 0:
         name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
         return f"the process was killed by {name} (a crash, or past the memory limit)"
     return (f"the submission ended the process (exit code {code}), e.g. with os._exit, "
-            "while this exercise was checked")
+            f"while {during}")
 
 
 def grade_submission(
@@ -155,11 +156,13 @@ def grade_submission(
             remaining = [n for n in exercises if n not in results]
             worker = _Worker(path, remaining, limits, extra_checks, folder)
             current: str | None = None
+            loading: str | None = None
             ready = worker.next_message(STARTUP_SECONDS)
             if not ready or not ready.get("ready"):
                 code = worker.stop()
                 for number in remaining:
-                    record(failure(number, "error", f"the checks could not start: {_ended(code)}"))
+                    record(failure(number, "error",
+                                   f"the checks could not start: {_ended(code, 'starting')}"))
                 break
             while True:
                 message = worker.next_message(limits.seconds if current else STARTUP_SECONDS)
@@ -168,13 +171,25 @@ def grade_submission(
                     code = worker.stop()
                     if current is None:
                         current = next(n for n in exercises if n not in results)
-                    if timed_out:
-                        record(failure(current, "timeout", f"took longer than "
-                                       f"{limits.seconds:g} s (the time limit per exercise)"))
-                    else:
-                        record(failure(current, "error", _ended(code)))
+                    # A chapter file that never finishes loading (or ends the process
+                    # while it loads) costs every exercise in it, not one time limit each.
+                    hit = [current] + ([n for n in remaining if n != current
+                                        and find(n).chapter == loading] if loading else [])
+                    for number in hit:
+                        if timed_out:
+                            what = f"loading {loading}" if loading else "the exercise"
+                            record(failure(number, "timeout", f"{what} took longer than "
+                                           f"{limits.seconds:g} s (the time limit per exercise)"))
+                        else:
+                            during = f"{loading} was loading" if loading else \
+                                "this exercise was checked"
+                            record(failure(number, "error", _ended(code, during)))
                     break
-                if "start" in message:
+                if "loading" in message:
+                    loading = str(message["loading"])
+                elif "loaded" in message:
+                    loading = None
+                elif "start" in message:
                     current = str(message["start"])
                 elif "result" in message:
                     record(ExerciseResult.from_dict(message["result"]))

@@ -2,8 +2,9 @@
 
 It reads a job (JSON on stdin: the submission's path, the exercises, the
 teacher's extra checks, the memory limit), caps its own address space, and
-for each exercise writes ``{"start": "2.1"}`` and then ``{"result": …}`` as
-JSON lines on a private copy of stdout. The student's prints go to
+for each exercise writes ``{"start": "2.1"}`` and then ``{"result": …}`` (with
+``{"loading": "graph"}`` and ``{"loaded": "graph"}`` around running a chapter's
+file) as JSON lines on a private copy of stdout. The student's prints go to
 /dev/null (file descriptors 1 and 2 included), so they cannot garble the
 protocol. The parent (``engine.app.classroom.grading``) times each exercise
 from its "start" line, and a process that stops answering or ends early is
@@ -16,6 +17,7 @@ import importlib.util
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -38,11 +40,19 @@ def load_extra_checks(folder: str | None) -> None:
         spec.loader.exec_module(module)
 
 
-def grade_exercise(path: Path, number: str, chapters: dict[str, Chapter]) -> ExerciseResult:
-    """One exercise of the submission at ``path``, its chapter loaded once."""
+def grade_exercise(path: Path, number: str, chapters: dict[str, Chapter],
+                   on_load: Callable[[str, bool], None] | None = None) -> ExerciseResult:
+    """One exercise of the submission at ``path``, its chapter loaded once.
+
+    ``on_load(chapter, done)`` is told when loading a chapter starts and ends.
+    """
     ex = find(number)
     if ex.chapter not in chapters:
+        if on_load:
+            on_load(ex.chapter, False)
         chapters[ex.chapter] = load_chapter(path, ex.chapter)
+        if on_load:
+            on_load(ex.chapter, True)
     chapter = chapters[ex.chapter]
     if not chapter.files:
         where = "" if path.is_file() else f" in {path.name}"
@@ -96,7 +106,8 @@ def main() -> None:
     for number in job["exercises"]:
         _send(protocol, {"start": number})
         try:
-            result = grade_exercise(path, number, chapters)
+            result = grade_exercise(path, number, chapters, lambda chapter, done: _send(
+                protocol, {"loaded" if done else "loading": chapter}))
         except SystemExit as stop:
             result = failure(number, "error", f"the submission called sys.exit({stop.code!r}) "
                              "during the checks")
