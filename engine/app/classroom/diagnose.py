@@ -132,8 +132,21 @@ def _profiled(call: Callable[[], Any], profile: Callable[[Any, str, Any], None])
 
 def refuse_engine(call: Callable[[], Any], forbidden: Mapping[str, object],
                   what: str) -> Any:
-    """``call()``, failing with ENGINE_CALL when it used any of ``forbidden``."""
-    result, used = engine_calls(call, forbidden)
+    """``call()``, failing with ENGINE_CALL when it used any of ``forbidden``.
+
+    Another error of the student's code (other checks report those) ends the
+    call early, and the calls made until then are judged; a stub's
+    NotImplementedError is passed on.
+    """
+    def attempt() -> Any:
+        try:
+            return call()
+        except NotImplementedError:
+            raise
+        except Exception:
+            return None
+
+    result, used = engine_calls(attempt, forbidden)
     if used:
         raise CheckFailed(
             f"{what} calls {', '.join(used)}: that is the engine's answer, not yours",

@@ -10,6 +10,7 @@ so the grader's workers send exactly what a notebook shows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from engine.app.classroom.mistakes import Mistake
@@ -45,7 +46,9 @@ class CheckResult:
             return [f"ok    {self.name}"]
         out = [f"FAIL  {self.name}"]
         if self.mistake_name:
-            why = self.why[:1].upper() + self.why[1:]
+            # "the sweep …" → "The sweep …", but "backward() adds …" and "δ = …" stay
+            plain = re.match(r"[a-z]+[ ,]", self.why)
+            why = self.why[:1].upper() + self.why[1:] if plain else self.why
             out.append(f"      Looks like: {self.mistake_name}. {why}.")
         if self.detail:
             out.append(f"      {self.detail}")
