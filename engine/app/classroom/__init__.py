@@ -12,7 +12,8 @@ SUBMISSIONS --out grades.csv`` and ``sweepgrad exercises release DIR``.
 
 Modules: ``mistakes`` (the named mistakes), ``results`` (what a check
 gives, and its report), ``registry`` (exercises and checks by number, and
-how they run), ``diagnose`` and ``probes`` (reusable pieces for checks),
+how they run), ``diagnose``, ``gradient_diagnosis`` and ``probes``
+(reusable pieces for checks),
 ``checks/`` (the course's exercises, one module per chapter), ``notebook``
 (``check`` in a notebook), ``submission`` (reading a student's files),
 ``worker`` and ``grading`` (one process per student, limits, parallel),
@@ -25,11 +26,12 @@ from engine.app.classroom.diagnose import (
     compare_function,
     deepest_recursion,
     engine_calls,
+    refuse_engine,
+)
+from engine.app.classroom.gradient_diagnosis import (
     explain_gradients,
     gradient_diff,
-    matching_mistake,
     reference_gradients,
-    refuse_engine,
 )
 from engine.app.classroom.mistakes import MISTAKES, Mistake
 from engine.app.classroom.notebook import assert_passes, check, run_checks
@@ -54,7 +56,6 @@ __all__ = [
     "exercise",
     "explain_gradients",
     "gradient_diff",
-    "matching_mistake",
     "reference_gradients",
     "refuse_engine",
     "run_checks",

@@ -19,13 +19,8 @@ import engine.finite_differences
 from engine import Node, Value, topological_order
 from engine.app.classroom import probes
 from engine.app.classroom.checks.graph import DEEP, SWEEPS, refuse_recursion
-from engine.app.classroom.diagnose import (
-    close,
-    label_of,
-    number,
-    reference_gradients,
-    refuse_engine,
-)
+from engine.app.classroom.diagnose import close, number, refuse_engine
+from engine.app.classroom.gradient_diagnosis import label_of, reference_gradients
 from engine.app.classroom.mistakes import (
     ASSIGN_NOT_ACCUMULATE,
     BAD_EPS,

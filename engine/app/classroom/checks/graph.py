@@ -18,13 +18,11 @@ import engine.graph
 from engine import Node, Value, naive_gradients, path_gradients, sweep_gradients, topological_order
 from engine import backward as engine_backward
 from engine.app.classroom import probes
-from engine.app.classroom.diagnose import (
-    close,
-    deepest_recursion,
+from engine.app.classroom.diagnose import close, deepest_recursion, refuse_engine
+from engine.app.classroom.gradient_diagnosis import (
     explain_gradients,
     label_of,
     reference_gradients,
-    refuse_engine,
 )
 from engine.app.classroom.mistakes import (
     ASSIGN_NOT_ACCUMULATE,
