@@ -28,10 +28,12 @@ from engine.app.classroom.mistakes import (
     HALF_DIVISOR,
     LEAVES_SEEDED,
     MISSING_LOCAL_FACTOR,
+    MISSING_UPSTREAM_FACTOR,
     MUTATES_POINT,
     NO_DEPENDENCY,
     RATE_BEFORE_PARENTS,
     ROOT_NOT_SEEDED,
+    VISITED_TWICE,
     WRONG_SIGN,
     WRONG_TYPE,
     Mistake,
@@ -104,7 +106,45 @@ def compare_chain_rule(student: Any, build: probes.Builder, what: str) -> None:
                 raise CheckFailed(detail, mistake)
         if close(got, -expected[w]):
             raise CheckFailed(detail, WRONG_SIGN)
-        raise CheckFailed(detail)
+        guess, where = explain_rates(student, order, w)
+        raise CheckFailed(f"{detail}. {where}".rstrip(". "), guess)
+
+
+def explain_rates(student: Any, order: list[Node], w: Node) -> tuple[Mistake | None, str]:
+    """Judge the chain rule at the first node (parents first) whose d(node)/dw is wrong.
+
+    The student's function is asked for d(node)/dw with each node as the
+    root; at the first wrong one its parents' rates are right, so what it
+    holds instead tells the mistake.
+    """
+    right: dict[Node, float] = {}
+    for node in order:
+        want = 1.0 if node is w else sum(
+            g * right[p] for p, g in zip(node.parents, node.local_grads))
+        right[node] = want
+        if not node.parents:
+            continue
+        try:
+            got = float(student.chain_rule_derivative(node, w))
+        except Exception:
+            return None, ""
+        if close(got, want):
+            continue
+        shares = [g * right[p] for p, g in zip(node.parents, node.local_grads)]
+        say = (f"It goes wrong first at {label_of(node)}: {number(got)}, expected "
+               + " + ".join(number(s) for s in shares))
+        if len(shares) > 1 and any(close(got, s) for s in shares):
+            return ASSIGN_NOT_ACCUMULATE, say + ": one contribution kept"
+        if close(got, sum(right[p] for p in node.parents)):
+            return MISSING_LOCAL_FACTOR, say + ": the parents' rates unmultiplied"
+        if close(got, sum(g for p, g in zip(node.parents, node.local_grads) if right[p])):
+            return MISSING_UPSTREAM_FACTOR, say + ": the local derivatives alone"
+        if close(got, -want) and want:
+            return WRONG_SIGN, say
+        if want and round(got / want) >= 2 and close(got / want, round(got / want)):
+            return VISITED_TWICE, say + f": {round(got / want)} times too much"
+        return None, say
+    return None, ""
 
 
 @check_of("3.1", "no recursion (a 300-link chain)")
