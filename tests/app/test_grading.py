@@ -138,6 +138,15 @@ def test_grades_csv_has_the_columns_and_a_row_per_student_and_exercise(grades: d
     assert [row[0] for row in rows[1:]] == sorted(row[0] for row in rows[1:])
 
 
+def test_progress_is_reported_once_per_student_and_exercise(release: Path, tmp_path: Path):
+    submission(release, tmp_path / "class" / "one")
+    submission(release, tmp_path / "class" / "two", "starter")
+    seen: list[tuple[str, str]] = []
+    grade(tmp_path / "class", ["1.1", "2.2"], FAST, jobs=2,
+          on_result=lambda student, result: seen.append((student, result.exercise)))
+    assert sorted(seen) == [("one", "1.1"), ("one", "2.2"), ("two", "1.1"), ("two", "2.2")]
+
+
 def test_grading_twice_gives_the_same_csv(classroom: Path, grades: dict, tmp_path: Path):
     again = grade(classroom, ALL, FAST, jobs=2)
     assert csv_text(again) == csv_text(grades)

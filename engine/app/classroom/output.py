@@ -34,7 +34,7 @@ def csv_text(grades: Grades) -> str:
     for student in sorted(grades):
         for r in grades[student]:
             writer.writerow([student, r.exercise, _points(r.points), _points(r.max_points),
-                             r.status, r.message])
+                             r.status, " ".join(r.message.split())])
     return buffer.getvalue()
 
 
