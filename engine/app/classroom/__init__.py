@@ -21,6 +21,7 @@ how they run), ``diagnose``, ``gradient_diagnosis`` and ``probes``
 from the source notebooks in ``source/``), ``files`` (atomic writes).
 """
 
+from engine.app.classroom.checks.training import diagnose_batches, diagnose_step
 from engine.app.classroom.diagnose import (
     close,
     compare_function,
@@ -29,6 +30,7 @@ from engine.app.classroom.diagnose import (
     refuse_engine,
 )
 from engine.app.classroom.gradient_diagnosis import (
+    compare_gradients,
     explain_gradients,
     gradient_diff,
     reference_gradients,
@@ -51,7 +53,10 @@ __all__ = [
     "check_of",
     "close",
     "compare_function",
+    "compare_gradients",
     "deepest_recursion",
+    "diagnose_batches",
+    "diagnose_step",
     "engine_calls",
     "exercise",
     "explain_gradients",

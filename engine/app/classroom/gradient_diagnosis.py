@@ -5,6 +5,8 @@
   at perturbed inputs), so a check's numbers come from two methods;
 - ``gradient_diff``: a readable diff of two gradient dicts, naming nodes by
   label;
+- ``compare_gradients``: a check that the ``.grad`` of every node (or the
+  gradients given) are those, failing with the diff and the diagnosis;
 - ``explain_gradients``: which mistake of the backward sweep turns the right
   gradients into the ones given, judged at the first node (from the output
   back) whose gradient is wrong, where the contributions it should have
@@ -29,6 +31,7 @@ from engine.app.classroom.mistakes import (
     WRONG_SIGN,
     Mistake,
 )
+from engine.app.classroom.results import CheckFailed
 from engine.graph import consumers_of
 from engine.node import Node
 
@@ -164,3 +167,18 @@ def explain_gradients(root: Node, got: Mapping[Any, float]) -> tuple[Mistake | N
         mistake = VISITED_TWICE
         say += f": {round(g / e)} times too much"
     return mistake, f"{say}. {diff}"
+
+
+def compare_gradients(root: Node, got: Mapping[Node, float] | None = None, what: str = "") -> None:
+    """Raise ``CheckFailed`` unless ``got`` (default: each node's ``.grad``) is right.
+
+    Right means equal to rounding to the naive chain rule, itself checked
+    against central differences; a failure names the nodes that differ and
+    the sweep mistake the numbers fit, if any.
+    """
+    order = topological_order(root)
+    grads = dict(got) if got is not None else {node: node.grad for node in order}
+    if not wrong_nodes(grads, reference_gradients(root)):
+        return
+    mistake, detail = explain_gradients(root, grads)
+    raise CheckFailed(f"{what}: {detail}" if what else detail, mistake)

@@ -20,6 +20,7 @@ from engine import backward as engine_backward
 from engine.app.classroom import probes
 from engine.app.classroom.diagnose import close, deepest_recursion, refuse_engine
 from engine.app.classroom.gradient_diagnosis import (
+    compare_gradients,
     explain_gradients,
     label_of,
     reference_gradients,
@@ -210,13 +211,13 @@ def diagnose_sweep(build: probes.Builder, root: Value, what: str) -> None:
     order = topological_order(root)
     if all(close(g, expected[n], 1e-9, 1e-12) for g, n in zip(got, order)):
         return
-    guess, detail = explain_gradients(root, probes.by_node(root, got))
     for mistake, wrong in WRONG_SWEEPS.items():
         copy = build()
         wrong(copy)
         if all(close(g, w, 1e-9, 1e-12) for g, w in zip(got, probes.gradients(copy))):
+            _, detail = explain_gradients(root, probes.by_node(root, got))
             raise CheckFailed(f"{what}: {detail}", mistake)
-    raise CheckFailed(f"{what}: {detail}", guess)
+    compare_gradients(root, probes.by_node(root, got), what)
 
 
 def _sweep_check(build: probes.Builder, what: str) -> Callable[[Any], None]:
