@@ -199,6 +199,8 @@ WRONG: list[Wrong] = [
           "def sigmoid(a):\n    s = 1.0 / (1.0 + math.exp(-a))\n    return s, (s * (1.0 - s),)\n"),
     Wrong("relu with slope 1 at 0", "1.2", "relu_at_zero",
           "def relu(a):\n    return max(a, 0.0), (1.0 if a >= 0 else 0.0,)\n"),
+    Wrong("tanh from the engine's Value", "1.2", "engine_call",
+          "def tanh(a):\n    t = Value(a).tanh()\n    return t.data, t.local_grads\n"),
     Wrong("value_mul with a * b", "1.3", "engine_call",
           "def value_mul(a, b):\n    return a * b\n"),
     Wrong("value_mul with a set of parents", "1.3", "set_of_parents",

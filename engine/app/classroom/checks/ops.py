@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from engine import Value
+from engine import Value, ieee
 from engine.app.classroom.diagnose import close, compare_function, number, refuse_engine, show
 from engine.app.classroom.mistakes import (
     FLOAT_NOT_NODE,
@@ -177,6 +178,32 @@ def relu_at_zero(student: Any) -> None:
             raise CheckFailed(f"relu({a:g}) returned {show(got)}, expected {show(want)}",
                               mistake or diagnose_local("relu")((a,), got, want)[0])
 
+
+# The engine's own versions of chapter 1: its ops, and the IEEE helpers behind them.
+ENGINE_OPS: dict[str, object] = {
+    f"Value.{name}": getattr(Value, name)
+    for name in ("__add__", "__radd__", "__mul__", "__rmul__", "__truediv__", "__pow__", "exp",
+                 "log", "tanh", "sigmoid", "relu")
+}
+ENGINE_OPS.update({f"engine.ieee.{f.__name__}": f
+                   for f in (ieee.divide, ieee.power, ieee.exp, ieee.log, ieee.sigmoid)})
+
+
+def _own_formulas(names: tuple[str, ...], args: dict[str, tuple[float, ...]]
+                  ) -> Callable[[Any], None]:
+    def run(student: Any) -> None:
+        for name in names:
+            refuse_engine(partial(getattr(student, name), *args[name]), ENGINE_OPS, name)
+
+    return run
+
+
+check_of("1.1", "its own formulas, not the engine's ops")(_own_formulas(
+    ("add", "mul", "div", "power"),
+    {"add": (1.5, 2.0), "mul": (1.5, 2.0), "div": (1.5, 2.0), "power": (1.5, 2.0)}))
+check_of("1.2", "its own formulas, not the engine's ops")(_own_formulas(
+    ("exp", "log", "tanh", "sigmoid", "relu"),
+    {name: (0.7,) for name in ("exp", "log", "tanh", "sigmoid", "relu")}))
 
 # --- Exercise 1.3 ---------------------------------------------------------------------------
 
