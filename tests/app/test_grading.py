@@ -98,10 +98,15 @@ def test_os_exit_is_an_error_of_that_exercise_only(grades: dict):
     assert {s for n, s in got.items() if n != "1.2"} == {"passed"}
 
 
-def test_sys_exit_is_an_error(grades: dict):
-    result = result_of(grades, "quits", "5.1")
-    assert result.status == "error" and "sys.exit(1)" in result.message
-    assert statuses(grades, "quits")["5.2"] == "passed"
+@pytest.mark.parametrize(("student", "number", "says", "next_one"), [
+    ("quits", "5.1", "sys.exit(1)", "5.2"),  # sys.exit inside the student's function
+    ("greedy", "3.2", "memory", "3.1"),  # a list of 10¹⁰ floats, past the memory limit
+])
+def test_an_exit_or_the_memory_limit_is_an_error(grades: dict, student: str, number: str,
+                                                  says: str, next_one: str):
+    result = result_of(grades, student, number)
+    assert result.status == "error" and says in result.message
+    assert statuses(grades, student)[next_one] == "passed"
 
 
 def test_a_syntax_error_costs_its_chapter_only(grades: dict):
@@ -109,12 +114,6 @@ def test_a_syntax_error_costs_its_chapter_only(grades: dict):
     assert [got[n] for n in ("4.1", "4.2", "4.3")] == ["error"] * 3
     assert result_of(grades, "broken", "4.1").message.startswith("syntax error in neuron.py line")
     assert got["5.1"] == got["1.1"] == "passed"
-
-
-def test_the_memory_limit_is_an_error(grades: dict):
-    result = result_of(grades, "greedy", "3.2")
-    assert result.status == "error" and "memory" in result.message
-    assert statuses(grades, "greedy")["3.1"] == "passed"
 
 
 def test_missing_files_are_missing(grades: dict):
