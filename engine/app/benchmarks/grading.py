@@ -39,7 +39,7 @@ class GradingTime:
 
     def __str__(self) -> str:
         return (f"graded {self.students} submissions x {self.exercises} exercises in "
-                f"{self.seconds:.1f} s with {self.jobs} processes at a time "
+                f"{self.seconds:.1f} s with {self.jobs} process{'es' * (self.jobs != 1)} at a time "
                 f"({self.seconds / self.students:.2f} s per submission)")
 
 
