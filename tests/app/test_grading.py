@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,41 @@ def test_progress_is_reported_once_per_student_and_exercise(release: Path, tmp_p
 def test_grading_twice_gives_the_same_csv(classroom: Path, grades: dict, tmp_path: Path):
     again = grade(classroom, ALL, FAST, jobs=2)
     assert csv_text(again) == csv_text(grades)
+
+
+class Cells(HTMLParser):
+    """The text of every table cell, and the class of each status cell."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.statuses: list[str] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag == "td":
+            self.cell = []
+            self.statuses += [value for name, value in attrs if name == "class"]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self.cell is not None:
+            self.rows[-1].append("".join(self.cell))
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def test_the_html_report_has_a_row_per_student_and_exercise(grades: dict):
+    cells = Cells()
+    cells.feed(html_report(grades))
+    rows = [row for row in cells.rows if row]
+    assert len(rows) == len(grades) * len(ALL)
+    assert cells.statuses == [r.status for student in sorted(grades) for r in grades[student]]
+    assert rows[0][0].startswith("1.1 ") and rows[0][2] == "passed"
 
 
 def test_the_reports_show_every_student(grades: dict):

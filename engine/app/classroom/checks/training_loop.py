@@ -223,6 +223,7 @@ def compare_training(student: Any, n: int, batch_size: int, epochs: int, seed: i
     label, got, expected = wrong[0]
     detail = (f"{setting}: after training {label} is {number(got)}, expected {number(expected)}"
               f" ({len(wrong)} of {len(final)} parameters differ)")
+    detail += _first_wrong_step(losses, want, -(-n // batch_size))
     initial = [p.data for p in model(seed).parameters()]
     if all(a == b for a, b in zip(final, initial)):
         # Nothing moved: rebound (the gradients are still there) or zeroed before the step.
@@ -244,6 +245,18 @@ def compare_training(student: Any, n: int, batch_size: int, epochs: int, seed: i
         if found:
             raise CheckFailed(f"{detail}. Batches seen: {found[1]}", found[0])
     raise CheckFailed(detail)
+
+
+def _first_wrong_step(losses: Any, want: list[float], per_epoch: int) -> str:
+    """Where the returned losses first part from the right ones, if they can be read."""
+    if not isinstance(losses, list) or not all(isinstance(x, (int, float)) for x in losses):
+        return ""
+    for step, (got, right) in enumerate(zip(losses, want)):
+        if not close(got, right, 1e-9, 1e-12):
+            epoch, batch = divmod(step, per_epoch)
+            return (f"; the loss first differs at step {step + 1} (epoch {epoch + 1}, batch "
+                    f"{batch + 1}): {number(got)}, expected {number(right)}")
+    return ""
 
 
 @check_of("7.2", "one epoch, n = 6, B = 3")
