@@ -401,6 +401,10 @@ def minibatches(n, batch_size, rng):
     two("z δᵀ instead of δ zᵀ", "transpose", grad_W="np.outer(z, delta)"),
     two("no Θ′", "missing_derivative", down="W.T @ delta"),
     two("no factor 2", "missing_two", delta="out - y"),
+    Wrong("the mean squared error as the loss", "6.1", "squared_norm", TWO.format(
+        delta="2.0 * (out - y)", grad_W="np.outer(delta, z)",
+        down="(W.T @ delta) * (1.0 - z**2)").replace("np.sum((out - y) ** 2)",
+                                                     "np.mean((out - y) ** 2)")),
     Wrong("two layers by the engine", "6.1", "engine_call", '''
 def two_layer_gradients(V, W, x, y):
     from engine import Value
@@ -447,6 +451,12 @@ def batch_loss(model, inputs, targets, loss):
         total = total + loss(model(x), y) / len(inputs)
     return total / len(inputs)
 '''),
+    Wrong("one example's loss kept", "7.1", "assign_not_accumulate", '''
+def batch_loss(model, inputs, targets, loss):
+    for x, y in zip(inputs, targets):
+        total = loss(model(x), y)
+    return total
+'''),
     loop("gradients never zeroed", "not_zeroed", zero="pass"),
     loop("gradients zeroed before the step", "zeroed_too_late", zero="pass",
          late="model.zero_grad()"),
@@ -460,6 +470,24 @@ def batch_loss(model, inputs, targets, loss):
     loop("the loop drops the last batch", "last_batch_dropped",
          batches="batches = [b for b in batches if len(b) == batch_size]"),
     loop("the loop steps uphill", "update_sign", late="lr = -abs(lr)"),
+    Wrong("a step before backward", "7.2", "step_before_backward", '''
+def train(model, inputs, targets, loss, epochs, batch_size, lr, rng):
+    n = len(inputs)
+    losses = []
+    for _ in range(epochs):
+        order = list(range(n))
+        rng.shuffle(order)
+        for s in range(0, n, batch_size):
+            batch = order[s:s + batch_size]
+            for p in model.parameters():
+                p.data -= lr * p.grad
+            model.zero_grad()
+            objective = batch_loss(model, [inputs[i] for i in batch],
+                                   [targets[i] for i in batch], loss)
+            objective.backward()
+            losses.append(objective.data)
+    return losses
+'''),
     Wrong("nn.SGD in the loop", "7.2", "engine_call", '''
 def train(model, inputs, targets, loss, epochs, batch_size, lr, rng):
     import nn

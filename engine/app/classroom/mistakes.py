@@ -300,6 +300,11 @@ NOT_ZEROED = _m(
     "backward() adds to .grad, so each step adds the gradients of every earlier batch",
     "zero every parameter's grad (model.zero_grad()) before each backward()",
 )
+STEP_BEFORE_BACKWARD = _m(
+    "step_before_backward", "the step comes before backward()",
+    "each step must use the gradient of its own batch; stepping first uses the previous one",
+    "zero the gradients, compute the batch loss, backward(), then step",
+)
 ZEROED_TOO_LATE = _m(
     "zeroed_too_late", "gradients zeroed between backward() and the step",
     "the step then sees gradients of 0 and nothing moves",
@@ -401,6 +406,12 @@ GRADS_REVERSED = _m(
     "the i-th gradient must belong to the i-th weight matrix; a backward loop finds them last "
     "layer first",
     "fill grads[index] (or reverse the list at the end)",
+)
+SQUARED_NORM = _m(
+    "squared_norm", "the loss is not the squared norm ‖out − y‖²",
+    "ℓ sums the squares of the errors; a mean (or no square) gives another loss and other "
+    "gradients",
+    "loss = float(np.sum((out - y) ** 2))",
 )
 MISSING_TWO = _m(
     "missing_two", "the factor 2 of the squared loss is missing",

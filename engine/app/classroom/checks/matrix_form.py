@@ -27,6 +27,7 @@ from engine.app.classroom.mistakes import (
     LAST_LAYER_DROPPED,
     MISSING_DERIVATIVE,
     MISSING_TWO,
+    SQUARED_NORM,
     TRANSPOSE,
     WRONG_ACTIVATION_DERIVATIVE,
     WRONG_DELTA,
@@ -162,7 +163,7 @@ def _which_part(got: tuple[float, list[Array]], want: tuple[float, list[Array]]
                 ) -> Mistake | None:
     """With the loss right: a wrong last-layer gradient means δ, a right one the message."""
     if not math.isclose(got[0], want[0], rel_tol=1e-10, abs_tol=1e-12):
-        return None
+        return SQUARED_NORM
     last_right = got[1][-1].shape == want[1][-1].shape and np.allclose(
         got[1][-1], want[1][-1], rtol=1e-9, atol=1e-12)
     return WRONG_MESSAGE if last_right else WRONG_DELTA

@@ -22,6 +22,7 @@ from engine import Value
 from engine.app.classroom.checks.training import diagnose_batches
 from engine.app.classroom.diagnose import close, number, refuse_engine
 from engine.app.classroom.mistakes import (
+    ASSIGN_NOT_ACCUMULATE,
     BATCH_ORDER_ONLY,
     DETACHED,
     LAST_BATCH_DROPPED,
@@ -31,6 +32,7 @@ from engine.app.classroom.mistakes import (
     NOT_ZEROED,
     REBINDING,
     SAME_SHUFFLE,
+    STEP_BEFORE_BACKWARD,
     UPDATE_SIGN,
     WRONG_LOSSES,
     WRONG_TYPE,
@@ -129,10 +131,14 @@ def reference_train(
             for i in batch:
                 total = total + loss(net(inputs[i]), targets[i])
             objective = total * (1.0 / len(batch)) ** mean
+            if zero == "step first" and update:
+                for p in net.parameters():
+                    p.data -= sign * lr * p.grad
+                net.zero_grad()
             objective.backward()
             if zero == "late":
                 net.zero_grad()
-            if update:
+            if update and zero != "step first":
                 for p in net.parameters():
                     p.data -= sign * lr * p.grad
             losses.append(objective.data)
@@ -141,7 +147,7 @@ def reference_train(
 
 TRAIN_MISTAKES: list[tuple[Mistake, dict[str, Any]]] = [
     (NOT_ZEROED, {"zero": "never"}), (NOT_ZEROED, {"zero": "epoch"}),
-    (ZEROED_TOO_LATE, {"zero": "late"}),
+    (ZEROED_TOO_LATE, {"zero": "late"}), (STEP_BEFORE_BACKWARD, {"zero": "step first"}),
     (MEAN_TWICE, {"mean": 2}), (NO_MEAN, {"mean": 0}), (UPDATE_SIGN, {"sign": -1.0}),
     (REBINDING, {"update": False}), (NO_SHUFFLE, {"shuffle": "none"}),
     (SAME_SHUFFLE, {"shuffle": "once"}), (BATCH_ORDER_ONLY, {"shuffle": "batches"}),
@@ -172,6 +178,11 @@ def _batch_check(size: int) -> Callable[[Any], None]:
         if not close(got.data, want, 1e-10):
             mistake = NO_MEAN if close(got.data, want * size) else (
                 MEAN_TWICE if close(got.data, want / size) else None)
+            fresh = model(3)
+            singles = [squared(Value(float(fresh(x))), y).data  # type: ignore[arg-type]
+                       for x, y in zip(inputs, targets)]
+            if mistake is None and size > 1 and any(close(got.data, one) for one in singles):
+                mistake = ASSIGN_NOT_ACCUMULATE  # one example's loss kept, not the sum
             raise CheckFailed(what, mistake)
         for p, q in zip(mine.parameters(), theirs.parameters()):
             if not close(p.grad, q.grad, 1e-9, 1e-12):
