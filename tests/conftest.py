@@ -1,6 +1,7 @@
 """Fixtures shared across the test suite."""
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -21,17 +22,18 @@ def torch():
     return pytest.importorskip("torch")
 
 
-# --- Classroom exercises (tests/exercises/, notebooks/exercises/) -----------------------
-# One marker per exercise, so a student checks one task: pytest -m exercise_1_2. The
-# markers come from the one list of exercises, tests/exercises/loading.py's STUBS.
+# --- Classroom exercises (engine/app/classroom) ----------------------------------------
 
 
-def pytest_configure(config):
-    from tests.exercises.loading import EXERCISES
+@pytest.fixture(scope="session")
+def release(tmp_path_factory) -> Path:
+    """The exercises released from their sources: ``key/`` (solutions) and ``starter/``.
 
-    for number in EXERCISES:
-        config.addinivalue_line(
-            "markers",
-            f"exercise_{number.replace('.', '_')}: checks classroom exercise {number} "
-            "(notebooks/exercises)",
-        )
+    Each holds ``modules/`` and ``notebooks/``, as ``sweepgrad exercises release`` writes them.
+    """
+    from engine.app.classroom.release import release as write_release
+
+    root = tmp_path_factory.mktemp("release")
+    write_release(root / "key", solutions=True)
+    write_release(root / "starter")
+    return root

@@ -1,4 +1,5 @@
-"""The ``sweepgrad`` command: ``sweepgrad demo``, ``draw``, ``bench``, ``train``.
+"""The ``sweepgrad`` command: ``demo``, ``draw``, ``bench``, ``train``, ``check``,
+``grade`` and ``exercises``.
 
 Each subcommand lives in its own module under ``engine/app/commands`` and
 registers itself with ``register(subparsers)``; heavy imports (matplotlib,
@@ -18,6 +19,9 @@ COMMAND_MODULES = (
     "engine.app.commands.draw",
     "engine.app.commands.bench",
     "engine.app.commands.train",
+    "engine.app.commands.check",
+    "engine.app.commands.grade",
+    "engine.app.commands.exercises",
 )
 
 

@@ -5,7 +5,9 @@
   (``engine.app.benchmarks.complexity``);
 - ``sweepgrad bench speed [--links N] [--points N] [--repeats N]``: the engine
   against the same arithmetic on plain floats, ns and bytes per node
-  (``engine.app.benchmarks.speed``).
+  (``engine.app.benchmarks.speed``);
+- ``sweepgrad bench grading [--students N] [--jobs N]``: how long grading a
+  class of N submissions of every chapter takes (``engine.app.benchmarks.grading``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     benchmarks = parser.add_subparsers(dest="benchmark", metavar="BENCHMARK", required=True)
     register_complexity(benchmarks)
     register_speed(benchmarks)
+    register_grading(benchmarks)
 
 
 # --- the two benchmarks: their options, then how each runs -----------------------------
@@ -58,6 +61,18 @@ def register_speed(benchmarks: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run_speed_command)
 
 
+def register_grading(benchmarks: argparse._SubParsersAction) -> None:
+    parser = benchmarks.add_parser(
+        "grading", help="grade a class of generated submissions and time it",
+        description="Release the exercises, make N submissions of every chapter (references, "
+        "starters, classic mistakes), grade them as `sweepgrad grade` does, print the time.")
+    parser.add_argument("--students", type=positive_int, default=30,
+                        help="submissions to grade (default: 30)")
+    parser.add_argument("--jobs", type=positive_int, default=None,
+                        help="processes at a time (default: one per core)")
+    parser.set_defaults(run=run_grading_command)
+
+
 def positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -81,4 +96,11 @@ def run_speed_command(args: argparse.Namespace) -> int:
     from engine.app.benchmarks.speed import report, run
 
     print(report(run(links=args.links, points=args.points, repeats=args.repeats)))
+    return 0
+
+
+def run_grading_command(args: argparse.Namespace) -> int:
+    from engine.app.benchmarks.grading import run
+
+    print(run(students=args.students, jobs=args.jobs))
     return 0

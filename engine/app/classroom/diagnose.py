@@ -1,0 +1,162 @@
+"""Reusable pieces for checks that name the mistake.
+
+- ``close``, ``compare_function``: a student's function against a reference
+  on many inputs, failing at the first input that differs, with both values;
+- ``engine_calls``: which of the engine's own implementations a call used
+  (read with ``sys.setprofile``, however the function was imported);
+- ``deepest_recursion``: how deep a function called itself during a call,
+  and whether it raised the recursion limit;
+- ``refuse_engine``: a check that fails, naming the mistake, when it did.
+
+Gradients have their own pieces in ``engine.app.classroom.gradient_diagnosis``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from engine.app.classroom.mistakes import ENGINE_CALL, Mistake
+from engine.app.classroom.results import CheckFailed
+
+
+def close(got: object, want: float, rel: float = 1e-9, abs_: float = 1e-12) -> bool:
+    """Equal to rounding; nan matches nan, inf matches the same inf."""
+    if not isinstance(got, (int, float)) or isinstance(got, bool):
+        return False
+    if math.isnan(want) or math.isinf(want):
+        return got == want or (math.isnan(got) and math.isnan(want))
+    return math.isclose(got, want, rel_tol=rel, abs_tol=abs_)
+
+
+def number(x: float) -> str:
+    """A float short enough to read and long enough to tell two apart."""
+    return f"{x:.6g}" if isinstance(x, float) else repr(x)
+
+
+def compare_function(
+    student: Callable[..., Any],
+    reference: Callable[..., Any],
+    inputs: Iterable[Sequence[Any]],
+    name: str,
+    *,
+    rel: float = 1e-9,
+    abs_: float = 1e-12,
+    diagnose: Callable[[tuple, Any, Any], tuple[Mistake | None, str]] | None = None,
+) -> None:
+    """Raise ``CheckFailed`` at the first input where ``student`` and ``reference`` differ.
+
+    Results may be numbers or (nested) tuples and lists of numbers. ``diagnose(args,
+    got, want)`` may name the mistake and add a sentence.
+    """
+    for args in inputs:
+        args = tuple(args)
+        want = reference(*args)
+        got = student(*args)
+        if not same_numbers(got, want, rel, abs_):
+            shown = ", ".join(number(a) for a in args)
+            mistake, extra = diagnose(args, got, want) if diagnose else (None, "")
+            detail = f"{name}({shown}) returned {show(got)}, expected {show(want)}"
+            raise CheckFailed(f"{detail}. {extra}".strip(), mistake)
+
+
+def same_numbers(got: Any, want: Any, rel: float = 1e-9, abs_: float = 1e-12) -> bool:
+    if isinstance(want, (tuple, list)):
+        return (isinstance(got, (tuple, list)) and len(got) == len(want)
+                and all(same_numbers(g, w, rel, abs_) for g, w in zip(got, want)))
+    return close(got, want, rel, abs_)
+
+
+def show(x: Any) -> str:
+    if isinstance(x, (tuple, list)):
+        inner = ", ".join(show(v) for v in x)
+        return f"({inner},)" if isinstance(x, tuple) and len(x) == 1 else (
+            f"({inner})" if isinstance(x, tuple) else f"[{inner}]")
+    return number(x)
+
+
+# --- what the student's code called ------------------------------------------------------
+
+
+def engine_calls(call: Callable[[], Any], forbidden: Mapping[str, object]
+                 ) -> tuple[Any, list[str]]:
+    """Run ``call()``; return its result and the names in ``forbidden`` it reached.
+
+    Functions are recognised by their code objects, so an alias (``from engine
+    import backward as sweep``), a method call (``root.backward()``) or an
+    operator (``a * b``) counts the same.
+    """
+    codes = {getattr(f, "__code__", None): name for name, f in forbidden.items()}
+    codes.pop(None, None)
+    seen: dict[str, None] = {}
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        if event == "call":
+            name = codes.get(frame.f_code)
+            if name is not None:
+                seen[name] = None
+
+    return _profiled(call, profile), list(seen)
+
+
+def _profiled(call: Callable[[], Any], profile: Callable[[Any, str, Any], None]) -> Any:
+    """``call()`` with ``profile`` seeing every call and return, restored after."""
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        return call()
+    finally:
+        sys.setprofile(previous)
+
+
+def refuse_engine(call: Callable[[], Any], forbidden: Mapping[str, object],
+                  what: str) -> Any:
+    """``call()``, failing with ENGINE_CALL when it used any of ``forbidden``.
+
+    Another error of the student's code (other checks report those) ends the
+    call early, and the calls made until then are judged; a stub's
+    NotImplementedError is passed on.
+    """
+    def attempt() -> Any:
+        try:
+            return call()
+        except NotImplementedError:
+            raise
+        except Exception:
+            return None
+
+    result, used = engine_calls(attempt, forbidden)
+    if used:
+        raise CheckFailed(
+            f"{what} calls {', '.join(used)}: that is the engine's answer, not yours",
+            ENGINE_CALL)
+    return result
+
+
+def deepest_recursion(call: Callable[[], Any]) -> tuple[Any, int, bool]:
+    """Run ``call()``: (result, deepest self-nesting of one function, limit raised?).
+
+    A loop nests 1 deep; a function calling itself once per node nests as
+    deep as the graph.
+    """
+    depth: dict[Any, int] = {}
+    deepest = [0]
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        code = frame.f_code
+        if event == "call":
+            depth[code] = level = depth.get(code, 0) + 1
+            if level > deepest[0]:
+                deepest[0] = level
+        elif event == "return":
+            depth[code] = depth.get(code, 1) - 1
+
+    limit = sys.getrecursionlimit()
+    try:
+        result = _profiled(call, profile)
+    finally:
+        raised = sys.getrecursionlimit() > limit
+        sys.setrecursionlimit(limit)
+    return result, deepest[0], raised

@@ -1,0 +1,223 @@
+"""Grading a class: every submission in its own process, with limits, in parallel.
+
+``grade(submissions)`` finds one submission per student (a subfolder, or a
+notebook or module directly in the folder), and grades each with
+``grade_submission``: a worker process (``engine.app.classroom.worker``)
+runs the exercises one after another and reports each as it finishes. An
+exercise that runs past the time limit is charged as ``timeout``, one
+during which the process ends (``os._exit``, a crash, the memory limit) as
+``error``; either way the worker is replaced and the student's remaining
+exercises go on. Students are graded ``jobs`` at a time (default: one per
+core), and the results come back in the same order whatever the timing:
+sorted by student, then exercise.
+
+Nothing is random: the checks use fixed seeds and no example database,
+and each worker runs with ``PYTHONHASHSEED=0`` in a fresh empty folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.app.classroom.registry import find
+from engine.app.classroom.results import ExerciseResult
+from engine.app.classroom.worker import failure
+
+STARTUP_SECONDS = 60.0  # importing numpy, nn and the checks takes well under a second
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per exercise: seconds of wall time; per process: megabytes of address space."""
+
+    seconds: float = 60.0
+    memory_mb: int = 2048
+
+    def __post_init__(self) -> None:
+        if not self.seconds > 0:
+            raise ValueError(f"the time limit must be > 0 seconds, got {self.seconds}")
+        if self.memory_mb < 0:
+            raise ValueError(f"the memory limit must be >= 0 MB (0: none), got {self.memory_mb}")
+
+
+def students(submissions: Path) -> dict[str, Path]:
+    """Each student's submission in ``submissions``, by name (sorted)."""
+    submissions = Path(submissions)
+    if not submissions.is_dir():
+        raise ValueError(f"{submissions} is not a folder of submissions")
+    found: dict[str, Path] = {}
+    for entry in sorted(submissions.iterdir()):
+        if entry.name.startswith((".", "_")):
+            continue
+        if entry.is_dir() or entry.suffix in (".ipynb", ".py"):
+            name = entry.name if entry.is_dir() else entry.stem
+            if name in found:
+                raise ValueError(f"two submissions for {name!r}: {found[name].name} and "
+                                 f"{entry.name}")
+            found[name] = entry
+    if not found:
+        raise ValueError(f"{submissions} holds no submissions (a folder or notebook per student)")
+    return found
+
+
+class _Worker:
+    """One worker process and the lines it has written so far."""
+
+    def __init__(self, path: Path, exercises: list[str], limits: Limits,
+                 extra_checks: str | None, folder: str) -> None:
+        env = {**os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
+               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+        root = str(Path(__file__).resolve().parents[3])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "engine.app.classroom.worker"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=folder, env=env,
+            start_new_session=True)
+        job = {"path": str(path.resolve()), "exercises": exercises,
+               "extra_checks": extra_checks, "memory_mb": limits.memory_mb}
+        assert self.process.stdin is not None and self.process.stdout is not None
+        try:
+            self.process.stdin.write(json.dumps(job).encode())
+            self.process.stdin.close()
+        except BrokenPipeError:
+            pass
+        self.stream = self.process.stdout
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self.stream, selectors.EVENT_READ)
+        self.buffer = b""
+        self.ended = False  # the process closed its end: it is gone, not slow
+
+    def next_message(self, seconds: float) -> dict | None:
+        """The next JSON line, or None when the time is up or the process has ended."""
+        deadline = time.monotonic() + seconds
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.selector.select(left):
+                return None
+            chunk = os.read(self.stream.fileno(), 65536)
+            if not chunk:
+                self.ended = True
+                return None
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        try:
+            message = json.loads(line)
+        except ValueError:
+            return None
+        return message if isinstance(message, dict) else None
+
+    def stop(self) -> int:
+        """End the process (and any it started) and return its exit code."""
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        code = self.process.wait()
+        self.selector.close()
+        self.stream.close()
+        return code
+
+
+def _ended(code: int, during: str) -> str:
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+        return f"the process was killed by {name} (a crash, or past the memory limit)"
+    return (f"the submission ended the process (exit code {code}), e.g. with os._exit, "
+            f"while {during}")
+
+
+def grade_submission(
+    path: Path, exercises: list[str], limits: Limits = Limits(), extra_checks: str | None = None,
+    on_result: Callable[[ExerciseResult], None] | None = None,
+) -> list[ExerciseResult]:
+    """Every exercise of one submission, each within the limits, in the order given."""
+    results: dict[str, ExerciseResult] = {}
+
+    def record(result: ExerciseResult) -> None:
+        results[result.exercise] = result
+        if on_result:
+            on_result(result)
+
+    with tempfile.TemporaryDirectory(prefix="sweepgrad-grade-") as folder:
+        while len(results) < len(exercises):
+            remaining = [n for n in exercises if n not in results]
+            worker = _Worker(path, remaining, limits, extra_checks, folder)
+            current: str | None = None
+            loading: str | None = None
+            ready = worker.next_message(STARTUP_SECONDS)
+            if not ready or not ready.get("ready"):
+                code = worker.stop()
+                for number in remaining:
+                    record(failure(number, "error",
+                                   f"the checks could not start: {_ended(code, 'starting')}"))
+                break
+            while True:
+                message = worker.next_message(limits.seconds if current else STARTUP_SECONDS)
+                if message is None:
+                    timed_out = not worker.ended and worker.process.poll() is None
+                    code = worker.stop()
+                    if current is None:
+                        current = next(n for n in exercises if n not in results)
+                    # A chapter file that never finishes loading (or ends the process
+                    # while it loads) costs every exercise in it, not one time limit each.
+                    hit = [current] + ([n for n in remaining if n != current
+                                        and find(n).chapter == loading] if loading else [])
+                    for number in hit:
+                        if timed_out:
+                            what = f"loading {loading}" if loading else "the exercise"
+                            record(failure(number, "timeout", f"{what} took longer than "
+                                           f"{limits.seconds:g} s (the time limit per exercise)"))
+                        else:
+                            during = f"{loading} was loading" if loading else \
+                                "this exercise was checked"
+                            record(failure(number, "error", _ended(code, during)))
+                    break
+                if "loading" in message:
+                    loading = str(message["loading"])
+                elif "loaded" in message:
+                    loading = None
+                elif "start" in message:
+                    current = str(message["start"])
+                elif "result" in message:
+                    record(ExerciseResult.from_dict(message["result"]))
+                    current = None
+                elif message.get("done"):
+                    worker.stop()
+                    break
+    return [results[n] for n in exercises]
+
+
+def grade(
+    submissions: Path, exercises: list[str], limits: Limits = Limits(),
+    extra_checks: str | None = None, jobs: int | None = None,
+    on_result: Callable[[str, ExerciseResult], None] | None = None,
+) -> dict[str, list[ExerciseResult]]:
+    """Every student's results, by name, graded ``jobs`` at a time."""
+    found = students(submissions)
+    jobs = jobs or os.cpu_count() or 1
+    lock = threading.Lock()
+
+    def one(name: str) -> list[ExerciseResult]:
+        def report(result: ExerciseResult) -> None:
+            if on_result:
+                with lock:
+                    on_result(name, result)
+
+        return grade_submission(found[name], exercises, limits, extra_checks, report)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        graded = list(pool.map(one, found))
+    return dict(zip(found, graded))

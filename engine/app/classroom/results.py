@@ -1,0 +1,115 @@
+"""What running the checks gives: one ``CheckResult`` per check, one
+``ExerciseResult`` per exercise, and how a report reads.
+
+A failed check carries the words a teaching assistant would say: what
+differs (which node, weight, layer or step, expected and actual), which
+named mistake it looks like (``engine.app.classroom.mistakes``) and a hint.
+Results travel between processes as plain dicts (``to_dict``/``from_dict``),
+so the grader's workers send exactly what a notebook shows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from engine.app.classroom.mistakes import Mistake
+
+STATUSES = ("passed", "failed", "error", "timeout", "missing")
+
+
+class CheckFailed(Exception):
+    """Raised by a check: ``detail`` says what differs, ``mistake`` what it looks like."""
+
+    def __init__(self, detail: str, mistake: Mistake | None = None, hint: str | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.mistake = mistake
+        self.hint = hint if hint is not None else (mistake.hint if mistake else None)
+
+
+@dataclass
+class CheckResult:
+    """One check of one exercise."""
+
+    name: str
+    passed: bool
+    detail: str = ""
+    mistake: str = ""  # the mistake's key, "" when none was recognised
+    mistake_name: str = ""
+    why: str = ""
+    hint: str = ""
+
+    def lines(self) -> list[str]:
+        """The report's lines for this check (indented by the caller)."""
+        if self.passed:
+            return [f"ok    {self.name}"]
+        out = [f"FAIL  {self.name}"]
+        if self.mistake_name:
+            # "the sweep …" → "The sweep …", but "backward() adds …" and "δ = …" stay
+            plain = re.match(r"[a-z]+[ ,]", self.why)
+            why = self.why[:1].upper() + self.why[1:] if plain else self.why
+            out.append(f"      Looks like: {self.mistake_name}. {why}.")
+        if self.detail:
+            out.append(f"      {self.detail}")
+        if self.hint:
+            out.append(f"      Hint: {self.hint}")
+        return out
+
+    @classmethod
+    def failure(cls, name: str, error: CheckFailed) -> CheckResult:
+        mistake = error.mistake
+        return cls(
+            name, False, error.detail,
+            mistake.key if mistake else "", mistake.name if mistake else "",
+            mistake.why if mistake else "", error.hint or "",
+        )
+
+
+@dataclass
+class ExerciseResult:
+    """An exercise of one submission: status, points and every check."""
+
+    exercise: str
+    title: str
+    status: str  # one of STATUSES
+    points: float
+    max_points: float
+    message: str
+    files: list[str] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def mistakes(self) -> list[str]:
+        """The keys of the mistakes its failed checks were diagnosed as."""
+        return [c.mistake for c in self.checks if not c.passed and c.mistake]
+
+    def report(self) -> str:
+        """A short text report: a header, then each check and what went wrong."""
+        done = sum(c.passed for c in self.checks)
+        where = f" ({', '.join(self.files)})" if self.files else ""
+        head = f"Exercise {self.exercise} {self.title}{where}: "
+        if self.status == "passed":
+            head += f"all {len(self.checks)} checks passed"
+        elif self.message.startswith("not implemented yet"):
+            head += "not implemented yet"
+        elif self.status == "failed" and self.checks:
+            head += f"{done} of {len(self.checks)} checks passed"
+        else:
+            head += f"{self.status}: {self.message}"
+        body = [f"  {line}" for c in self.checks for line in c.lines()]
+        if self.status == "failed" and self.message.startswith("not implemented yet"):
+            body = [f"  {self.message}: write the function, then check again"]
+        points = f"  points: {self.points:g} of {self.max_points:g}"
+        return "\n".join([head, *body, points])
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ExerciseResult:
+        checks = [CheckResult(**c) for c in data.get("checks", [])]
+        return cls(**{**data, "checks": checks})

@@ -1,0 +1,58 @@
+"""``sweepgrad grade SUBMISSIONS --out grades.csv``: grade a class.
+
+SUBMISSIONS holds one subfolder (or one notebook) per student. Each student
+is graded in processes of their own, with a time limit per exercise and a
+memory limit, two students at a time on two cores; a progress bar shows
+how far it is. Writes ``grades.csv`` (student, exercise, points,
+max_points, status, message), prints a summary per student, and with
+``--report grades.html`` (or ``.md``) a readable report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from engine.app.commands.check import add_limit_options, prepare
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine import Progress
+    from engine.app.classroom.grading import grade, students
+    from engine.app.classroom.output import summary, write_csv, write_report
+
+    submissions = Path(args.submissions)
+    if args.report is not None and Path(args.report).suffix.lower() not in (
+            ".html", ".htm", ".md", ".markdown"):
+        raise ValueError(f"--report {args.report}: give a .html or .md file")
+    if args.jobs is not None and args.jobs < 1:
+        raise ValueError(f"--jobs must be at least 1, got {args.jobs}")
+    numbers, limits = prepare(args)
+    found = students(submissions)
+    with Progress(len(found) * len(numbers), "grading", quiet=args.quiet) as bar:
+        grades = grade(submissions, numbers, limits, args.extra_checks,  # type: ignore[arg-type]
+                       args.jobs, lambda student, result: bar.update(postfix=student))
+    print(summary(grades))
+    print(f"grades: {write_csv(grades, args.out)}")
+    if args.report is not None:
+        print(f"report: {write_report(grades, args.report)}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "grade", help="grade every submission in a folder: grades.csv, a summary, a report",
+        description="Grade every student's submission (a subfolder or a notebook each) in "
+        "SUBMISSIONS, each in its own process, with time and memory limits.")
+    parser.add_argument("submissions", metavar="SUBMISSIONS", help="a folder of submissions")
+    parser.add_argument("--out", default="grades.csv", help="the CSV to write (grades.csv)")
+    parser.add_argument("--report", default=None, metavar="FILE",
+                        help="also write a readable report: grades.html or grades.md")
+    parser.add_argument("--exercises", dest="exercise", default="all",
+                        help="which exercises: all (default), a chapter, or one number")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help=f"students graded at once (default: the cores, {os.cpu_count()})")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_limit_options(parser, 60.0)
+    parser.set_defaults(run=run)

@@ -1,0 +1,76 @@
+"""The teacher's helpers, on their own: each says what differs, and names the mistake."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine import Value, topological_order
+from engine.app.classroom import (
+    MISTAKES,
+    CheckFailed,
+    compare_function,
+    compare_gradients,
+    deepest_recursion,
+    diagnose_batches,
+    diagnose_step,
+    engine_calls,
+    explain_gradients,
+    gradient_diff,
+    refuse_engine,
+)
+from engine.app.classroom.probes import fan_out
+
+
+def test_compare_function_fails_at_the_first_input_that_differs():
+    compare_function(lambda a: a * 2, lambda a: a + a, [(1.0,), (2.5,)], "double")
+    with pytest.raises(CheckFailed, match=r"double\(3\) returned 9, expected 6"):
+        compare_function(lambda a: a * a, lambda a: a + a, [(2.0,), (3.0,)], "double")
+
+
+def test_engine_calls_sees_aliases_methods_and_operators():
+    from engine import backward as sweep
+
+    root = fan_out()
+    _, used = engine_calls(lambda: sweep(root), {"engine.backward": sweep})
+    assert used == ["engine.backward"]
+    _, used = engine_calls(lambda: Value(2.0) * 3, {"a * b": Value.__mul__})
+    assert used == ["a * b"]
+    _, used = engine_calls(lambda: Value(2.0) + 3, {"a * b": Value.__mul__})
+    assert used == []
+    with pytest.raises(CheckFailed) as failed:
+        refuse_engine(lambda: root.backward(), {"Value.backward": Value.backward}, "backward")
+    assert failed.value.mistake is MISTAKES["engine_call"]
+
+
+def test_deepest_recursion_tells_a_loop_from_recursion():
+    def down(n: int) -> int:
+        return 0 if n == 0 else 1 + down(n - 1)
+
+    def loop(n: int) -> int:
+        return sum(1 for _ in range(n))
+
+    assert deepest_recursion(lambda: down(120))[:2] == (120, 121)
+    assert deepest_recursion(lambda: loop(120))[:2] == (120, 1)
+
+
+def test_gradient_helpers_name_nodes_and_the_mistake():
+    root = fan_out()
+    root.backward()
+    compare_gradients(root)  # the engine's own sweep is right
+    right = {node: node.grad for node in topological_order(root)}
+    assert explain_gradients(root, right) == (None, "")
+    wrong = dict(right)
+    a = next(n for n in right if n.label == "a")
+    wrong[a] = 0.0
+    assert gradient_diff(wrong, right) == "'a': 0 (expected -1.875)"
+    with pytest.raises(CheckFailed, match="'a'") as failed:
+        compare_gradients(root, wrong, "fan-out")
+    assert failed.value.mistake is MISTAKES["forward_order"]
+
+
+def test_diagnose_step_and_batches():
+    assert diagnose_step([1.0], [0.5], [1.05], 0.1) is MISTAKES["update_sign"]
+    assert diagnose_step([1.0], [0.5], [1.0], 0.1) is MISTAKES["rebinding"]
+    assert diagnose_batches([[[0, 1], [2, 3], [4]]], 5, 2)[0] is MISTAKES["no_shuffle"]
+    assert diagnose_batches([[[3, 1], [0, 4]]], 5, 2)[0] is MISTAKES["last_batch_dropped"]
+    assert diagnose_batches([[[3, 1], [0, 4], [2]], [[2, 0], [4, 1], [3]]], 5, 2) is None

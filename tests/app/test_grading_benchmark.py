@@ -1,0 +1,31 @@
+"""``sweepgrad bench grading``: the class it builds and the time it prints."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from engine.app.benchmarks.grading import make_class, run
+from tests.app.test_cli import sweepgrad
+
+
+def test_the_class_mixes_references_starters_and_mistakes(tmp_path: Path):
+    root = make_class(tmp_path, 8)
+    students = sorted(p.name for p in root.iterdir())
+    assert students == [f"student{n:02d}" for n in range(1, 9)]
+    assert (root / "student02" / "graph.ipynb").exists()
+    assert "NotImplementedError" in (root / "student03" / "graph.py").read_text()
+    assert "order.sort()" in (root / "student07" / "training.py").read_text()
+    assert "model.zero_grad()" not in (root / "student04" / "training_loop.py").read_text()
+
+
+def test_the_benchmark_grades_and_times_a_small_class():
+    timing = run(students=4, jobs=2)
+    assert timing.students == 4 and timing.exercises >= 17 and timing.seconds > 0
+    assert "graded 4 submissions" in str(timing)
+
+
+def test_the_command_prints_the_figure():
+    result = sweepgrad("bench", "grading", "--students", "2")
+    assert result.returncode == 0, result.stderr
+    assert re.match(r"graded 2 submissions x \d+ exercises in [\d.]+ s", result.stdout)

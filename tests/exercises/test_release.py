@@ -1,0 +1,124 @@
+"""The student release generated from the source notebooks, and ``check`` in a notebook."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from engine.app.classroom import EXERCISES, assert_passes, check, run_checks, select
+from engine.app.classroom.release import read_notebook, release, source_notebooks
+
+nbformat = pytest.importorskip("nbformat")
+
+
+def test_one_source_notebook_per_chapter_holds_every_exercise():
+    chapters = {e.chapter for e in EXERCISES.values()}
+    assert {p.stem for p in source_notebooks()} == chapters
+    for path in source_notebooks():
+        notebook = nbformat.read(path, as_version=4)
+        nbformat.validate(notebook)
+        solutions = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution")]
+        graded = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade")]
+        numbers = [c.metadata["sweepgrad"]["exercise"] for c in solutions]
+        assert numbers == [e.number for e in select(path.stem)]
+        for cell in solutions:
+            assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
+        for cell, number in zip(graded, numbers, strict=True):
+            # the weights table is the one in the registry; nbgrader reads the same points
+            assert cell.metadata["nbgrader"]["points"] == EXERCISES[number].points
+            assert f'check("{number}")' in cell.source
+            assert "### BEGIN HIDDEN TESTS" in cell.source
+        assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
+
+
+def test_the_release_has_stubs_and_no_solutions_or_hidden_tests(release: Path):
+    for path in (release / "starter" / "notebooks").glob("*.ipynb"):
+        text = path.read_text(encoding="utf-8")
+        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
+        assert "not implemented yet" in text
+    for path in (release / "starter" / "modules").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assert ast.get_docstring(tree).count("sweepgrad check") == 1
+        functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+        assert functions
+        for function in functions:
+            assert re.match(r"Exercise \d+\.\d+: ", ast.get_docstring(function))
+            assert isinstance(function.body[-1], ast.Raise)
+
+
+def test_the_key_keeps_the_solutions_without_markers(release: Path):
+    for path in (release / "key" / "modules").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "### " not in text and "NotImplementedError" not in text
+        compile(text, str(path), "exec")
+
+
+def test_releasing_is_deterministic_and_never_overwrites(tmp_path: Path, release: Path):
+    release_again = tmp_path / "again"
+    from engine.app.classroom.release import release as write
+
+    write(release_again)
+    for path in (release / "starter").rglob("*.*"):
+        assert path.read_bytes() == (release_again / path.relative_to(release / "starter")
+                                     ).read_bytes()
+    with pytest.raises(ValueError, match="--force"):
+        write(release_again)
+    assert write(release_again, force=True)
+
+
+def test_a_broken_source_is_a_clear_error(tmp_path: Path):
+    (tmp_path / "bad.ipynb").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.ipynb: not a readable notebook"):
+        read_notebook(tmp_path / "bad.ipynb")
+    with pytest.raises(ValueError, match="no source notebooks"):
+        release(tmp_path / "out", source=tmp_path / "empty")
+
+
+def test_check_in_a_notebook_takes_the_functions_from_its_namespace(capsys):
+    namespace: dict = {"check": check}
+    exec("def add(a, b):\n    return a + b, (1.0, 1.0)\n"
+         "def mul(a, b):\n    return a * b, (a, b)\n"
+         "def div(a, b):\n    return a / b, (1 / b, -a / b / b)\n"
+         "def power(a, n):\n    return a ** n, (n * a ** (n - 1),)\n"
+         "check('1.1')\n", namespace)
+    out = capsys.readouterr().out
+    assert out.startswith("Exercise 1.1 binary operations: ")
+    assert "Looks like: the local derivatives of the two operands are swapped" in out
+    with pytest.raises(AssertionError, match="swapped"):
+        exec("from engine.app.classroom import assert_passes\nassert_passes('1.1')", namespace)
+
+
+def test_check_takes_functions_given_and_rejects_what_is_not_one(capsys):
+    def backward(root):
+        root.backward()
+
+    check("2.2", backward)
+    assert "calling the engine's own implementation" in capsys.readouterr().out
+    with pytest.raises(TypeError, match="not a function"):
+        run_checks("2.2", {}, 3)
+    with pytest.raises(ValueError, match="no exercise '8.8'"):
+        check("8.8")
+    with pytest.raises(AssertionError):
+        assert_passes("2.2", backward)
+
+
+
+
+nbclient = pytest.importorskip("nbclient")
+
+
+@pytest.mark.parametrize(("kind", "says"), [("starter", "not implemented yet"),
+                                            ("key", "all 6 checks passed")])
+def test_a_released_notebook_runs_and_its_check_cells_report(release: Path, tmp_path: Path,
+                                                             kind: str, says: str):
+    notebook = nbformat.read(release / kind / "notebooks" / "graph.ipynb", as_version=4)
+    client = nbclient.NotebookClient(notebook, kernel_name="python3", timeout=120,
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert printed.count("Exercise 2.") == 2 and says in printed
