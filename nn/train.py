@@ -16,13 +16,12 @@ Losses in the history are the data loss, without the penalty.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from engine import Progress, Value, gc_paused, no_grad
+from engine import Value, gc_paused, no_grad, progress_bar
 from nn.data import Dataset, Minibatches
 from nn.losses import Loss, get_loss, l2_penalty, mean
 from nn.metrics import is_correct
@@ -106,9 +105,10 @@ def fit(
 
     ``batch_size=None`` is full-batch gradient descent. ``optimizer`` defaults
     to ``SGD(model.parameters(), lr=0.1)``. ``seed`` fixes the shuffling. The
-    progress bar (on ``stream``, default stderr) shows the running loss and
-    accuracy; ``quiet=True`` turns it off, and it stays silent when the stream
-    is not a terminal.
+    progress bar (``engine.progress_bar``: live in Jupyter, text on a terminal,
+    on ``stream`` or stderr) shows the running loss and accuracy;
+    ``quiet=True`` turns it off, and it stays silent under CI and when the
+    stream is not a terminal.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
@@ -122,9 +122,7 @@ def fit(
     classify = data.num_classes is not None
     history = History()
     started = time.perf_counter()
-    bar = Progress(
-        epochs * len(batches), description, quiet=quiet, stream=stream or sys.stderr
-    )
+    bar = progress_bar(epochs * len(batches), description, quiet=quiet, stream=stream)
     with bar, gc_paused():
         for epoch in range(epochs):
             seen, loss_sum, correct = 0, 0.0, 0
@@ -140,7 +138,8 @@ def fit(
                 postfix = f"epoch {epoch + 1}/{epochs} loss {loss_sum / seen:.4f}"
                 if classify:
                     postfix += f" acc {correct / seen:.1%}"
-                bar.update(postfix=postfix)
+                bar.set_postfix_str(postfix, refresh=False)
+                bar.update()
             history.train_loss.append(loss_sum / seen)
             if classify:
                 history.train_accuracy.append(correct / seen)
