@@ -38,7 +38,7 @@ def in_jupyter_kernel() -> bool:
     shell_module = sys.modules.get("IPython")
     if shell_module is None:
         return False
-    shell = shell_module.get_ipython()  # type: ignore[attr-defined]
+    shell = shell_module.get_ipython()
     return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
 
