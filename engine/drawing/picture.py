@@ -20,13 +20,14 @@ same graph gives the same bytes every time. Nothing here recurses.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import graphviz
 
+from engine.drawing import layout
 from engine.drawing import roles as role_rules
-from engine.drawing.collapse import Boxes
+from engine.drawing.collapse import Boxes, group_key
 from engine.drawing.options import DrawOptions
 from engine.drawing.text import html_label, html_text
 from engine.graph import backward_edges
@@ -35,6 +36,7 @@ from engine.node import Node
 MAX_TERMS = 6  # contributions listed under a fanned-out gradient, before "…"
 MAX_LISTED_OUTPUTS = 8  # outputs listed in a collapsed box, before "…"
 MONOSPACE = "Courier"
+BUNDLE_EDGE = "#9e9e9e"  # the edges between boxes: many, so light
 
 
 class GraphTooLargeError(ValueError):
@@ -111,13 +113,34 @@ def final_cells(order: list[Node], options: DrawOptions) -> dict[Node, GradCell]
 # --- the pieces both views draw ------------------------------------------------------
 
 
-def new_digraph(options: DrawOptions) -> graphviz.Digraph:
+def new_digraph(options: DrawOptions, rankdir: str) -> graphviz.Digraph:
+    """An empty drawing running ``rankdir``, shrunk to ``options.max_width`` pixels."""
+    graph_attr = {"rankdir": rankdir, "fontname": "Helvetica", "nodesep": "0.25"}
+    size = layout.size_attribute(options.max_width)
+    if size is not None:
+        graph_attr["size"] = size
     return graphviz.Digraph(
         "computation_graph",
-        graph_attr={"rankdir": options.rankdir, "fontname": "Helvetica", "nodesep": "0.25"},
+        graph_attr=graph_attr,
         node_attr={"fontname": "Helvetica", "fontsize": "12"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10", "arrowsize": "0.6"},
     )
+
+
+def rankdir_for(options: DrawOptions, items: Iterable[tuple[int, int]]) -> str:
+    """``options.rankdir``, or for ``"auto"`` the direction that fits (``engine.drawing.layout``).
+
+    ``items``: ``(level, characters)`` for each node drawn.
+    """
+    if options.rankdir != "auto":
+        return options.rankdir
+    return layout.choose_rankdir(layout.estimated_widths(items), options.max_width)
+
+
+def value_characters(node: Node, data_text: str, grad: GradCell | None) -> int:
+    """The length of a value's table as text: label, data and the longer grad line."""
+    grad_length = max(len(grad.text), len(grad.contributions)) if grad is not None else 0
+    return len(node.label or "") + len(data_text) + grad_length
 
 
 def value_label(node: Node, fill: str, data_text: str, grad: GradCell | None,
@@ -146,36 +169,59 @@ def value_label(node: Node, fill: str, data_text: str, grad: GradCell | None,
     return html_label(f"{table}<TR>{''.join(cells)}</TR></TABLE>")
 
 
+def data_text(node: Node, options: DrawOptions) -> str:
+    return f"data {options.formatter(node.data)}"
+
+
 def add_value(dot: graphviz.Digraph, name: str, node: Node, fill: str,
-              cell: GradCell | None, step: int | None, options: DrawOptions) -> None:
-    """Draw one value node (the same in the full and the collapsed view)."""
-    label = value_label(node, fill, f"data {options.formatter(node.data)}", cell, step)
+              cell: GradCell | None, step: int | None, options: DrawOptions,
+              data: str | None = None) -> None:
+    """Draw one value node (the same in the full and the collapsed view).
+
+    ``data``: the text of its data cell, if not ``data <value>``.
+    """
+    label = value_label(node, fill, data if data is not None else data_text(node, options),
+                        cell, step)
     dot.node(name, label, shape="plain")
 
 
 def add_operation(dot: graphviz.Digraph, index: int, node: Node, name_of: Mapping[Node, str],
-                  options: DrawOptions, highlight: bool = False) -> None:
-    """Draw ``node``'s operation and its edges: operands → op (local derivative) → value."""
+                  options: DrawOptions, highlight: bool = False,
+                  edge_labels: Sequence[str] | None = None) -> None:
+    """Draw ``node``'s operation and its edges: operands → op (local derivative) → value.
+
+    ``edge_labels``: markup for each edge's label, in the order of
+    ``node.parents``, instead of the local derivative.
+    """
     op_name = f"op{index}"
     style = {"color": role_rules.CURRENT_EDGE, "penwidth": "2"} if highlight else {}
     dot.node(op_name, html_label(html_text(node.op or "?")), shape="ellipse", fontsize="10",
              margin="0.03,0.01", height="0.3", **style)
-    for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
-        label = (html_label(html_text(options.formatter(local_grad)))
-                 if options.show_local_grads else None)
+    for position, (parent, local_grad) in enumerate(
+        zip(node.parents, node.local_grads, strict=True)
+    ):
+        label = None
+        if edge_labels is not None:
+            label = html_label(edge_labels[position])
+        elif options.show_local_grads:
+            label = html_label(html_text(options.formatter(local_grad)))
         dot.edge(name_of[parent], op_name, label=label, **style)
     dot.edge(op_name, name_of[node], **style)
 
 
-def add_legend(dot: graphviz.Digraph, roles_present: Iterable[str], options: DrawOptions) -> None:
+def add_legend(dot: graphviz.Digraph, roles_present: Iterable[str], options: DrawOptions,
+               more_notes: Iterable[str] = ()) -> None:
+    """The legend as the drawing's caption: one line of colours, one of notes."""
     notes = []
     if options.show_local_grads:
-        notes.append("edge label: local derivative ∂out/∂in")
+        notes.append("edge: local derivative ∂out/∂in")
     if options.show_grads:
-        notes.append("grad = Σ (local derivative × consumer's grad)")
+        notes.append("grad = Σ local derivative × consumer's grad")
     if options.number_steps:
         notes.append("step k: the k-th node the backward sweep visits")
-    dot.node("legend", role_rules.legend_label(roles_present, notes), shape="plain")
+    notes.extend(more_notes)
+    dot.attr(label=role_rules.legend_label(roles_present, notes), labelloc="b", labeljust="l",
+             fontsize="10")
 
 
 def present(role_of: Mapping[Node, str], nodes: Iterable[Node]) -> list[str]:
@@ -197,20 +243,39 @@ def build_full(
     cells: Mapping[Node, GradCell] | None,
     options: DrawOptions,
     current: Node | None = None,
+    *,
+    data_texts: Mapping[Node, str] | None = None,
+    edge_labels: Mapping[Node, Sequence[str]] | None = None,
+    legend_notes: Sequence[str] = (),
 ) -> graphviz.Digraph:
-    """Every value and every op of ``order``; ``current`` is highlighted (step drawings)."""
-    dot = new_digraph(options)
+    """Every value and every op of ``order``; ``current`` is highlighted (step drawings).
+
+    ``data_texts`` and ``edge_labels`` replace the data cells and the edge
+    labels (markup, per edge into each node's op) where given;
+    ``legend_notes`` are added to the legend.
+    """
+    data_of = {node: data_text(node, options) for node in order}
+    if data_texts is not None:
+        data_of.update(data_texts)
+    level_of = layout.levels(order)
+    rankdir = rankdir_for(options, (
+        (level_of[node],
+         value_characters(node, data_of[node], cells[node] if cells is not None else None))
+        for node in order
+    ))
+    dot = new_digraph(options, rankdir)
     steps = sweep_steps(order) if options.number_steps else None
     name_of: dict[Node, str] = {}
     for index, node in enumerate(order):
         name_of[node] = f"v{index}"
         fill = role_rules.CURRENT_FILL if node is current else fill_of(node, role_of, options)
         add_value(dot, name_of[node], node, fill, cells[node] if cells is not None else None,
-                  steps[node] if steps is not None else None, options)
+                  steps[node] if steps is not None else None, options, data_of[node])
         if node.parents:
-            add_operation(dot, index, node, name_of, options, highlight=node is current)
+            add_operation(dot, index, node, name_of, options, highlight=node is current,
+                          edge_labels=edge_labels.get(node) if edge_labels is not None else None)
     if options.colour_roles and options.legend:
-        add_legend(dot, present(role_of, order), options)
+        add_legend(dot, present(role_of, order), options, legend_notes)
     return dot
 
 
@@ -249,18 +314,35 @@ def build_collapsed(
 ) -> graphviz.Digraph:
     """The drawing of ``order`` with each box drawn as one node.
 
-    Boxes are emitted by layer and neuron index; edges between boxes are
-    drawn once per pair, in topological order, without labels: a local
-    derivative belongs to one edge, not to a bundle of them.
+    Boxes are emitted by layer and neuron index, and the boxes of one layer
+    are tied into one rank in that order (L1.N1 above L1.N2 …), so Graphviz
+    cannot shuffle the neurons. Edges between boxes are drawn once per pair,
+    in topological order, thin and without labels: a local derivative belongs
+    to one edge, not to a bundle of them.
     """
-    dot = new_digraph(options)
+    cells = final_cells(order, options) if options.show_grads else None
+    level_of = layout.levels(order)
+    box_level: dict[str, int] = {}
+    for node, its_box in boxes.box_of.items():  # a box sits where its outputs do
+        box_level[its_box] = max(box_level.get(its_box, level_of[node]), level_of[node])
+    layer_level: dict[str, int] = {}  # tie_layers puts a layer's boxes in one rank
+    for name, level in box_level.items():
+        layer = group_key(name, "layer")
+        layer_level[layer] = min(layer_level.get(layer, level), level)
+    items = [(layer_level[group_key(name, "layer")],
+              box_characters(name, boxes.outputs[name], options))
+             for name in boxes.names]
+    items += [(level_of[node], value_characters(node, data_text(node, options),
+                                                cells[node] if cells is not None else None))
+              for node in order if node not in boxes.box_of]
+    dot = new_digraph(options, rankdir_for(options, items))
     box_names = {box: f"g{index}" for index, box in enumerate(boxes.names)}
     for name in boxes.names:
         dot.node(box_names[name], box_label(name, boxes.sizes[name], boxes.outputs[name], options),
                  shape="plain")
-    cells = final_cells(order, options) if options.show_grads else None
+    tie_layers(dot, boxes.names, box_names)
     name_of: dict[Node, str] = {}
-    box_edges: set[tuple[str, str]] = set()
+    box_edges: dict[tuple[str, str], None] = {}  # an ordered set: edges in topological order
     for index, node in enumerate(order):
         box = boxes.box_of.get(node)
         if box is None:
@@ -272,12 +354,75 @@ def build_collapsed(
             continue
         name_of[node] = box_names[box]
         for parent in node.parents:
-            source = name_of[parent]
-            if boxes.box_of.get(parent) != box and (source, box) not in box_edges:
-                box_edges.add((source, box))
-                dot.edge(source, box_names[box])
+            if boxes.box_of.get(parent) != box:
+                box_edges[(name_of[parent], box_names[box])] = None
+    add_box_edges(dot, list(box_edges), {box_names[name]: name for name in boxes.names})
     if options.colour_roles and options.legend:
         visible = [node for node in order if node not in boxes.box_of]
         roles_present = present(role_of, visible) + ([role_rules.GROUP] if boxes.names else [])
         add_legend(dot, roles_present, options)
     return dot
+
+
+def box_characters(name: str, outputs: list[Node], options: DrawOptions) -> int:
+    """The length of a box's longest row as text (for choosing the direction)."""
+    rows = [len(name) + 12]
+    for node in outputs[:MAX_LISTED_OUTPUTS]:
+        what = node.label if node.label is not None else (node.op or "leaf")
+        grad = len(options.formatter(options.grad_of(node))) + 5 if options.show_grads else 0
+        rows.append(len(what) + len(options.formatter(node.data)) + 5 + grad)
+    return max(rows)
+
+
+def add_box_edges(dot: graphviz.Digraph, edges: list[tuple[str, str]],
+                  box_of_name: Mapping[str, str]) -> None:
+    """The edges into boxes; where every box of one layer feeds every box of the next,
+    a small junction carries them (2·n edges instead of n², and no crossings).
+    """
+    def layer_of(name: str) -> str:
+        box = box_of_name.get(name)
+        return group_key(box, "layer") if box is not None else "values"
+
+    # Boxes by layer and neuron index, values before them in the order they come.
+    position = {name: index for index, name in enumerate(box_of_name)}
+    for source, _ in edges:
+        position.setdefault(source, -len(edges) + len(position))
+    bundles: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for edge in edges:
+        bundles.setdefault((layer_of(edge[0]), layer_of(edge[1])), []).append(edge)
+    thin = {"color": BUNDLE_EDGE, "penwidth": "0.6", "arrowsize": "0.4"}
+    for index, bundle in enumerate(bundles.values()):
+        sources = sorted(dict.fromkeys(source for source, _ in bundle), key=position.__getitem__)
+        targets = sorted(dict.fromkeys(target for _, target in bundle), key=position.__getitem__)
+        if len(sources) > 1 and len(targets) > 1 and len(bundle) == len(sources) * len(targets):
+            junction = f"all{index}"
+            dot.node(junction, "", shape="point", width="0.06", color=BUNDLE_EDGE,
+                     tooltip=f"each of these {len(sources)} feeds each of these {len(targets)}")
+            if all(layer_of(source) == "values" for source in sources):
+                tie_rank(dot, f"inputs{index}", sources)  # x1 above x2, like the boxes
+            for source in sources:
+                dot.edge(source, junction, arrowhead="none", **thin)
+            for target in targets:
+                dot.edge(junction, target, **thin)
+        else:
+            for source, target in sorted(bundle, key=lambda e: (position[e[1]], position[e[0]])):
+                dot.edge(source, target, **thin)
+
+
+def tie_layers(dot: graphviz.Digraph, names: list[str], box_names: Mapping[str, str]) -> None:
+    """Put each layer's boxes in one rank, in index order."""
+    layers: dict[str, list[str]] = {}
+    for name in names:  # already sorted by layer and neuron index
+        layers.setdefault(group_key(name, "layer"), []).append(box_names[name])
+    for index, members in enumerate(layers.values()):
+        tie_rank(dot, f"layer{index}", members)
+
+
+def tie_rank(dot: graphviz.Digraph, name: str, members: list[str]) -> None:
+    """One rank holding ``members`` in this order (invisible edges between neighbours)."""
+    if len(members) < 2:
+        return
+    with dot.subgraph(name=name) as rank:
+        rank.attr(rank="same")
+        for first, second in zip(members, members[1:]):
+            rank.edge(first, second, style="invis")
