@@ -34,6 +34,7 @@ FILL = {
     OUTPUT: "#c8efc8",
     GROUP: "#eadcf8",
 }
+NOTE_LINE = 80  # characters of notes to a line of the legend
 CURRENT_FILL = "#ffd54f"  # the node the backward sweep is at, in step drawings
 CURRENT_EDGE = "#d62728"
 
@@ -77,8 +78,13 @@ def legend_label(roles_present: Iterable[str], notes: Iterable[str]) -> str:
     if swatches:
         inner = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">'
         rows.append(f'<TR><TD ALIGN="LEFT">{inner}<TR>{"".join(swatches)}</TR></TABLE></TD></TR>')
-    text = " · ".join(notes)
-    if text:
-        rows.append(f'<TR><TD ALIGN="LEFT">{html_text(text)}</TD></TR>')
+    lines: list[str] = []
+    for note in notes:  # a few notes to a line, so the caption stays as narrow as the swatches
+        if lines and len(lines[-1]) + len(note) < NOTE_LINE:
+            lines[-1] += " · " + note
+        else:
+            lines.append(note)
+    for line in lines:
+        rows.append(f'<TR><TD ALIGN="LEFT">{html_text(line)}</TD></TR>')
     table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">'
     return html_label(table + "".join(rows) + "</TABLE>")
