@@ -11,13 +11,17 @@ of ``engine.draw`` or ``engine.render`` does.
   collapsed per neuron or layer (``collapse.py``);
 - ``backward_steps(root)`` / ``save_backward_animation(root, path)``: the
   backward sweep one step at a time, and as a GIF (``steps.py``);
+- ``play_backward(root)`` / ``play_forward(root)``: a player for the
+  sweep in a notebook's output, with a quiz mode (``player.py``, ``player.js``),
+  built on the sweep's trace (``trace.py``);
 - running Graphviz (``renderer.py``); labels escaped as data, never markup
-  (``text.py``).
+  (``text.py``); the direction and size that fit a notebook (``layout.py``).
 """
 
 from engine.drawing.api import draw, render
 from engine.drawing.options import DEFAULT_MAX_NODES, DrawOptions
 from engine.drawing.picture import GraphTooLargeError
+from engine.drawing.player import Player, play_backward, play_forward
 from engine.drawing.renderer import GraphvizNotFoundError, find_renderer, write_image
 from engine.drawing.steps import backward_steps, save_backward_animation
 
@@ -26,9 +30,12 @@ __all__ = [
     "DrawOptions",
     "GraphTooLargeError",
     "GraphvizNotFoundError",
+    "Player",
     "backward_steps",
     "draw",
     "find_renderer",
+    "play_backward",
+    "play_forward",
     "render",
     "save_backward_animation",
     "write_image",

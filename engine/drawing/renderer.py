@@ -90,6 +90,19 @@ def write_image(
     if chosen in SOURCE_SUFFIXES:
         path.write_text(source, encoding="utf-8")
         return path
+    _run(source, chosen, str(path))
+    return path
+
+
+def render_svg(drawing: graphviz.Digraph | str) -> str:
+    """The SVG text of a ``Digraph`` (or DOT source), without writing a file."""
+    source = drawing if isinstance(drawing, str) else drawing.source
+    return _run(source, "svg").decode("utf-8")
+
+
+def _run(source: str, chosen: str, output: str | None = None) -> bytes:
+    """Run the Graphviz program on ``source``, writing format ``chosen`` to the file
+    ``output`` (or returning it, when no file is given)."""
     program = find_renderer()
     if chosen == "pdf" and Path(program).name.startswith("graphviz-pure"):
         raise GraphvizNotFoundError(
@@ -97,12 +110,13 @@ def write_image(
             ".png, or install Graphviz's dot for PDF.\n" + INSTALL_HELP
         )
     result = subprocess.run(
-        [program, f"-T{chosen}", "-o", str(path)],
+        [program, f"-T{chosen}", *(["-o", output] if output is not None else [])],
         input=source.encode("utf-8"),
         capture_output=True,
         check=False,
     )
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip()
-        raise RuntimeError(f"{program} failed to write {path} ({result.returncode}): {message}")
-    return path
+        what = output if output is not None else f"{chosen} output"
+        raise RuntimeError(f"{program} failed to write {what} ({result.returncode}): {message}")
+    return result.stdout
