@@ -39,6 +39,14 @@ MONOSPACE = "Courier"
 BUNDLE_EDGE = "#9e9e9e"  # the edges between boxes: many, so light
 
 
+class Drawing(graphviz.Digraph):
+    """A ``graphviz.Digraph`` whose ``repr`` says what it is, never a memory address
+    (Jupyter saves that text beside the picture)."""
+
+    def __repr__(self) -> str:
+        return f"<sweepgrad drawing: {len(self.body)} DOT statements; .source is the DOT text>"
+
+
 class GraphTooLargeError(ValueError):
     """The graph has more nodes than ``max_nodes``: collapse it or raise the limit."""
 
@@ -119,7 +127,7 @@ def new_digraph(options: DrawOptions, rankdir: str) -> graphviz.Digraph:
     size = layout.size_attribute(options.max_width)
     if size is not None:
         graph_attr["size"] = size
-    return graphviz.Digraph(
+    return Drawing(
         "computation_graph",
         graph_attr=graph_attr,
         node_attr={"fontname": "Helvetica", "fontsize": "12"},
