@@ -8,13 +8,23 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 OUT    := out
 
-.PHONY: demo test lint graphviz clean
+.PHONY: demo test lint notebooks lab graphviz chromium clean
 
 demo: $(VENV)/.demo-installed graphviz
 	$(VENV)/bin/sweepgrad demo --out $(OUT)
 
-test: lint graphviz
+test: lint graphviz chromium
 	$(PY) -m pytest
+
+# Execute every notebook in place, seeded, so they are committed with their
+# outputs (tests/notebooks/test_notebooks.py fails when they are stale).
+notebooks: $(VENV)/.test-installed graphviz
+	$(PY) -m tests.notebooks.execute
+
+# JupyterLab on the notebooks, at http://localhost:8888; as root (a container,
+# the quick start's setting) Jupyter needs --allow-root.
+lab: $(VENV)/.notebooks-installed graphviz
+	$(VENV)/bin/jupyter lab notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 # Style (ruff) and types (mypy, configured in pyproject.toml: engine/ and nn/).
 lint: $(VENV)/.test-installed
@@ -36,6 +46,11 @@ $(PY):
 $(VENV)/.demo-installed: pyproject.toml | $(PY)
 	@echo "Installing sweepgrad with its plotting extras into $(VENV)..."
 	@$(PIP) install -e '.[plot]'
+	@touch $@
+
+$(VENV)/.notebooks-installed: pyproject.toml | $(PY)
+	@echo "Installing sweepgrad with JupyterLab into $(VENV)..."
+	@$(PIP) install -e '.[notebooks]'
 	@touch $@
 
 # PyTorch is an optional test oracle: installed when its pinned CPU wheel can
@@ -61,5 +76,17 @@ graphviz:
 	    exit 1; \
 	  fi; }
 
+# The browser test drives Debian's Chromium (Playwright's own browser download
+# is not used); install the Debian package as root.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium (Debian package chromium) for the browser test..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing; the browser test needs it: sudo apt-get install chromium" >&2; \
+	    exit 1; \
+	  fi; }
+
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) $(OUT) test-artifacts .pytest_cache .ruff_cache .hypothesis *.egg-info
