@@ -62,31 +62,33 @@ $(VENV)/.test-installed: pyproject.toml | $(PY)
 	  $(PIP) install -e '.[test]'; }
 	@touch $@
 
-# Graphviz's `dot` renders the graphs; install the Debian package as root.
-graphviz:
-	@command -v dot >/dev/null 2>&1 || { \
+# $(call debian_package,PROGRAM,PACKAGE,NAME,HELP): install the Debian package
+# PACKAGE when PROGRAM is missing, as root; otherwise print the lines of the
+# variable named HELP and stop.
+define debian_package
+	@command -v $(1) >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Graphviz (Debian package graphviz)..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	    echo "Installing $(3) (Debian package $(2))..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
 	  else \
-	    echo "Graphviz's 'dot' program is missing. Install it, then run make again:" >&2; \
-	    echo "  Debian/Ubuntu: sudo apt-get install graphviz" >&2; \
-	    echo "  macOS:         brew install graphviz" >&2; \
-	    echo "  conda:         conda install -c conda-forge graphviz" >&2; \
+	    printf '%s\n' $($(4)) >&2; \
 	    exit 1; \
 	  fi; }
+endef
+
+# Graphviz's `dot` renders the graphs.
+GRAPHVIZ_HELP := "Graphviz's 'dot' program is missing. Install it, then run make again:" \
+  "  Debian/Ubuntu: sudo apt-get install graphviz" \
+  "  macOS:         brew install graphviz" \
+  "  conda:         conda install -c conda-forge graphviz"
+graphviz:
+	$(call debian_package,dot,graphviz,Graphviz,GRAPHVIZ_HELP)
 
 # The browser test drives Debian's Chromium (Playwright's own browser download
-# is not used); install the Debian package as root.
+# is not used).
+CHROMIUM_HELP := "Chromium is missing; the browser test needs it: sudo apt-get install chromium"
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Chromium (Debian package chromium) for the browser test..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "Chromium is missing; the browser test needs it: sudo apt-get install chromium" >&2; \
-	    exit 1; \
-	  fi; }
+	$(call debian_package,chromium,chromium,Chromium,CHROMIUM_HELP)
 
 clean:
 	rm -rf $(VENV) $(OUT) test-artifacts .pytest_cache .ruff_cache .hypothesis *.egg-info

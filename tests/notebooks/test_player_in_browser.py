@@ -78,6 +78,14 @@ def player(page, mode: str):
     return page.locator(f'.sweepgrad-player[data-mode="{mode}"]')
 
 
+def open_player(browser, exported: Path, mode: str):
+    """(page, the player of ``mode`` scrolled into view, the page's script errors)."""
+    page, errors = open_page(browser, exported)
+    box = player(page, mode)
+    box.scroll_into_view_if_needed()
+    return page, box, errors
+
+
 def highlighted(box) -> list[str]:
     """The data-sg keys of the SVG groups the player highlights now."""
     return box.locator("g.sgp-current").evaluate_all(
@@ -97,9 +105,7 @@ def key_with_label(box, label: str) -> str:
 
 
 def test_next_highlights_the_visited_node_and_its_edges(browser, exported):
-    page, errors = open_page(browser, exported)
-    box = player(page, "backward")
-    box.scroll_into_view_if_needed()
+    _, box, errors = open_player(browser, exported, "backward")
     assert box.locator(".sgp-counter").text_content() == "step 0 / 10"
     o, n = key_with_label(box, "o"), key_with_label(box, "n")
     assert text_of(box, f"{o}.grad") == "grad ?"
@@ -122,8 +128,7 @@ def test_next_highlights_the_visited_node_and_its_edges(browser, exported):
 
 
 def test_play_runs_the_steps_and_pause_stops_them(browser, exported):
-    page, errors = open_page(browser, exported)
-    box = player(page, "backward")
+    page, box, errors = open_player(browser, exported, "backward")
     box.get_by_role("button", name="play the steps").click()
     page.wait_for_function(
         "box => box.querySelector('.sgp-counter').textContent === 'step 3 / 10'",
@@ -141,9 +146,7 @@ def test_play_runs_the_steps_and_pause_stops_them(browser, exported):
 
 
 def test_quiz_answers_right_and_wrong_and_fills_the_running_sum(browser, exported):
-    page, errors = open_page(browser, exported)
-    box = player(page, "quiz")
-    box.scroll_into_view_if_needed()
+    _, box, errors = open_player(browser, exported, "quiz")
     a = key_with_label(box, "a")
     answer = box.get_by_role("textbox", name="your gradient")
     assert "d(output)/d(" in box.locator(".sgp-prompt").text_content()
@@ -165,9 +168,7 @@ def test_quiz_answers_right_and_wrong_and_fills_the_running_sum(browser, exporte
 
 
 def test_forward_mode_shows_values_in_topological_order(browser, exported):
-    page, errors = open_page(browser, exported)
-    box = player(page, "forward")
-    box.scroll_into_view_if_needed()
+    _, box, errors = open_player(browser, exported, "forward")
     o = key_with_label(box, "o")
     for _ in range(3):
         box.get_by_role("button", name="one step on").click()
