@@ -8,12 +8,14 @@ of ``engine.draw`` or ``engine.render`` does.
   (``api.py``), with their options in one typed ``DrawOptions`` (``options.py``);
 - the picture itself: values, ops, local derivatives on the edges, gradients
   as sums of contributions, roles in colour (``picture.py``, ``roles.py``),
-  collapsed per neuron or layer (``collapse.py``);
+  collapsed per neuron or layer (``collapse.py`` picks the boxes,
+  ``collapsed_view.py`` draws them);
 - ``backward_steps(root)`` / ``save_backward_animation(root, path)``: the
   backward sweep one step at a time, and as a GIF (``steps.py``);
 - ``play_backward(root)`` / ``play_forward(root)``: a player for the
-  sweep in a notebook's output, with a quiz mode (``player.py``, ``player.js``),
-  built on the sweep's trace (``trace.py``);
+  sweep in a notebook's output, with a quiz mode (``player.py``, what each
+  step shows in ``player_steps.py``, ``player.js``), built on the sweep's
+  trace (``trace.py``);
 - running Graphviz (``renderer.py``); labels escaped as data, never markup
   (``text.py``); the direction and size that fit a notebook (``layout.py``).
 """
