@@ -91,11 +91,14 @@ function sweepgradPlayer(script, uid, data) {
       target.setAttribute("class", style ? "sgp-" + style : "");
     }
 
-    function mark(key, on) {
-      var target = tagged[key];
+    function mark(key, on, name) {
+      var target = tagged[key], mark = name || "sgp-current";
       if (!target) return;
-      var classes = (target.getAttribute("class") || "").replace(/\s*sgp-current/g, "");
-      target.setAttribute("class", on ? classes + " sgp-current" : classes);
+      var classes = (target.getAttribute("class") || "").split(" ").filter(function (c) {
+        return c && c !== mark;
+      });
+      if (on) classes.push(mark);
+      target.setAttribute("class", classes.join(" "));
     }
 
     function highlight(step, on) {
@@ -107,7 +110,7 @@ function sweepgradPlayer(script, uid, data) {
     function show(target) {
       position = Math.max(0, Math.min(total, target));
       for (var key in data.start) setText(key, data.start[key][0], data.start[key][1]);
-      for (var k = 0; k < total; k++) highlight(steps[k], false);
+      for (var k = 0; k < total; k++) { highlight(steps[k], false); mark(steps[k].node, false, "sgp-asking"); }
       for (var s = 0; s < position; s++) {
         var changes = steps[s].set;
         for (var c = 0; c < changes.length; c++) setText(changes[c][0], changes[c][1], changes[c][2]);
@@ -140,7 +143,7 @@ function sweepgradPlayer(script, uid, data) {
       }
       var question = steps[position].question;
       setText(question.key, "grad ?", "asked");
-      mark(steps[position].node, true);
+      mark(steps[position].node, true, "sgp-asking");
       prompt.textContent = "Next: " + question.ask + " ";
       input.disabled = false;
       return lines;
