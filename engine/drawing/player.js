@@ -25,6 +25,14 @@ function sweepgradPlayer(script, uid, data) {
     root.setAttribute("data-ready", "");
     var steps = data.steps, total = steps.length, quiz = data.mode === "quiz";
     var figure = root.querySelector(".sgp-figure");
+    // The picture comes as an image (what survives where scripts do not run); put the SVG
+    // itself in its place, so that each step can restyle and relabel it.
+    var still = figure.querySelector("img.sgp-still");
+    if (still) {
+      var encoded = still.getAttribute("src").split(",")[1];
+      var bytes = Uint8Array.from(atob(encoded), function (c) { return c.charCodeAt(0); });
+      figure.innerHTML = new TextDecoder("utf-8").decode(bytes);
+    }
     var tagged = {};
     var marked = figure.querySelectorAll("[data-sg]");
     for (var i = 0; i < marked.length; i++) tagged[marked[i].getAttribute("data-sg")] = marked[i];

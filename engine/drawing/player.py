@@ -30,6 +30,7 @@ given. What each step changes is worked out in ``engine.drawing.player_steps``.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import html
@@ -72,7 +73,8 @@ class Player:
     """
 
     mode: str
-    svg: str
+    svg: str  # the finished picture, tagged for player.js
+    source: str  # its DOT text, for the still PNG
     start: dict[str, State]  # every changing text before the first step
     steps: list[dict[str, object]]
     uid: str
@@ -91,12 +93,16 @@ class Player:
             "forward": "The finished forward pass: every value.",
             "quiz": "The finished backward sweep (the quiz needs JavaScript).",
         }[self.mode]
+        picture = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
         # "</" cannot appear inside a script element; JSON allows "<\/" for it.
         payload = data.replace("</", "<\\/")
         return (
             f'<div class="sweepgrad-player" id="{self.uid}" data-mode="{self.mode}">'
             f"<style>{style}</style>"
-            f'<div class="sgp-figure">{self.svg}</div>'
+            # An image, not inline SVG: sanitizers that strip <svg> keep it as a picture.
+            # The script swaps in the SVG itself, to restyle it step by step.
+            f'<div class="sgp-figure"><img class="sgp-still" alt="{html.escape(note)}" '
+            f'style="max-width:100%" src="data:image/svg+xml;base64,{picture}"></div>'
             f'<div class="sgp-static">{html.escape(note)} Run the cell in Jupyter to step '
             "through it.</div>"
             f"<script>(function () {{\n{script}\n"
@@ -106,6 +112,16 @@ class Player:
 
     def _repr_html_(self) -> str:
         return self.html()
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None
+                          ) -> dict[str, str]:
+        """The player, and the finished picture as a PNG for front ends that will not run
+        the player's HTML (JupyterLab shows the PNG for a notebook it does not trust)."""
+        from engine.drawing.renderer import render_bytes
+
+        png = base64.b64encode(render_bytes(self.source, "png")).decode("ascii")
+        return {"text/html": self.html(), "image/png": png,
+                "text/plain": f"<sweepgrad {self.mode} player: {len(self.steps)} steps>"}
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the player as a standalone HTML page; returns the path."""
@@ -166,11 +182,11 @@ def _build(root: Node, options: DrawOptions | None, changes: dict[str, object],
     states = script.states()
     padded = _pad(states)
     final = {key: padded[key][-1] for key in padded}
-    svg = _lay_out(order, names, chosen, final, mode != "forward")
+    svg, source = _lay_out(order, names, chosen, final, mode != "forward")
     start = {key: (padded[key][0][0], padded[key][0][1]) for key in padded}
     steps = script.steps(padded)
     digest = hashlib.sha1((svg + json.dumps(steps)).encode("utf-8")).hexdigest()[:10]
-    return Player(mode, svg, start, steps, f"sweepgrad-{digest}-{next(_players)}")
+    return Player(mode, svg, source, start, steps, f"sweepgrad-{digest}-{next(_players)}")
 
 
 def _pad(states: dict[str, list[State]]) -> dict[str, list[State]]:
@@ -186,8 +202,9 @@ def _pad(states: dict[str, list[State]]) -> dict[str, list[State]]:
 
 
 def _lay_out(order: list[Node], names: dict[Node, str], options: DrawOptions,
-             final: dict[str, State], backward: bool) -> str:
-    """The SVG of the finished state, every changing text and element tagged for the script."""
+             final: dict[str, State], backward: bool) -> tuple[str, str]:
+    """The SVG of the finished state, every changing text and element tagged for the script,
+    and its DOT source."""
     from engine.drawing.renderer import render_svg
 
     role_of = role_rules.assign_roles(order, options.inputs, options.parameters)
@@ -209,7 +226,7 @@ def _lay_out(order: list[Node], names: dict[Node, str], options: DrawOptions,
         edge_labels[node] = labels
     dot = build_full(order, role_of, cells, options, data_texts=data_texts,
                      edge_labels=edge_labels, legend_notes=PLAYER_NOTES[backward])
-    return _tag(render_svg(dot), order, names, final)
+    return _tag(render_svg(dot), order, names, final), dot.source
 
 
 def _tag(svg_text: str, order: list[Node], names: dict[Node, str],

@@ -94,10 +94,15 @@ def write_image(
     return path
 
 
+def render_bytes(drawing: graphviz.Digraph | str, format: str) -> bytes:
+    """A ``Digraph`` (or DOT source) rendered as ``format`` (svg, png, pdf), without a file."""
+    source = drawing if isinstance(drawing, str) else drawing.source
+    return _run(source, format_of(Path("picture"), format))
+
+
 def render_svg(drawing: graphviz.Digraph | str) -> str:
     """The SVG text of a ``Digraph`` (or DOT source), without writing a file."""
-    source = drawing if isinstance(drawing, str) else drawing.source
-    return _run(source, "svg").decode("utf-8")
+    return render_bytes(drawing, "svg").decode("utf-8")
 
 
 def _run(source: str, chosen: str, output: str | None = None) -> bytes:

@@ -1,11 +1,13 @@
 """The sweep player inside JupyterLab itself, served on 127.0.0.1, in Chromium.
 
 A JupyterLab server (its own config, data and settings folders, in a temporary
-directory) serves a copy of notebook 02, trusted so that its saved outputs
-may run their scripts, as they do once a student has run the cells. Chromium
-opens it, and the player found in the saved output must step: next
-highlights the output node and fills in its gradient. Screenshot:
-``test-artifacts/browser/jupyterlab.png``.
+directory) serves two copies of notebook 02. One is trusted, so its saved
+outputs may run their scripts, as they do once a student has run the cells:
+the player must step (next highlights the output node and fills in its
+gradient). The other is not, as a notebook just downloaded: Jupyter strips
+its scripts and inline SVG, and the finished sweep must still show as a
+picture.
+Screenshots: ``test-artifacts/browser/jupyterlab*.png``.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from tests.notebooks.test_player_in_browser import (  # noqa: E402
 
 STARTUP_SECONDS = 90
 NOTEBOOK = "02_the_backward_sweep.ipynb"
+UNTRUSTED = "02_as_downloaded.ipynb"  # the same file, never trusted
 
 if not Path(CHROMIUM).exists():
     pytestmark = pytest.mark.skip(reason=f"{CHROMIUM} is missing (make test installs it)")
@@ -57,6 +60,10 @@ def lab(tmp_path_factory):
     root = home / "root"
     root.mkdir()
     shutil.copy(NOTEBOOKS_DIR / NOTEBOOK, root / NOTEBOOK)
+    # Trust goes by content: the untrusted copy must differ from the trusted one.
+    downloaded = json.loads((NOTEBOOKS_DIR / NOTEBOOK).read_text(encoding="utf-8"))
+    downloaded["metadata"]["downloaded"] = True
+    (root / UNTRUSTED).write_text(json.dumps(downloaded), encoding="utf-8")
     settings = home / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     # Draw every cell, not only those in view, so the player is in the page to find.
@@ -98,7 +105,7 @@ def lab(tmp_path_factory):
                     pytest.fail("JupyterLab did not start:\n"
                                 + (home / "server.log").read_text()[-2000:], pytrace=False)
                 time.sleep(0.5)
-        yield f"{base}/lab/tree/{NOTEBOOK}?token={token}"
+        yield f"{base}/lab/tree/{{}}?token={token}"
     finally:
         server.terminate()
         try:
@@ -120,7 +127,7 @@ def test_the_player_steps_inside_jupyterlab(lab, tmp_path):
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(lab, wait_until="domcontentloaded")
+            page.goto(lab.format(NOTEBOOK), wait_until="domcontentloaded")
             box = page.locator('.sweepgrad-player[data-mode="backward"]')
             box.locator(".sgp-controls").wait_for(timeout=60_000)
             box.scroll_into_view_if_needed()
@@ -131,5 +138,31 @@ def test_the_player_steps_inside_jupyterlab(lab, tmp_path):
             assert o in highlighted(box) and text_of(box, f"{o}.grad") == "grad 1"
             box.screenshot(path=str(ARTIFACTS / "jupyterlab.png"))
             assert not [e for e in errors if "sweepgrad" in e]
+        finally:
+            context.close()
+
+
+def test_an_untrusted_notebook_shows_the_finished_sweep_as_a_picture(lab, tmp_path):
+    """JupyterLab strips scripts and inline SVG from outputs it does not trust; each player
+    keeps its finished picture as an image, which stays."""
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, args=ARGS, headless=True,
+            viewport={"width": 1280, "height": 1000},
+        )
+        try:
+            page = context.new_page()
+            # reset: a fresh workspace, without the tab the other test left open.
+            page.goto(lab.format(UNTRUSTED) + "&reset", wait_until="domcontentloaded")
+            stills = page.locator(".sweepgrad-player img.sgp-still")
+            stills.first.wait_for(timeout=60_000)
+            assert stills.count() == 3  # the backward, forward and quiz players
+            assert page.locator(".sweepgrad-player .sgp-controls").count() == 0  # no script ran
+            first = stills.first
+            first.scroll_into_view_if_needed()
+            page.wait_for_function("image => image.complete && image.naturalWidth > 0",
+                                   arg=first.element_handle())
+            assert 300 < first.evaluate("image => image.naturalWidth") <= 1000
+            first.screenshot(path=str(ARTIFACTS / "jupyterlab-untrusted.png"))
         finally:
             context.close()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import struct
 import re
 import xml.etree.ElementTree as ET
 
@@ -102,7 +104,11 @@ def test_html_is_self_contained_deterministic_and_escapes_labels():
     assert "<script>" in first and "sweepgradPlayer(" in first
     assert first.count("</script>") == 1  # the label cannot close the script
     outside_script = first[:first.index("<script>")]
-    assert "<b>x" not in outside_script and "&lt;b&gt;x" in outside_script  # shown, not markup
+    assert "<b>x" not in outside_script
+    still = re.search(r'<img class="sgp-still" [^>]*src="data:image/svg\+xml;base64,([^"]+)"',
+                      outside_script)
+    picture = base64.b64decode(still.group(1)).decode("utf-8")
+    assert picture == play_backward(y).svg and "&lt;/script&gt;&lt;b&gt;x" in picture
     assert not re.search(r"https?://(?!www\.w3\.org)", first)  # nothing fetched from outside
     ids = re.findall(r'id="(sweepgrad-[0-9a-f]+)-(\d+)"', first + second)
     assert ids[0][0] == ids[1][0] and ids[0][1] != ids[1][1]  # same graph, two players
@@ -121,3 +127,13 @@ def test_big_graphs_and_bad_arguments_are_refused():
         play_backward(z, quiz="yes")
     with pytest.raises(TypeError, match="needs a Value"):
         play_forward(3.0)
+
+
+def test_the_bundle_carries_a_png_of_the_finished_picture_for_untrusting_front_ends():
+    _, player = neuron_player()
+    bundle = player._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "image/png", "text/plain"}
+    png = base64.b64decode(bundle["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert 300 < struct.unpack(">I", png[16:20])[0] <= 1000  # fits the column
+    assert bundle["text/plain"] == "<sweepgrad backward player: 10 steps>"
