@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
-import struct
 import re
+import struct
 import xml.etree.ElementTree as ET
 
 import pytest
