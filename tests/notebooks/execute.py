@@ -10,7 +10,9 @@ repository), the same way every time:
 - randomness is seeded in each notebook; ``PYTHONHASHSEED=0`` fixes set order;
 - progress bars are off (``SWEEPGRAD_PROGRESS=0``): a bar's timings would
   change every run, and a widget would leave its state in the file;
-- no execution timestamps and no widget state are recorded.
+- no execution timestamps and no widget state are recorded;
+- consecutive writes to one stream are joined into one output (how the
+  kernel splits them depends on how long the cell paused between prints).
 
 So running it twice gives the same files, and a test can re-execute a
 committed notebook and demand the same outputs (``test_notebooks.py``).
@@ -63,7 +65,23 @@ def execute(path: Path, working_dir: Path | None = None) -> nbformat.NotebookNod
             else:
                 os.environ[name] = value
     notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = merged_streams(cell.outputs)
     return notebook
+
+
+def merged_streams(outputs: list) -> list:
+    """``outputs`` with each run of stdout (or stderr) text joined into one output."""
+    merged: list = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if (output.output_type == "stream" and last is not None
+                and last.output_type == "stream" and last.name == output.name):
+            last.text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 def main(names: list[str]) -> int:

@@ -12,6 +12,8 @@ addresses, warnings or widget state, and every drawing must fit a notebook's
 from __future__ import annotations
 
 import base64
+import difflib
+import itertools
 import re
 import struct
 from pathlib import Path
@@ -111,7 +113,16 @@ def test_committed_outputs_are_what_the_notebook_gives_now(path: Path, tmp_path:
     assert len(committed) == len(now)
     for number, (old, new) in enumerate(zip(committed, now)):
         assert old == new, (f"{path.name}: the outputs of code cell {number} are stale; "
-                            "run `make notebooks` and commit the notebooks")
+                            "run `make notebooks` and commit the notebooks\n"
+                            + difference(old, new))
+
+
+def difference(old: list[tuple], new: list[tuple]) -> str:
+    """The first lines that differ between two cells' outputs, as a unified diff."""
+    old_text = "\n".join(map(str, old)).splitlines()
+    new_text = "\n".join(map(str, new)).splitlines()
+    lines = difflib.unified_diff(old_text, new_text, "committed", "now", lineterm="", n=1)
+    return "\n".join(line[:300] for line in itertools.islice(lines, 40))
 
 
 def svg_widths(text: str) -> list[float]:
