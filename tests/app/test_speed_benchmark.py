@@ -5,17 +5,9 @@ import io
 import pytest
 
 from engine.app.benchmarks.speed import report, run
+from tests.terminal import FakeTerminal, bars_allowed  # noqa: F401  # a fixture
 
-
-class FakeTerminal(io.StringIO):
-    def isatty(self):
-        return True
-
-
-@pytest.fixture(autouse=True)
-def not_ci(monkeypatch):
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("SWEEPGRAD_PROGRESS", raising=False)
+pytestmark = pytest.mark.usefixtures("bars_allowed")
 
 
 def test_four_measurements_with_a_bar_on_a_terminal():

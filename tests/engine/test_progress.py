@@ -7,17 +7,9 @@ import pytest
 
 from engine import progress_bar
 from engine.progress import wanted
+from tests.terminal import FakeTerminal, bars_allowed  # noqa: F401  # a fixture
 
-
-class FakeTerminal(io.StringIO):
-    def isatty(self):
-        return True
-
-
-@pytest.fixture(autouse=True)
-def no_ci(monkeypatch):
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("SWEEPGRAD_PROGRESS", raising=False)
+pytestmark = pytest.mark.usefixtures("bars_allowed")
 
 
 def test_a_terminal_gets_a_text_bar_with_count_and_postfix():

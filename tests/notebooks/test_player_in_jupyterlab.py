@@ -116,13 +116,18 @@ def lab(tmp_path_factory):
         log.close()
 
 
+def chromium(playwright, tmp_path: Path):
+    """Debian's Chromium, headless, with a fresh profile in ``tmp_path``."""
+    return playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, args=ARGS, headless=True,
+        viewport={"width": 1280, "height": 1000},
+    )
+
+
 def test_the_player_steps_inside_jupyterlab(lab, tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, args=ARGS, headless=True,
-            viewport={"width": 1280, "height": 1000},
-        )
+        context = chromium(playwright, tmp_path)
         try:
             page = context.new_page()
             errors: list[str] = []
@@ -146,10 +151,7 @@ def test_an_untrusted_notebook_shows_the_finished_sweep_as_a_picture(lab, tmp_pa
     """JupyterLab strips scripts and inline SVG from outputs it does not trust; each player
     keeps its finished picture as an image, which stays."""
     with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, args=ARGS, headless=True,
-            viewport={"width": 1280, "height": 1000},
-        )
+        context = chromium(playwright, tmp_path)
         try:
             page = context.new_page()
             # reset: a fresh workspace, without the tab the other test left open.
