@@ -8,13 +8,23 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 OUT    := out
 
-.PHONY: demo test lint graphviz clean
+.PHONY: demo test lint notebooks lab graphviz chromium clean
 
 demo: $(VENV)/.demo-installed graphviz
 	$(VENV)/bin/sweepgrad demo --out $(OUT)
 
-test: lint graphviz
+test: lint graphviz chromium
 	$(PY) -m pytest
+
+# Execute every notebook in place, seeded, so they are committed with their
+# outputs (tests/notebooks/test_notebooks.py fails when they are stale).
+notebooks: $(VENV)/.test-installed graphviz
+	$(PY) -m tests.notebooks.execute
+
+# JupyterLab on the notebooks, at http://localhost:8888; as root (a container,
+# the quick start's setting) Jupyter needs --allow-root.
+lab: $(VENV)/.notebooks-installed graphviz
+	$(VENV)/bin/jupyter lab notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 # Style (ruff) and types (mypy, configured in pyproject.toml: engine/ and nn/).
 lint: $(VENV)/.test-installed
@@ -38,6 +48,11 @@ $(VENV)/.demo-installed: pyproject.toml | $(PY)
 	@$(PIP) install -e '.[plot]'
 	@touch $@
 
+$(VENV)/.notebooks-installed: pyproject.toml | $(PY)
+	@echo "Installing sweepgrad with JupyterLab into $(VENV)..."
+	@$(PIP) install -e '.[notebooks]'
+	@touch $@
+
 # PyTorch is an optional test oracle: installed when its pinned CPU wheel can
 # be had, and the suite skips those tests cleanly without it.
 $(VENV)/.test-installed: pyproject.toml | $(PY)
@@ -47,19 +62,33 @@ $(VENV)/.test-installed: pyproject.toml | $(PY)
 	  $(PIP) install -e '.[test]'; }
 	@touch $@
 
-# Graphviz's `dot` renders the graphs; install the Debian package as root.
-graphviz:
-	@command -v dot >/dev/null 2>&1 || { \
+# $(call debian_package,PROGRAM,PACKAGE,NAME,HELP): install the Debian package
+# PACKAGE when PROGRAM is missing, as root; otherwise print the lines of the
+# variable named HELP and stop.
+define debian_package
+	@command -v $(1) >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Graphviz (Debian package graphviz)..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	    echo "Installing $(3) (Debian package $(2))..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
 	  else \
-	    echo "Graphviz's 'dot' program is missing. Install it, then run make again:" >&2; \
-	    echo "  Debian/Ubuntu: sudo apt-get install graphviz" >&2; \
-	    echo "  macOS:         brew install graphviz" >&2; \
-	    echo "  conda:         conda install -c conda-forge graphviz" >&2; \
+	    printf '%s\n' $($(4)) >&2; \
 	    exit 1; \
 	  fi; }
+endef
+
+# Graphviz's `dot` renders the graphs.
+GRAPHVIZ_HELP := "Graphviz's 'dot' program is missing. Install it, then run make again:" \
+  "  Debian/Ubuntu: sudo apt-get install graphviz" \
+  "  macOS:         brew install graphviz" \
+  "  conda:         conda install -c conda-forge graphviz"
+graphviz:
+	$(call debian_package,dot,graphviz,Graphviz,GRAPHVIZ_HELP)
+
+# The browser test drives Debian's Chromium (Playwright's own browser download
+# is not used).
+CHROMIUM_HELP := "Chromium is missing; the browser test needs it: sudo apt-get install chromium"
+chromium:
+	$(call debian_package,chromium,chromium,Chromium,CHROMIUM_HELP)
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) $(OUT) test-artifacts .pytest_cache .ruff_cache .hypothesis *.egg-info

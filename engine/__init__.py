@@ -12,8 +12,8 @@ top of it. Its modules, from the bottom up:
 - ``backward``: the O(E+V) sweep; ``naive``, ``paths``,
   ``finite_differences``: the methods it is measured against, with the same
   ``Gradients`` contract; ``gradcheck``;
-- ``examples``: the course's example graphs; ``table``, ``progress``: text output;
-  ``files``: atomic writes;
+- ``examples``: the course's example graphs; ``table``: text tables;
+  ``progress``: progress bars (tqdm); ``files``: atomic writes;
 - ``drawing``: pictures of graphs, loaded on first use (``draw``, ``render``).
 """
 
@@ -31,7 +31,7 @@ from engine.modes import detect_anomaly, enable_grad, gc_paused, is_grad_enabled
 from engine.naive import naive_gradients
 from engine.node import Node
 from engine.paths import count_paths, path_gradients
-from engine.progress import Progress
+from engine.progress import progress_bar
 from engine.table import format_table
 from engine.value import Value, as_value
 
@@ -44,7 +44,6 @@ __all__ = [
     "GradcheckResult",
     "GraphStats",
     "Node",
-    "Progress",
     "Value",
     "as_value",
     "backward",
@@ -63,6 +62,7 @@ __all__ = [
     "naive_gradients",
     "no_grad",
     "path_gradients",
+    "progress_bar",
     "render",
     "sweep_gradients",
     "topological_order",

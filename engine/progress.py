@@ -1,66 +1,90 @@
-"""A small progress bar for long loops (benchmarks, training).
+"""Progress bars for long loops (training, benchmarks), drawn by tqdm.
 
-On a terminal it redraws one line in place; when output is not a terminal
-(a notebook capture, a CI log, a pipe) it stays silent unless forced, so logs
-are not flooded with carriage returns. ``quiet=True`` turns it off entirely.
+``progress_bar(total, description)`` returns a ``tqdm`` bar, or a disabled
+one that prints nothing, chosen by where the output goes:
+
+- in a Jupyter kernel (writing to the notebook's own stdout or stderr): the
+  notebook front end of ``tqdm.auto``, a live widget when ipywidgets is
+  installed, else a text bar in the cell (never tqdm's "IProgress not
+  found" warning);
+- on a terminal: tqdm's text bar, redrawn in place;
+- anywhere else (a pipe, a log file, a captured stream), under CI (the
+  environment variable ``CI`` set), with ``SWEEPGRAD_PROGRESS=0``, or with
+  ``quiet=True``: nothing, so logs and saved notebooks hold no bar.
+
+tqdm is imported on the first bar, so ``import engine`` stays light.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+OFF_VALUES = ("", "0", "false", "no", "off")
 
 
-class Progress:
-    """``with Progress(total, "training") as bar: bar.update(postfix="loss 0.31")``."""
+def _is_set(name: str) -> bool:
+    """True when the environment variable ``name`` is set to something other than no."""
+    value = os.environ.get(name)
+    return value is not None and value.strip().lower() not in OFF_VALUES
 
-    def __init__(
-        self,
-        total: int,
-        description: str = "",
-        *,
-        quiet: bool = False,
-        stream: TextIO | None = None,
-        width: int = 24,
-    ) -> None:
-        if total < 0:
-            raise ValueError(f"total must be >= 0, got {total}")
-        self.total = total
-        self.description = description
-        self.stream = stream if stream is not None else sys.stderr
-        self.width = width
-        self.count = 0
-        self.postfix = ""
-        self.started = time.perf_counter()
-        is_terminal = getattr(self.stream, "isatty", lambda: False)()
-        self.enabled = not quiet and is_terminal
 
-    def update(self, steps: int = 1, postfix: str | None = None) -> None:
-        """Advance by ``steps`` and redraw; ``postfix`` replaces the trailing text."""
-        self.count = min(self.total, self.count + steps)
-        if postfix is not None:
-            self.postfix = postfix
-        if self.enabled:
-            self.stream.write("\r" + self.line())
-            self.stream.flush()
+def in_jupyter_kernel() -> bool:
+    """True inside a Jupyter (ZMQ) kernel, where the notebook front end can draw a bar."""
+    shell_module = sys.modules.get("IPython")
+    if shell_module is None:
+        return False
+    shell = shell_module.get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
-    def line(self) -> str:
-        """The bar as text: ``training |#######.....| 7/12 1.3s loss 0.31``."""
-        done = self.count / self.total if self.total else 1.0
-        filled = int(round(done * self.width))
-        bar = "#" * filled + "." * (self.width - filled)
-        elapsed = time.perf_counter() - self.started
-        text = f"{self.description} |{bar}| {self.count}/{self.total} {elapsed:.1f}s"
-        return f"{text} {self.postfix}".rstrip()
 
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\r" + self.line() + "\n")
-            self.stream.flush()
+def _has_widgets() -> bool:
+    try:
+        import ipywidgets  # noqa: F401  # tqdm.notebook draws with it
+    except ImportError:
+        return False
+    return True
 
-    def __enter__(self) -> Progress:
-        return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+def wanted(stream: TextIO | None, quiet: bool = False) -> str | None:
+    """Which bar to draw: ``"notebook"``, ``"text"``, or None for none at all."""
+    if quiet or _is_set("CI"):
+        return None
+    if os.environ.get("SWEEPGRAD_PROGRESS", "1").strip().lower() in OFF_VALUES:
+        return None
+    if in_jupyter_kernel() and stream in (None, sys.stdout, sys.stderr):
+        return "notebook" if _has_widgets() else "text"
+    target = stream if stream is not None else sys.stderr
+    is_terminal = getattr(target, "isatty", None)
+    return "text" if callable(is_terminal) and is_terminal() else None
+
+
+def progress_bar(
+    total: int, description: str = "", *, quiet: bool = False, stream: TextIO | None = None
+) -> tqdm:
+    """A tqdm bar over ``total`` steps (``bar.update()``, ``bar.set_postfix_str(...)``).
+
+    Use it as a context manager so it closes. ``stream`` is where a text bar
+    goes (default stderr); see the module docstring for when it is silent.
+    """
+    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+        raise ValueError(f"total must be an int >= 0, got {total!r}")
+    kind = wanted(stream, quiet)
+    if kind == "notebook":
+        from tqdm.notebook import tqdm as notebook_tqdm
+
+        return notebook_tqdm(total=total, desc=description, leave=True)
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        desc=description,
+        file=stream if stream is not None else sys.stderr,
+        disable=kind is None,
+        leave=True,
+        dynamic_ncols=True,
+    )

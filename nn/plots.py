@@ -1,15 +1,20 @@
 """Plots of training: the loss curve and a 2-D decision boundary.
 
-matplotlib is imported only when a plot is drawn (``pip install
-'sweepgrad[plot]'``), through ``matplotlib.figure.Figure`` rather than pyplot,
-so no global figure state or GUI backend is involved. The decision boundary
-evaluates the model on a grid under ``no_grad()``: thousands of forward
-passes that build no graph.
+Each function returns a matplotlib ``Figure``; Jupyter shows it inline (it
+has a ``_repr_png_``), and it is written to a file only when ``path=`` is
+given (``figure.savefig`` works too). matplotlib is imported only when a plot
+is drawn (``pip install 'sweepgrad[plot]'``), through
+``matplotlib.figure.Figure`` rather than pyplot, so no global figure state or
+GUI backend is involved and a figure is never shown twice. The decision
+boundary evaluates the model on a grid under ``no_grad()``: thousands of
+forward passes that build no graph.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +33,9 @@ POINT_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"
 REGION_COLORS = ("#aec7e8", "#ff9896", "#98df8a", "#c5b0d5", "#ffbb78", "#c49c94")
 
 
+DPI = 100  # 6 inches wide is 600 pixels: it fits a notebook's column
+
+
 def _figure(width: float = 6.0, height: float = 4.5) -> Figure:
     try:
         from matplotlib.figure import Figure
@@ -35,7 +43,24 @@ def _figure(width: float = 6.0, height: float = 4.5) -> Figure:
         raise ImportError(
             "plotting needs matplotlib: install it with pip install 'sweepgrad[plot]'"
         ) from None
-    return Figure(figsize=(width, height))
+    figure = _inline_class(Figure)(figsize=(width, height), dpi=DPI)
+    figure.set_layout_engine("tight")
+    return figure
+
+
+@cache
+def _inline_class(figure_class: type[Figure]) -> type[Figure]:
+    """``Figure`` with a PNG representation, so Jupyter shows it without pyplot."""
+
+    class InlineFigure(figure_class):  # type: ignore[valid-type,misc]
+        """A matplotlib ``Figure`` that Jupyter displays as a PNG."""
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", dpi=DPI)
+            return buffer.getvalue()
+
+    return InlineFigure
 
 
 def decision_grid(
@@ -71,12 +96,13 @@ def data_bounds(data: Dataset, margin: float = 0.25) -> tuple[float, float, floa
 def plot_decision_boundary(
     model: Module,
     data: Dataset,
-    path: str | Path,
     *,
+    path: str | Path | None = None,
     resolution: int = 60,
     title: str | None = None,
-) -> Path:
-    """Save a PNG of the regions each class is predicted in, with the data on top."""
+) -> Figure:
+    """The regions each class is predicted in, with the data on top (saved to ``path`` if given).
+    """
     from matplotlib.colors import ListedColormap
 
     figure = _figure(5.5, 5.0)
@@ -101,8 +127,13 @@ def plot_decision_boundary(
     return _save(figure, path)
 
 
-def plot_loss_curve(history: History, path: str | Path, *, title: str | None = None) -> Path:
-    """Save a PNG of loss per epoch (train, and test when present), accuracy on a second axis."""
+def plot_loss_curve(
+    history: History, *, path: str | Path | None = None, title: str | None = None
+) -> Figure:
+    """Loss per epoch (train, and test when present), accuracy on a second axis.
+
+    Saved to ``path`` (PNG, or any format by its suffix) when given.
+    """
     if not history.train_loss:
         raise ValueError("the history has no epochs to plot: train for at least one epoch")
     figure = _figure()
@@ -137,9 +168,10 @@ def _plot_dashed(
     axes.plot(epochs, values, color=color, linestyle="--", label=label)
 
 
-def _save(figure: Figure, path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    return path
+def _save(figure: Figure, path: str | Path | None) -> Figure:
+    """``figure``, written to ``path`` first when one is given."""
+    if path is not None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, dpi=DPI)
+    return figure

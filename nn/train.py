@@ -17,14 +17,13 @@ Losses in the history are the data loss, without the penalty.
 from __future__ import annotations
 
 import math
-import sys
 import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from engine import Progress, Value, checks, gc_paused, no_grad
+from engine import Value, checks, gc_paused, no_grad, progress_bar
 from nn.data import Dataset, Minibatches
 from nn.interrupts import steps_until_interrupted
 from nn.losses import Loss, get_loss, l2_penalty, mean
@@ -125,9 +124,10 @@ def fit(
 
     ``batch_size=None`` is full-batch gradient descent. ``optimizer`` defaults
     to ``SGD(model.parameters(), lr=0.1)``. ``seed`` fixes the shuffling. The
-    progress bar (on ``stream``, default stderr) shows the running loss and
-    accuracy; ``quiet=True`` turns it off, and it stays silent when the stream
-    is not a terminal.
+    progress bar (``engine.progress_bar``: live in Jupyter, text on a terminal,
+    on ``stream`` or stderr) shows the running loss and accuracy;
+    ``quiet=True`` turns it off, and it stays silent under CI and when the
+    stream is not a terminal.
 
     Stops early, always after a whole step and with the history so far:
 
@@ -160,9 +160,7 @@ def fit(
     classify = data.num_classes is not None
     history = History()
     started = time.perf_counter()
-    bar = Progress(
-        epochs * len(batches), description, quiet=quiet, stream=stream or sys.stderr
-    )
+    bar = progress_bar(epochs * len(batches), description, quiet=quiet, stream=stream)
     try:
         with bar, gc_paused(), steps_until_interrupted() as interrupted:
             for epoch in range(epochs):
@@ -187,7 +185,8 @@ def fit(
                     postfix = f"epoch {epoch + 1}/{epochs} loss {loss_sum / seen:.4f}"
                     if classify:
                         postfix += f" acc {correct / seen:.1%}"
-                    bar.update(postfix=postfix)
+                    bar.set_postfix_str(postfix, refresh=False)
+                    bar.update()
                     if interrupted:
                         break
                 if history.stop_reason or interrupted:

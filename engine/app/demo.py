@@ -112,11 +112,13 @@ def training_section(out_dir: Path) -> None:
     model, history = train_moons()
     print(model)
     print(history.summary())
-    boundary = plot_decision_boundary(
-        model, nn.moons(300, noise=0.1, seed=0), out_dir / "moons_decision_boundary.png",
+    boundary = out_dir / "moons_decision_boundary.png"
+    plot_decision_boundary(
+        model, nn.moons(300, noise=0.1, seed=0), path=boundary,
         title=f"two moons: test accuracy {history.test_accuracy[-1]:.1%}",
     )
-    curve = plot_loss_curve(history, out_dir / "moons_loss_curve.png")
+    curve = out_dir / "moons_loss_curve.png"
+    plot_loss_curve(history, path=curve)
     print(f"decision boundary drawn to {boundary}")
     print(f"loss curve drawn to {curve}")
 

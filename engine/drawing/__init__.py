@@ -8,16 +8,22 @@ of ``engine.draw`` or ``engine.render`` does.
   (``api.py``), with their options in one typed ``DrawOptions`` (``options.py``);
 - the picture itself: values, ops, local derivatives on the edges, gradients
   as sums of contributions, roles in colour (``picture.py``, ``roles.py``),
-  collapsed per neuron or layer (``collapse.py``);
+  collapsed per neuron or layer (``collapse.py`` picks the boxes,
+  ``collapsed_view.py`` draws them);
 - ``backward_steps(root)`` / ``save_backward_animation(root, path)``: the
   backward sweep one step at a time, and as a GIF (``steps.py``);
+- ``play_backward(root)`` / ``play_forward(root)``: a player for the
+  sweep in a notebook's output, with a quiz mode (``player.py``, what each
+  step shows in ``player_steps.py``, ``player.js``), built on the sweep's
+  trace (``trace.py``);
 - running Graphviz (``renderer.py``); labels escaped as data, never markup
-  (``text.py``).
+  (``text.py``); the direction and size that fit a notebook (``layout.py``).
 """
 
 from engine.drawing.api import draw, render
 from engine.drawing.options import DEFAULT_MAX_NODES, DrawOptions
 from engine.drawing.picture import GraphTooLargeError
+from engine.drawing.player import Player, play_backward, play_forward
 from engine.drawing.renderer import GraphvizNotFoundError, find_renderer, write_image
 from engine.drawing.steps import backward_steps, save_backward_animation
 
@@ -26,9 +32,12 @@ __all__ = [
     "DrawOptions",
     "GraphTooLargeError",
     "GraphvizNotFoundError",
+    "Player",
     "backward_steps",
     "draw",
     "find_renderer",
+    "play_backward",
+    "play_forward",
     "render",
     "save_backward_animation",
     "write_image",

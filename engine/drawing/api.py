@@ -16,14 +16,9 @@ import graphviz
 
 from engine.drawing import roles
 from engine.drawing.collapse import collapse as collapse_boxes
+from engine.drawing.collapsed_view import build_collapsed
 from engine.drawing.options import DrawOptions
-from engine.drawing.picture import (
-    build_collapsed,
-    build_full,
-    check_shared_span,
-    check_size,
-    final_cells,
-)
+from engine.drawing.picture import build_full, check_shared_span, check_size, final_cells
 from engine.drawing.renderer import DEFAULT_TIMEOUT, write_image
 from engine.graph import require_node, topological_order
 from engine.node import Node

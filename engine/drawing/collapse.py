@@ -96,5 +96,7 @@ def collapse(order: list[Node], level: str, inputs: Iterable[Node] = ()) -> Boxe
     root = order[-1]
     if root in box_of and root not in is_output:
         outputs[box_of[root]].append(root)
+    for listed in outputs.values():  # a layer lists N1, N2, … whatever order edges came in
+        listed.sort(key=lambda node: _index_key(str(node.group)) if node.group else ())
     names = sorted(sizes, key=_index_key)
     return Boxes(box_of, names, sizes, outputs)

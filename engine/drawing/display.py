@@ -5,7 +5,8 @@ Graphviz's ``dot`` itself: with only ``graphviz-pure`` installed it fails,
 and it has no time limit. A ``Drawing`` renders with the same program lookup
 and timeout as ``render`` (``engine.drawing.renderer``); when no program is
 found or the layout takes too long, the cell shows the reason as text
-instead of a traceback, and ``.source`` still holds the DOT text.
+instead of a traceback, and ``.source`` still holds the DOT text. Its
+``repr`` names what it is, not a memory address.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ class Drawing(graphviz.Digraph):
 
     #: Seconds the inline display may spend in Graphviz.
     display_timeout: float | None = DEFAULT_TIMEOUT
+
+    def __repr__(self) -> str:
+        # Never a memory address: Jupyter saves this text beside the picture.
+        return f"<sweepgrad drawing: {len(self.body)} DOT statements; .source is the DOT text>"
 
     def _repr_mimebundle_(
         self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None,

@@ -25,7 +25,8 @@ DEFAULT_MAX_NODES = 1000
 # about a second, 2,300 in 4 to 25 s, 5,300 in more than a minute.
 DEFAULT_MAX_SHARED_SPAN = 1500
 COLLAPSE_LEVELS = ("neuron", "layer")
-RANKDIRS = ("LR", "TB")
+RANKDIRS = ("auto", "LR", "TB")
+COLUMN_WIDTH = 1000  # pixels: a notebook's output column, about
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,15 @@ class DrawOptions:
 
     ``show_grads`` / ``show_local_grads``: the grad cells / the edge labels.
     ``number_format``: a format spec (``".4g"``) or a function float -> str.
-    ``rankdir``: ``"LR"`` (left to right) or ``"TB"`` (top to bottom).
+    ``rankdir``: ``"LR"`` (left to right), ``"TB"`` (top to bottom) or
+    ``"auto"``: left to right when that fits ``max_width``, else whichever is
+    narrower (see ``engine.drawing.layout``). ``max_width``: the widest the
+    picture may be, in pixels; Graphviz shrinks it to fit (None: its natural
+    size).
     ``number_steps``: number each value by the step at which the backward
     sweep visits it. ``colour_roles`` / ``legend``: fill by role (see
-    ``engine.drawing.roles``) and explain it. ``inputs`` / ``parameters``:
+    ``engine.drawing.roles``) and explain the roles drawn in one compact
+    line under the picture. ``inputs`` / ``parameters``:
     say which leaves are which. ``collapse``: ``"neuron"`` or ``"layer"``
     draws one box per ``node.group``. ``max_nodes``: refuse to draw more
     nodes than this (None: no limit). ``max_shared_span``: refuse when the
@@ -50,7 +56,8 @@ class DrawOptions:
     show_grads: bool = True
     show_local_grads: bool = True
     number_format: NumberFormat = ".4g"
-    rankdir: str = "LR"
+    rankdir: str = "auto"
+    max_width: int | None = COLUMN_WIDTH
     number_steps: bool = False
     colour_roles: bool = True
     legend: bool = True
@@ -67,8 +74,8 @@ class DrawOptions:
                 raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
         if self.rankdir not in RANKDIRS:
             raise ValueError(
-                f"rankdir must be 'LR' (left to right) or 'TB' (top to bottom), "
-                f"got {self.rankdir!r}"
+                f"rankdir must be 'LR' (left to right), 'TB' (top to bottom) or 'auto' "
+                f"(chosen by the graph's shape), got {self.rankdir!r}"
             )
         if self.collapse is not None and self.collapse not in COLLAPSE_LEVELS:
             raise ValueError(f"collapse must be 'neuron', 'layer' or None, got {self.collapse!r}")
@@ -77,6 +84,10 @@ class DrawOptions:
                 limit = checks.integer(getattr(self, name), name, minimum=1,
                                        what="a positive int or None")
                 object.__setattr__(self, name, limit)
+        if self.max_width is not None:
+            object.__setattr__(
+                self, "max_width", checks.integer(self.max_width, "max_width", minimum=100)
+            )
         for name in ("inputs", "parameters"):
             object.__setattr__(self, name, _nodes(getattr(self, name), name))
         if set(self.inputs) & set(self.parameters):

@@ -9,9 +9,9 @@ of local derivative × the consumer's gradient,
     node.grad = Σ_c (∂c/∂node) · c.grad
 
 and where a node fans out, those contributions are listed under the total.
-The full view (``build_full``) and the collapsed one (``build_collapsed``,
-one box per neuron or layer) draw values and operations with the same two
-functions, ``add_value`` and ``add_operation``.
+The full view (``build_full``, here) and the collapsed one (one box per
+neuron or layer, ``engine.drawing.collapsed_view``) draw values and
+operations with the same two functions, ``add_value`` and ``add_operation``.
 
 The DOT source depends only on the graph: nodes are named and emitted by
 their position in ``topological_order`` (never by ``id`` or a set), so the
@@ -20,13 +20,13 @@ same graph gives the same bytes every time. Nothing here recurses.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import graphviz
 
+from engine.drawing import layout
 from engine.drawing import roles as role_rules
-from engine.drawing.collapse import Boxes
 from engine.drawing.display import Drawing
 from engine.drawing.options import DrawOptions
 from engine.drawing.text import html_label, html_text
@@ -34,7 +34,6 @@ from engine.graph import backward_edges
 from engine.node import Node
 
 MAX_TERMS = 6  # contributions listed under a fanned-out gradient, before "…"
-MAX_LISTED_OUTPUTS = 8  # outputs listed in a collapsed box, before "…"
 MONOSPACE = "Courier"
 
 
@@ -148,13 +147,34 @@ def final_cells(order: list[Node], options: DrawOptions) -> dict[Node, GradCell]
 # --- the pieces both views draw ------------------------------------------------------
 
 
-def new_digraph(options: DrawOptions) -> Drawing:
+def new_digraph(options: DrawOptions, rankdir: str) -> Drawing:
+    """An empty drawing running ``rankdir``, shrunk to ``options.max_width`` pixels."""
+    graph_attr = {"rankdir": rankdir, "fontname": "Helvetica", "nodesep": "0.25"}
+    size = layout.size_attribute(options.max_width)
+    if size is not None:
+        graph_attr["size"] = size
     return Drawing(
         "computation_graph",
-        graph_attr={"rankdir": options.rankdir, "fontname": "Helvetica", "nodesep": "0.25"},
+        graph_attr=graph_attr,
         node_attr={"fontname": "Helvetica", "fontsize": "12"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10", "arrowsize": "0.6"},
     )
+
+
+def rankdir_for(options: DrawOptions, items: Iterable[tuple[int, int]]) -> str:
+    """``options.rankdir``, or for ``"auto"`` the direction that fits (``engine.drawing.layout``).
+
+    ``items``: ``(level, characters)`` for each node drawn.
+    """
+    if options.rankdir != "auto":
+        return options.rankdir
+    return layout.choose_rankdir(layout.estimated_widths(items), options.max_width)
+
+
+def value_characters(node: Node, data_text: str, grad: GradCell | None) -> int:
+    """The length of a value's table as text: label, data and the longer grad line."""
+    grad_length = max(len(grad.text), len(grad.contributions)) if grad is not None else 0
+    return len(node.label or "") + len(data_text) + grad_length
 
 
 def value_label(node: Node, fill: str, data_text: str, grad: GradCell | None,
@@ -183,36 +203,59 @@ def value_label(node: Node, fill: str, data_text: str, grad: GradCell | None,
     return html_label(f"{table}<TR>{''.join(cells)}</TR></TABLE>")
 
 
+def data_text(node: Node, options: DrawOptions) -> str:
+    return f"data {options.formatter(node.data)}"
+
+
 def add_value(dot: graphviz.Digraph, name: str, node: Node, fill: str,
-              cell: GradCell | None, step: int | None, options: DrawOptions) -> None:
-    """Draw one value node (the same in the full and the collapsed view)."""
-    label = value_label(node, fill, f"data {options.formatter(node.data)}", cell, step)
+              cell: GradCell | None, step: int | None, options: DrawOptions,
+              data: str | None = None) -> None:
+    """Draw one value node (the same in the full and the collapsed view).
+
+    ``data``: the text of its data cell, if not ``data <value>``.
+    """
+    label = value_label(node, fill, data if data is not None else data_text(node, options),
+                        cell, step)
     dot.node(name, label, shape="plain")
 
 
 def add_operation(dot: graphviz.Digraph, index: int, node: Node, name_of: Mapping[Node, str],
-                  options: DrawOptions, highlight: bool = False) -> None:
-    """Draw ``node``'s operation and its edges: operands → op (local derivative) → value."""
+                  options: DrawOptions, highlight: bool = False,
+                  edge_labels: Sequence[str] | None = None) -> None:
+    """Draw ``node``'s operation and its edges: operands → op (local derivative) → value.
+
+    ``edge_labels``: markup for each edge's label, in the order of
+    ``node.parents``, instead of the local derivative.
+    """
     op_name = f"op{index}"
     style = {"color": role_rules.CURRENT_EDGE, "penwidth": "2"} if highlight else {}
     dot.node(op_name, html_label(html_text(node.op or "?")), shape="ellipse", fontsize="10",
              margin="0.03,0.01", height="0.3", **style)
-    for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
-        label = (html_label(html_text(options.formatter(local_grad)))
-                 if options.show_local_grads else None)
+    for position, (parent, local_grad) in enumerate(
+        zip(node.parents, node.local_grads, strict=True)
+    ):
+        label = None
+        if edge_labels is not None:
+            label = html_label(edge_labels[position])
+        elif options.show_local_grads:
+            label = html_label(html_text(options.formatter(local_grad)))
         dot.edge(name_of[parent], op_name, label=label, **style)
     dot.edge(op_name, name_of[node], **style)
 
 
-def add_legend(dot: graphviz.Digraph, roles_present: Iterable[str], options: DrawOptions) -> None:
+def add_legend(dot: graphviz.Digraph, roles_present: Iterable[str], options: DrawOptions,
+               more_notes: Iterable[str] = ()) -> None:
+    """The legend as the drawing's caption: one line of colours, one of notes."""
     notes = []
     if options.show_local_grads:
-        notes.append("edge label: local derivative ∂out/∂in")
+        notes.append("edge: local derivative ∂out/∂in")
     if options.show_grads:
-        notes.append("grad = Σ (local derivative × consumer's grad)")
+        notes.append("grad = Σ local derivative × consumer's grad")
     if options.number_steps:
         notes.append("step k: the k-th node the backward sweep visits")
-    dot.node("legend", role_rules.legend_label(roles_present, notes), shape="plain")
+    notes.extend(more_notes)
+    dot.attr(label=role_rules.legend_label(roles_present, notes), labelloc="b", labeljust="l",
+             fontsize="10")
 
 
 def present(role_of: Mapping[Node, str], nodes: Iterable[Node]) -> list[str]:
@@ -234,87 +277,37 @@ def build_full(
     cells: Mapping[Node, GradCell] | None,
     options: DrawOptions,
     current: Node | None = None,
+    *,
+    data_texts: Mapping[Node, str] | None = None,
+    edge_labels: Mapping[Node, Sequence[str]] | None = None,
+    legend_notes: Sequence[str] = (),
 ) -> graphviz.Digraph:
-    """Every value and every op of ``order``; ``current`` is highlighted (step drawings)."""
-    dot = new_digraph(options)
+    """Every value and every op of ``order``; ``current`` is highlighted (step drawings).
+
+    ``data_texts`` and ``edge_labels`` replace the data cells and the edge
+    labels (markup, per edge into each node's op) where given;
+    ``legend_notes`` are added to the legend.
+    """
+    data_of = {node: data_text(node, options) for node in order}
+    if data_texts is not None:
+        data_of.update(data_texts)
+    level_of = layout.levels(order)
+    rankdir = rankdir_for(options, (
+        (level_of[node],
+         value_characters(node, data_of[node], cells[node] if cells is not None else None))
+        for node in order
+    ))
+    dot = new_digraph(options, rankdir)
     steps = sweep_steps(order) if options.number_steps else None
     name_of: dict[Node, str] = {}
     for index, node in enumerate(order):
         name_of[node] = f"v{index}"
         fill = role_rules.CURRENT_FILL if node is current else fill_of(node, role_of, options)
         add_value(dot, name_of[node], node, fill, cells[node] if cells is not None else None,
-                  steps[node] if steps is not None else None, options)
+                  steps[node] if steps is not None else None, options, data_of[node])
         if node.parents:
-            add_operation(dot, index, node, name_of, options, highlight=node is current)
+            add_operation(dot, index, node, name_of, options, highlight=node is current,
+                          edge_labels=edge_labels.get(node) if edge_labels is not None else None)
     if options.colour_roles and options.legend:
-        add_legend(dot, present(role_of, order), options)
-    return dot
-
-
-# --- the collapsed view ------------------------------------------------------------------
-
-
-def box_label(name: str, size: int, outputs: list[Node], options: DrawOptions) -> str:
-    """A box: its name, how many nodes it hides, and its outputs' data and grad."""
-    fmt = options.formatter
-    rows = [
-        f'<TR><TD COLSPAN="3"><B>{html_text(name)}</B>'
-        f'<FONT POINT-SIZE="9"> ({size} nodes)</FONT></TD></TR>'
-    ]
-    for node in outputs[:MAX_LISTED_OUTPUTS]:
-        what = node.label if node.label is not None else (node.op or "leaf")
-        cells = [
-            f"<TD>{html_text(what)}</TD>",
-            f'<TD><FONT FACE="{MONOSPACE}">{html_text("data " + fmt(node.data))}</FONT></TD>',
-        ]
-        if options.show_grads:
-            grad = "grad " + fmt(options.grad_of(node))
-            cells.append(f'<TD><FONT FACE="{MONOSPACE}">{html_text(grad)}</FONT></TD>')
-        rows.append(f"<TR>{''.join(cells)}</TR>")
-    if len(outputs) > MAX_LISTED_OUTPUTS:
-        more = f"… {len(outputs) - MAX_LISTED_OUTPUTS} more outputs"
-        rows.append(f'<TR><TD COLSPAN="3">{html_text(more)}</TD></TR>')
-    fill = role_rules.FILL[role_rules.GROUP]
-    table = (
-        f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" BGCOLOR="{fill}">'
-    )
-    return html_label(table + "".join(rows) + "</TABLE>")
-
-
-def build_collapsed(
-    order: list[Node], role_of: Mapping[Node, str], boxes: Boxes, options: DrawOptions
-) -> graphviz.Digraph:
-    """The drawing of ``order`` with each box drawn as one node.
-
-    Boxes are emitted by layer and neuron index; edges between boxes are
-    drawn once per pair, in topological order, without labels: a local
-    derivative belongs to one edge, not to a bundle of them.
-    """
-    dot = new_digraph(options)
-    box_names = {box: f"g{index}" for index, box in enumerate(boxes.names)}
-    for name in boxes.names:
-        dot.node(box_names[name], box_label(name, boxes.sizes[name], boxes.outputs[name], options),
-                 shape="plain")
-    cells = final_cells(order, options) if options.show_grads else None
-    name_of: dict[Node, str] = {}
-    box_edges: set[tuple[str, str]] = set()
-    for index, node in enumerate(order):
-        box = boxes.box_of.get(node)
-        if box is None:
-            name_of[node] = f"v{index}"
-            add_value(dot, name_of[node], node, fill_of(node, role_of, options),
-                      cells[node] if cells is not None else None, None, options)
-            if node.parents:
-                add_operation(dot, index, node, name_of, options)
-            continue
-        name_of[node] = box_names[box]
-        for parent in node.parents:
-            source = name_of[parent]
-            if boxes.box_of.get(parent) != box and (source, box) not in box_edges:
-                box_edges.add((source, box))
-                dot.edge(source, box_names[box])
-    if options.colour_roles and options.legend:
-        visible = [node for node in order if node not in boxes.box_of]
-        roles_present = present(role_of, visible) + ([role_rules.GROUP] if boxes.names else [])
-        add_legend(dot, roles_present, options)
+        add_legend(dot, present(role_of, order), options, legend_notes)
     return dot

@@ -140,3 +140,15 @@ def write_image(
     if chosen in SOURCE_SUFFIXES:
         return write_atomically(path, source)
     return write_atomically(path, run_renderer(source, chosen, timeout))
+
+
+def render_bytes(drawing: graphviz.Digraph | str, format: str,
+                 timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
+    """A ``Digraph`` (or DOT source) rendered as ``format`` (svg, png, pdf), without a file."""
+    source = drawing if isinstance(drawing, str) else drawing.source
+    return run_renderer(source, format_of(Path("picture"), format), timeout)
+
+
+def render_svg(drawing: graphviz.Digraph | str, timeout: float | None = DEFAULT_TIMEOUT) -> str:
+    """The SVG text of a ``Digraph`` (or DOT source), without writing a file."""
+    return render_bytes(drawing, "svg", timeout).decode("utf-8")

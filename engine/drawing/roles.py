@@ -34,6 +34,7 @@ FILL = {
     OUTPUT: "#c8efc8",
     GROUP: "#eadcf8",
 }
+NOTE_LINE = 80  # characters of notes to a line of the legend
 CURRENT_FILL = "#ffd54f"  # the node the backward sweep is at, in step drawings
 CURRENT_EDGE = "#d62728"
 
@@ -66,14 +67,24 @@ def assign_roles(
 
 
 def legend_label(roles_present: Iterable[str], notes: Iterable[str]) -> str:
-    """An HTML-like label: one coloured row per role drawn, then the notes."""
-    rows = ['<TR><TD COLSPAN="2"><B>legend</B></TD></TR>']
+    """An HTML-like label: the roles drawn as colour swatches on one line, the notes below."""
+    swatches = []
     for role in roles_present:
-        rows.append(
-            f'<TR><TD BGCOLOR="{FILL[role]}" WIDTH="20"> </TD>'
-            f'<TD ALIGN="LEFT">{html_text(role)}</TD></TR>'
+        swatches.append(
+            f'<TD BGCOLOR="{FILL[role]}" BORDER="1" WIDTH="14" HEIGHT="12"> </TD>'
+            f'<TD ALIGN="LEFT">{html_text(role)}  </TD>'
         )
-    for note in notes:
-        rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT">{html_text(note)}</TD></TR>')
-    table = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3">'
+    rows = []
+    if swatches:
+        inner = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">'
+        rows.append(f'<TR><TD ALIGN="LEFT">{inner}<TR>{"".join(swatches)}</TR></TABLE></TD></TR>')
+    lines: list[str] = []
+    for note in notes:  # a few notes to a line, so the caption stays as narrow as the swatches
+        if lines and len(lines[-1]) + len(note) < NOTE_LINE:
+            lines[-1] += " · " + note
+        else:
+            lines.append(note)
+    for line in lines:
+        rows.append(f'<TR><TD ALIGN="LEFT">{html_text(line)}</TD></TR>')
+    table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">'
     return html_label(table + "".join(rows) + "</TABLE>")

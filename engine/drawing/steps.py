@@ -10,13 +10,14 @@ gradient is final; the sweep then passes it on along each edge,
 Step k draws the graph as it stands after the k-th visit: the visited nodes
 with their final gradient (and its contributions where they fan out), the
 node just visited highlighted with the edges its gradient flows back along,
-the parents it fed showing the sum so far (grey), and the rest blank.
+the parents it fed showing the sum so far (grey), and the rest blank; the
+legend says what the colours mean.
 
-The gradients are computed here from the recorded local derivatives, seeded
-with d(root)/d(root) = 1, so no ``.grad`` is read or changed and nothing
-accumulated from earlier ``backward()`` calls shows up. Cells are padded to
-one width for all steps (in a monospace font) so the layout stays still when
-the frames are played as an animation.
+The steps come from ``engine.drawing.trace`` (no ``.grad`` is read or
+changed). Cells are padded to one width for all steps (in a monospace font)
+so the layout stays still when the frames are played as an animation. The
+GIF leaves out the steps at leaves, where nothing is passed on and only the
+highlight would move, and ends on a frame with every gradient final.
 """
 
 from __future__ import annotations
@@ -27,34 +28,39 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import graphviz
+from graphviz import Digraph
 
 from engine.drawing import roles as role_rules
 from engine.drawing.options import DrawOptions
 from engine.drawing.picture import GradCell, build_full, check_shared_span, sum_text
 from engine.drawing.renderer import write_image
+from engine.drawing.trace import Visit, backward_visits
 from engine.graph import require_node, topological_order
 from engine.node import Node
 
 DEFAULT_MAX_STEPS = 60
+# What the colours of a step drawing mean, in its legend.
+STEP_NOTES = (
+    "yellow: the node the sweep visits",
+    "red: the edges its gradient goes back along",
+    "grey “so far”: a sum still waiting for terms",
+)
 
 
 def _frames_of_cells(
-    order: list[Node], fmt: Callable[[float], str]
+    order: list[Node], visits: list[Visit], fmt: Callable[[float], str]
 ) -> list[dict[Node, GradCell]]:
     """The grad cells of every node after each step of the sweep."""
     grads = {node: 0.0 for node in order}
-    grads[order[-1]] = 1.0
     terms: dict[Node, list[float]] = {}
     visited: set[Node] = set()
     frames = []
-    for node in reversed(order):
-        visited.add(node)
-        grad = grads[node]
-        for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
-            contribution = local_grad * grad
-            grads[parent] += contribution
-            terms.setdefault(parent, []).append(contribution)
+    for visit in visits:
+        visited.add(visit.node)
+        grads[visit.node] = visit.grad
+        for edge in visit.passes:
+            grads[edge.parent] = edge.running_sum
+            terms.setdefault(edge.parent, []).append(edge.contribution)
         cells = {}
         for each in order:
             each_terms = terms.get(each, [])
@@ -82,14 +88,21 @@ def _pad(frames: list[dict[Node, GradCell]], order: list[Node]) -> None:
 
 def backward_steps(
     root: Node, options: DrawOptions | None = None, **changes: object
-) -> list[graphviz.Digraph]:
+) -> list[Digraph]:
     """One ``Digraph`` per step of the backward sweep from ``root`` (one per node).
 
     Takes the options of ``draw`` (steps are always numbered and gradients
     shown; ``max_nodes`` defaults to ``DEFAULT_MAX_STEPS``). In a notebook,
     display them one by one; ``save_backward_animation`` plays them as a GIF.
     """
-    require_node(root, "backward_steps(root)")
+    order, chosen = _checked(root, options, changes, "backward_steps(root)")
+    return [picture for node, picture in _step_pictures(order, chosen) if node is not None]
+
+
+def _checked(root: Node, options: DrawOptions | None, changes: dict[str, object],
+             where: str) -> tuple[list[Node], DrawOptions]:
+    """The topological order and the options of a step-by-step drawing, checked."""
+    require_node(root, where)
     if options is None:
         changes = {"max_nodes": DEFAULT_MAX_STEPS, **changes}
     chosen = dataclasses.replace(
@@ -104,12 +117,18 @@ def backward_steps(
             f"max_nodes={len(order)} to draw them all."
         )
     check_shared_span(order, chosen.max_shared_span)
-    role_of = role_rules.assign_roles(order, chosen.inputs, chosen.parameters)
-    frames = _frames_of_cells(order, chosen.formatter)
+    return order, chosen
+
+
+def _step_pictures(order: list[Node], options: DrawOptions) -> list[tuple[Node | None, Digraph]]:
+    """``(visited node, drawing)`` per step, then ``(None, the finished graph)``."""
+    role_of = role_rules.assign_roles(order, options.inputs, options.parameters)
+    frames = _frames_of_cells(order, backward_visits(order), options.formatter)
     _pad(frames, order)
+    visited: list[Node | None] = list(reversed(order))
     return [
-        build_full(order, role_of, cells, chosen, current=node)
-        for node, cells in zip(reversed(order), frames, strict=True)
+        (node, build_full(order, role_of, cells, options, current=node, legend_notes=STEP_NOTES))
+        for node, cells in zip([*visited, None], [*frames, frames[-1]], strict=True)
     ]
 
 
@@ -121,11 +140,12 @@ def save_backward_animation(
     duration: int = 1200,
     **changes: object,
 ) -> Path:
-    """Write the steps of ``backward_steps(root, options, **changes)`` as an animated GIF.
+    """Write the sweep from ``root`` as an animated GIF (options as for ``backward_steps``).
 
-    ``duration``: milliseconds per frame (the last frame is held twice as
-    long). Needs Pillow and a Graphviz program (see ``engine.drawing.renderer``).
-    Returns the path.
+    One frame per step that passes gradient on (a leaf's step changes
+    nothing else, so it is left out), then the finished graph, held twice as
+    long. ``duration``: milliseconds per frame. Needs Pillow and a Graphviz
+    program (see ``engine.drawing.renderer``). Returns the path.
     """
     from PIL import Image
 
@@ -135,10 +155,13 @@ def save_backward_animation(
                          f"got {str(path)!r}")
     if not isinstance(duration, int) or duration <= 0:
         raise ValueError(f"duration is milliseconds per frame, a positive int; got {duration!r}")
-    steps = backward_steps(root, options, **changes)
+    order, chosen = _checked(root, options, changes, "save_backward_animation(root)")
+    # A leaf passes nothing on: its frame is left out. The last entry is the finished graph.
+    shown = [picture for node, picture in _step_pictures(order, chosen)
+             if node is None or node.parents]
     images: list[Image.Image] = []
     with tempfile.TemporaryDirectory() as folder:
-        for index, step in enumerate(steps):
+        for index, step in enumerate(shown):
             png = write_image(step, Path(folder) / f"step{index}.png")
             with Image.open(png) as opened:
                 images.append(opened.convert("RGB"))

@@ -1,6 +1,7 @@
-"""Plots, the demo section, the benchmark and `sweepgrad train`: what was drawn."""
+"""nn.plots: Figures that show inline, saved only when asked; what was drawn."""
 
 import builtins
+import io
 
 import pytest
 
@@ -44,7 +45,8 @@ def test_decision_boundary_png_shows_both_regions_and_points(tmp_path):
     data = moons(60, seed=0)
     model = MLP(2, [8, 1], seed=0)
     fit(model, data, epochs=15, batch_size=10, quiet=True)
-    path = plot_decision_boundary(model, data, tmp_path / "boundary.png", resolution=30)
+    path = tmp_path / "boundary.png"
+    plot_decision_boundary(model, data, path=path, resolution=30)
     image = Image.open(path)
     assert image.format == "PNG" and image.size == (550, 500)
     assert _share_of(image, REGION_COLORS[0]) > 0.05
@@ -57,8 +59,8 @@ def test_decision_boundary_of_constant_model_has_one_region(tmp_path):
     model.layers[0].neurons[0].weights[0].data = 0.0
     model.layers[0].neurons[0].weights[1].data = 0.0
     model.layers[0].neurons[0].bias.data = -1.0  # always class 0
-    path = plot_decision_boundary(model, moons(20, seed=0), tmp_path / "b.png", resolution=10)
-    image = Image.open(path)
+    figure = plot_decision_boundary(model, moons(20, seed=0), resolution=10)
+    image = Image.open(io.BytesIO(figure._repr_png_()))
     assert _share_of(image, REGION_COLORS[0]) > 0.3
     assert _share_of(image, REGION_COLORS[1]) == 0.0
 
@@ -66,12 +68,14 @@ def test_decision_boundary_of_constant_model_has_one_region(tmp_path):
 def test_loss_curve_png(tmp_path):
     data = moons(40, seed=0)
     history = fit(MLP(2, [4, 1], seed=0), data, epochs=3, test_data=data, quiet=True)
-    image = Image.open(plot_loss_curve(history, tmp_path / "loss.png"))
+    path = tmp_path / "loss.png"
+    plot_loss_curve(history, path=path)
+    image = Image.open(path)
     assert image.size == (600, 450)
     assert _share_of(image, POINT_COLORS[0], tolerance=30) > 0.0005
     assert _share_of(image, POINT_COLORS[1], tolerance=30) > 0.0005
     with pytest.raises(ValueError, match="no epochs"):
-        plot_loss_curve(fit(MLP(2, [1], seed=0), data, epochs=0, quiet=True), tmp_path / "x.png")
+        plot_loss_curve(fit(MLP(2, [1], seed=0), data, epochs=0, quiet=True))
 
 
 def test_missing_matplotlib_is_a_clear_error(monkeypatch, tmp_path):
@@ -85,4 +89,21 @@ def test_missing_matplotlib_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
     history = fit(MLP(2, [1], seed=0), moons(10, seed=0), epochs=1, quiet=True)
     with pytest.raises(ImportError, match=r"pip install 'sweepgrad\[plot\]'"):
-        plot_loss_curve(history, tmp_path / "loss.png")
+        plot_loss_curve(history)
+
+
+def test_plots_return_figures_that_jupyter_shows_and_save_only_with_a_path(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    monkeypatch.chdir(tmp_path)
+    history = fit(MLP(2, [4, 1], seed=0), moons(20, seed=0), epochs=2, quiet=True)
+    figure = plot_loss_curve(history, title="two epochs")
+    assert isinstance(figure, Figure)
+    assert list(tmp_path.iterdir()) == []  # nothing written without path=
+    png = figure._repr_png_()  # what Jupyter displays inline
+    assert png.startswith(b"\x89PNG") and Image.open(io.BytesIO(png)).size == (600, 450)
+    assert figure.axes[0].get_title() == "two epochs"
+    saved = plot_decision_boundary(MLP(2, [2, 1], seed=0), moons(20, seed=0), resolution=5,
+                                   path=tmp_path / "sub" / "regions.svg")
+    assert isinstance(saved, Figure)
+    assert (tmp_path / "sub" / "regions.svg").read_text().lstrip().startswith("<?xml")

@@ -65,7 +65,9 @@ def test_regression_loss_decreases_and_has_no_accuracy():
     assert history.train_loss[-1] < 0.2 * history.train_loss[0]
 
 
-def test_progress_bar_shows_running_loss_and_accuracy():
+def test_progress_bar_shows_running_loss_and_accuracy(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("SWEEPGRAD_PROGRESS", raising=False)
     data = moons(40, seed=0)
     model = MLP(2, [4, 1], seed=0)
     terminal = FakeTerminal()
@@ -78,6 +80,10 @@ def test_progress_bar_shows_running_loss_and_accuracy():
     pipe = io.StringIO()  # not a terminal: silent
     fit(model, data, epochs=1, stream=pipe)
     assert pipe.getvalue() == ""
+    monkeypatch.setenv("CI", "true")  # a CI log, even on a pseudo-terminal: silent
+    under_ci = FakeTerminal()
+    fit(model, data, epochs=1, stream=under_ci)
+    assert under_ci.getvalue() == ""
 
 
 def test_history_figures_are_consistent():

@@ -33,23 +33,26 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from engine import (
     Gradients,
-    Progress,
     Value,
     count_paths,
     finite_difference_gradients,
     gc_paused,
     naive_gradients,
     path_gradients,
+    progress_bar,
     sweep_gradients,
     topological_order,
 )
 from engine.app.benchmarks.complexity_report import explain_fits, fit_rows, write_outputs
 from engine.app.benchmarks.complexity_results import METHODS, ComplexityResults, Row, Settings
 from engine.examples import Problem, chain, diamonds, mlp
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 QUICK = Settings(
     name="quick",
@@ -123,7 +126,7 @@ def predicted_work(done: list[Row], size: int) -> float | None:
 
 
 def measure_problem(problem: Problem, settings: Settings, history: dict[str, list[Row]],
-                    progress: Progress) -> list[Row]:
+                    progress: tqdm) -> list[Row]:
     """Run the four methods on one graph; ``history`` holds each method's rows so far."""
     leaves = [Value(x) for x in problem.inputs]
     root = problem.build(*leaves)
@@ -141,7 +144,8 @@ def measure_problem(problem: Problem, settings: Settings, history: dict[str, lis
     reference, median, best, batches = time_call(
         lambda: sweep_gradients(root, leaves), settings.batch_seconds, settings.repeats)
     rows = [row("sweep", reference, reference.products, (median, best, batches), 0.0)]
-    progress.update(postfix=f"{problem.family} {problem.size}")
+    progress.set_postfix_str(f"{problem.family} {problem.size}", refresh=False)
+    progress.update()
 
     budget = settings.work_budget
     for method in METHODS[1:]:
@@ -201,8 +205,8 @@ def run_complexity(quick: bool = False, out_dir: Path | str | None = None,
     graphs = problems(settings)
     history: dict[str, list[Row]] = {method: [] for method in METHODS}
     rows: list[Row] = []
-    with Progress(len(graphs) * len(METHODS), f"complexity ({settings.name})",
-                  quiet=quiet, stream=stream) as progress:
+    with progress_bar(len(graphs) * len(METHODS), f"complexity ({settings.name})",
+                      quiet=quiet, stream=stream) as progress:
         for problem in graphs:
             rows += measure_problem(problem, settings, history, progress)
     fits = fit_rows(rows)

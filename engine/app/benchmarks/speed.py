@@ -26,9 +26,10 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TextIO
 
 import nn
-from engine import Value, format_table, gc_paused, topological_order
+from engine import Value, format_table, gc_paused, progress_bar, topological_order
 from engine.examples import tanh_chain
 
 # --- (a) the chain ----------------------------------------------------------
@@ -220,8 +221,13 @@ def measure(
     )
 
 
-def run(links: int = 100_000, points: int = 100, repeats: int = 5) -> list[SpeedResult]:
-    """Measure both workloads, with the cycle collector running, then paused."""
+def run(links: int = 100_000, points: int = 100, repeats: int = 5, *, quiet: bool = False,
+        stream: TextIO | None = None) -> list[SpeedResult]:
+    """Measure both workloads, with the cycle collector running, then paused.
+
+    A progress bar (``engine.progress_bar``) counts the four measurements;
+    ``quiet`` hides it, ``stream`` receives it (default stderr).
+    """
     model, data, labels = mlp_problem(points)
     weights = weights_of(model)
     workloads: list[tuple[str, Callable[[], Value], Callable[[], object]]] = [
@@ -229,11 +235,14 @@ def run(links: int = 100_000, points: int = 100, repeats: int = 5) -> list[Speed
         (f"MLP step, {points} points", lambda: mlp_step_values(model, data, labels),
          lambda: mlp_step_floats(weights, data, labels)),
     ]
-    return [
-        measure(name, build, floats, repeats, pause_collector)
-        for pause_collector in (False, True)
-        for name, build, floats in workloads
-    ]
+    results = []
+    with progress_bar(2 * len(workloads), "speed", quiet=quiet, stream=stream) as bar:
+        for pause_collector in (False, True):
+            for name, build, floats in workloads:
+                bar.set_postfix_str(f"{name}, collector {'paused' if pause_collector else 'on'}")
+                results.append(measure(name, build, floats, repeats, pause_collector))
+                bar.update()
+    return results
 
 
 def report(results: list[SpeedResult]) -> str:

@@ -58,6 +58,7 @@ def register_speed(benchmarks: argparse._SubParsersAction) -> None:
                         help="two-moons points in the MLP step (default: 100)")
     parser.add_argument("--repeats", type=positive_int, default=5,
                         help="timed runs per figure; the median is shown (default: 5)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=run_speed_command)
 
 
@@ -95,7 +96,8 @@ def run_complexity_command(args: argparse.Namespace) -> int:
 def run_speed_command(args: argparse.Namespace) -> int:
     from engine.app.benchmarks.speed import report, run
 
-    print(report(run(links=args.links, points=args.points, repeats=args.repeats)))
+    print(report(run(links=args.links, points=args.points, repeats=args.repeats,
+                     quiet=args.quiet)))
     return 0
 
 

@@ -83,11 +83,13 @@ def run(args: argparse.Namespace) -> int:
         )
     print(history.summary())
     if history.epochs:
-        curve = plot_loss_curve(history, out_dir / f"{args.dataset}_loss_curve.png")
+        curve = out_dir / f"{args.dataset}_loss_curve.png"
+        plot_loss_curve(history, path=curve)
         print(f"loss curve: {curve}")
     if data.num_classes is not None and len(data.inputs[0]) == 2:
-        path = out_dir / f"{args.dataset}_decision_boundary.png"
-        print(f"decision boundary: {plot_decision_boundary(model, data, path)}")
+        boundary = out_dir / f"{args.dataset}_decision_boundary.png"
+        plot_decision_boundary(model, data, path=boundary)
+        print(f"decision boundary: {boundary}")
     print(f"parameters: {model.save(out_dir / f'{args.dataset}_model.json')}")
     if history.interrupted:
         return 130

@@ -22,8 +22,14 @@ def names(source: str, prefix: str) -> list[str]:
     return re.findall(rf"^\t({prefix}\d+) \[", source, re.MULTILINE)
 
 
+def all_edges(source: str) -> list[tuple[str, str]]:
+    """Every drawn edge (invisible ones, which only order the boxes, left out)."""
+    found = re.findall(r"^\t+(\w+) -> (\w+)(.*)$", source, re.MULTILINE)
+    return [(tail, head) for tail, head, attributes in found if "invis" not in attributes]
+
+
 def box_edges(source: str) -> list[tuple[str, str]]:
-    return re.findall(r"^\t(\w+) -> (g\d+)$", source, re.MULTILINE)
+    return [(tail, head) for tail, head in all_edges(source) if head.startswith("g")]
 
 
 def mlp_loss(tag_parameters: bool = False) -> tuple[Value, list[Value]]:
@@ -68,10 +74,30 @@ def test_one_box_per_neuron(mlp):
     assert len(names(source, "g")) == 33
     # Visible: x1, x2, the target 0.5, out - 0.5, the loss; ops: - and *.
     assert len(names(source, "v")) == 5 and len(names(source, "op")) == 2
-    edges = box_edges(source)
-    assert len(edges) == len(set(edges)) == 16 * 2 + 16 * 16 + 16
+    # Fully connected layers meet at a junction: x1, x2 → one point → the 16 of L1,
+    # the 16 of L1 → one point → the 16 of L2; then the 16 of L2 → L3.N1; and six
+    # edges of the loss in full (out − 0.5, then its square: two edges to one node).
+    edges = all_edges(source)
+    assert len(edges) == 2 + 16 + 16 + 16 + 16 + 6
     x_names = {f"v{i}" for i, n in enumerate(topological_order(loss)) if n in inputs}
-    assert sum(1 for tail, _ in edges if tail in x_names) == 32
+    junctions = {head for tail, head in edges if tail in x_names}
+    assert len(junctions) == 1 and sum(1 for tail, _ in edges if tail in x_names) == 2
+    assert [head for tail, head in edges if tail in junctions] == [f"g{i}" for i in range(16)]
+    into_last = [tail for tail, head in box_edges(source) if head == "g32"]
+    assert into_last == [f"g{i}" for i in range(16, 32)]
+
+
+def test_boxes_of_a_layer_keep_their_index_order(mlp):
+    """Each layer's boxes form one rank, chained N1, N2, …, N16 so Graphviz keeps that order."""
+    loss, inputs = mlp
+    source = draw(loss, collapse="neuron", inputs=inputs).source
+    ranks = re.findall(r"subgraph (layer\d+) \{\n\t\trank=same\n((?:\t\t.*\n)*)\t\}", source)
+    assert [name for name, _ in ranks] == ["layer0", "layer1"]  # L3 has a single box
+    chained = re.findall(r"(g\d+) -> (g\d+) \[style=invis\]", ranks[0][1])
+    assert chained == [(f"g{i}", f"g{i + 1}") for i in range(15)]
+    order = [re.search(r"<B>(.*?)</B>", line).group(1)
+             for line in source.splitlines() if re.match(r"^\tg\d+ \[label", line)]
+    assert order[:3] == ["L1.N1", "L1.N2", "L1.N3"] and order[9] == "L1.N10"
 
 
 @needs_dot

@@ -128,7 +128,9 @@ def test_toggles_remove_grads_and_edge_labels():
     assert "grad 0.5" in full and "grad" not in bare
     assert re.search(r"-> op\d+ \[label=", full)
     assert not re.search(r"-> op\d+ \[label=", bare)
-    assert "rankdir=LR" in full and "rankdir=TB" in draw(o, rankdir="TB").source
+    assert "rankdir=TB" in full  # auto: left to right would not fit 1,000 pixels
+    assert "rankdir=LR" in draw(o, rankdir="LR").source
+    assert "rankdir=LR" in draw(o, max_width=None).source  # no limit: the usual direction
 
 
 def test_number_format_accepts_specs_and_functions_and_rejects_nonsense():
@@ -213,9 +215,11 @@ def test_roles_are_coloured_and_explained_in_the_legend():
     assert fill("x1") == fill("x2") == "#cfe8fc"  # input
     assert fill("w1") == fill("w2") == fill("b") == "#ffe0b2"  # parameter
     assert fill("n") == "#ffffff" and fill("o") == "#c8efc8"
-    legend = next(li for li in source.splitlines() if li.startswith("\tlegend "))
+    # A caption under the picture (the graph's label), not a node in it.
+    legend = next(li for li in source.splitlines() if "labelloc=b" in li)
+    assert "legend" not in source
     for role in ("input", "parameter", "intermediate", "output"):
-        assert f">{role}<" in legend
+        assert f">{role}  <" in legend
     assert ">constant<" not in legend  # only the roles that occur
     constant = Value(2.0) * nodes["x1"]
     assert "constant" in draw(constant).source
@@ -274,11 +278,11 @@ def test_render_writes_svg_png_and_pdf_by_suffix(tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     from PIL import Image
 
-    wide = render(o, tmp_path / "wide.png", legend=False)
+    wide = render(o, tmp_path / "wide.png", legend=False, rankdir="LR", max_width=None)
     with Image.open(wide) as image:
         assert image.width > 3 * image.height > 150  # left to right: a long strip
         wide_ratio = image.height / image.width
-    tall = render(o, tmp_path / "tall.png", rankdir="TB", legend=False)
+    tall = render(o, tmp_path / "tall.png", rankdir="TB", legend=False, max_width=None)
     with Image.open(tall) as image:
         assert image.height / image.width > 3 * wide_ratio
     pdf = render(o, tmp_path / "neuron.pdf")

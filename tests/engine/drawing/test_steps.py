@@ -24,6 +24,10 @@ def cells(source: str) -> dict[str, list[str]]:
     return out
 
 
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
 def current(source: str) -> list[str]:
     return re.findall(rf'^\t(v\d+) \[label=<<TABLE[^>]*BGCOLOR="{CURRENT_FILL}"', source, re.M)
 
@@ -103,19 +107,33 @@ def test_every_step_has_the_same_layout_size():
 
 
 @needs_dot
-def test_the_gif_has_one_frame_per_step(tmp_path):
+def test_the_gif_skips_the_leaves_and_ends_on_the_finished_graph(tmp_path):
     from PIL import Image
 
     o, _ = lecture_neuron()
     path = save_backward_animation(o, tmp_path / "sweep.gif", duration=500)
     assert path == tmp_path / "sweep.gif"
     with Image.open(path) as gif:
-        assert gif.format == "GIF" and gif.n_frames == 10
+        # 10 steps, 5 of them at leaves (nothing passed on): 5 frames and the result.
+        assert gif.format == "GIF" and gif.n_frames == 6
         durations = []
         for frame in range(gif.n_frames):
             gif.seek(frame)
             durations.append(gif.info["duration"])
-        assert durations == [500] * 9 + [1000]
-        assert gif.width > 300 and gif.height > 100
+        assert durations == [500] * 5 + [1000]
+        assert 300 < gif.width <= 1000 and gif.height > 100  # fits a notebook's column
+        last = gif.convert("RGB")
+        colours = {colour for _, colour in last.getcolors(maxcolors=1 << 16)}
+        assert _rgb(CURRENT_FILL) not in colours  # the finished graph: nothing highlighted
+        gif.seek(0)
+        assert _rgb(CURRENT_FILL) in {c for _, c in gif.convert("RGB").getcolors(1 << 16)}
     with pytest.raises(ValueError, match="ending in .gif"):
         save_backward_animation(o, tmp_path / "sweep.png")
+
+
+def test_step_drawings_explain_their_colours():
+    o, _ = lecture_neuron()
+    legend = next(li for li in backward_steps(o)[0].source.splitlines() if "labelloc=b" in li)
+    assert "yellow: the node the sweep visits" in legend
+    assert "red: the edges its gradient goes back along" in legend
+    assert "so far" in legend
