@@ -18,7 +18,7 @@ from engine.app.commands.check import add_limit_options, prepare
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine import Progress
+    from engine import progress_bar
     from engine.app.classroom.grading import grade, students
     from engine.app.classroom.output import summary, write_csv, write_report
 
@@ -30,9 +30,13 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--jobs must be at least 1, got {args.jobs}")
     numbers, limits = prepare(args)
     found = students(submissions)
-    with Progress(len(found) * len(numbers), "grading", quiet=args.quiet) as bar:
+    def advance(student: str, result: object) -> None:
+        bar.set_postfix_str(student, refresh=False)
+        bar.update()
+
+    with progress_bar(len(found) * len(numbers), "grading", quiet=args.quiet) as bar:
         grades = grade(submissions, numbers, limits, args.extra_checks,  # type: ignore[arg-type]
-                       args.jobs, lambda student, result: bar.update(postfix=student))
+                       args.jobs, advance)
     print(summary(grades))
     print(f"grades: {write_csv(grades, args.out)}")
     if args.report is not None:
