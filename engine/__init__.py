@@ -33,7 +33,7 @@ from engine.node import Node
 from engine.paths import count_paths, path_gradients
 from engine.progress import Progress
 from engine.table import format_table
-from engine.value import Value, as_value
+from engine.value import Value, as_value, maximum, minimum
 
 if TYPE_CHECKING:
     from engine.drawing import draw, render
@@ -60,6 +60,8 @@ __all__ = [
     "gradcheck",
     "graph_stats",
     "is_grad_enabled",
+    "maximum",
+    "minimum",
     "naive_gradients",
     "no_grad",
     "path_gradients",
