@@ -9,9 +9,13 @@ top of it. Its modules, from the bottom up:
   local derivatives;
 - ``graph``: the one traversal (``topological_order``) and what is read off
   it (consumers, forward cones, ``graph_stats``);
-- ``backward``: the O(E+V) sweep; ``naive``, ``paths``,
+- ``backward``: the O(E+V) sweep, with ``hooks``; ``naive``, ``paths``,
   ``finite_differences``: the methods it is measured against, with the same
   ``Gradients`` contract; ``gradcheck``;
+- ``forward``: forward mode (dual numbers), ``jacobian`` in either mode;
+- ``grad``: gradients as Values, built from each op's ``local_derivatives``,
+  so they can be differentiated again; ``higher_order``: ``hessian``, ``hvp``;
+- ``explain``: the chain-rule sum behind one node's gradient;
 - ``examples``: the course's example graphs; ``table``, ``progress``: text output;
   ``files``: atomic writes;
 - ``drawing``: pictures of graphs, loaded on first use (``draw``, ``render``).
@@ -23,10 +27,16 @@ from typing import TYPE_CHECKING, Any
 
 from engine import checks
 from engine.backward import backward, sweep_gradients
+from engine.explain import Explanation, explain
 from engine.finite_differences import central_difference, finite_difference_gradients
+from engine.forward import forward_gradients, jvp
+from engine.grad import grad
 from engine.gradcheck import GradcheckResult, gradcheck
 from engine.gradients import Gradients
-from engine.graph import GraphStats, graph_stats, topological_order
+from engine.graph import GraphStats, graph_stats, topological_order, topological_order_of
+from engine.higher_order import hessian, hvp, partial_derivatives
+from engine.hooks import RemovableHandle
+from engine.jacobian import Jacobian, jacobian
 from engine.modes import detect_anomaly, enable_grad, gc_paused, is_grad_enabled, no_grad
 from engine.naive import naive_gradients
 from engine.node import Node
@@ -40,11 +50,14 @@ if TYPE_CHECKING:
     from engine.files import write_atomically
 
 __all__ = [
+    "Explanation",
     "Gradients",
     "GradcheckResult",
     "GraphStats",
+    "Jacobian",
     "Node",
     "Progress",
+    "RemovableHandle",
     "Value",
     "as_value",
     "backward",
@@ -54,20 +67,29 @@ __all__ = [
     "detect_anomaly",
     "draw",
     "enable_grad",
+    "explain",
     "finite_difference_gradients",
     "format_table",
+    "forward_gradients",
     "gc_paused",
+    "grad",
     "gradcheck",
     "graph_stats",
+    "hessian",
+    "hvp",
     "is_grad_enabled",
+    "jacobian",
+    "jvp",
     "maximum",
     "minimum",
     "naive_gradients",
     "no_grad",
+    "partial_derivatives",
     "path_gradients",
     "render",
     "sweep_gradients",
     "topological_order",
+    "topological_order_of",
     "write_atomically",
 ]
 

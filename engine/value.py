@@ -19,10 +19,13 @@ operation raises on overflow, division by zero or a domain error.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from numbers import Real
+from typing import Any
 
-from engine import ieee
+from engine import hooks, ieee
 from engine.backward import backward
+from engine.explain import Explanation, explain
 from engine.node import Node
 
 # Shared local-derivative tuples: ops whose derivatives are constants reuse
@@ -273,6 +276,27 @@ class Value(Node):
         the result of the latest sweep. See ``engine.backward``.
         """
         backward(self)
+
+    def register_hook(self, fn: Callable[[Any], Any]) -> hooks.RemovableHandle:
+        """Call ``fn(grad)`` once this node's gradient is complete during a sweep.
+
+        If ``fn`` returns something other than None, that replaces the
+        gradient (``self.grad`` shows it, and it flows on to the parents).
+        Returns a handle: ``handle.remove()`` takes the hook off. See
+        ``engine.hooks``.
+
+        >>> x = Value(2.0)
+        >>> handle = x.register_hook(lambda g: 2 * g)
+        >>> (x * 3).backward()
+        >>> x.grad
+        6.0
+        """
+        return hooks.register(self, fn)
+
+    def explain(self, root: Node) -> Explanation:
+        """The chain-rule sum that made ``self.grad`` after ``root.backward()``
+        (see ``engine.explain``)."""
+        return explain(self, root)
 
 
 # --- helpers -------------------------------------------------------------
