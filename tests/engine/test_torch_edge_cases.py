@@ -1,11 +1,12 @@
 """PyTorch float64 at the edges: every op at 0, −0, ±inf, nan, subnormals and huge
-values, with upstream gradients 1, 0, −1, ±inf, nan and 1e300, and 2,000 random
-graphs fed with such values.
+values, with upstream gradients 1, 0, −1, ±inf, nan and 1e300, its second and third
+derivatives there, and 2,000 random graphs fed with such values.
 
 Agreement means: both nan, or equal (signed zeros count as equal), or finite
 and within two ulps (the C library's exp, log, tanh and pow and PyTorch's own
 kernels round their last bit differently). ``DIFFERENCES`` lists the cases
-where sweepgrad differs on purpose; the README's IEEE table lists the same.
+where sweepgrad differs on purpose, ``HIGHER_ORDER_DIFFERENCES`` those of derivatives of
+derivatives; the README's IEEE table lists the same.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import random
 
 import pytest
 
-from engine import Value, naive_gradients, path_gradients, sweep_gradients
+from engine import Value, grad, naive_gradients, path_gradients, sweep_gradients
 from tests.expressions import gradient_magnitudes, leaky_relu, maximum, minimum, silu
 
 pytestmark = pytest.mark.torch
@@ -153,6 +154,96 @@ def test_the_differences_on_purpose_are_real(torch):
         assert ours == math.exp(a) and theirs == value + 1.0 and not agree(ours, theirs)
     expected, _ = torch_run(torch, UNARY["log1p"], (5e-324,), 1.0)
     assert Value(5e-324).log1p().data == 5e-324 and expected == 0.0
+
+
+# --- second and third derivatives at the special points -----------------------------------
+
+
+def _root_beyond_first_order(op: str, point: tuple[float, ...]) -> bool:
+    # a ** 0.5 is √a, with the slope 0.5/√a of sqrt in both engines; PyTorch differentiates
+    # that slope as its pow formula 0.5·a^−½, sweepgrad as 0.5/√a: at −0 and −inf the two
+    # give opposite infinities, or nan against −0 (and a ** 1.5's slope is 1.5·a ** 0.5).
+    a = point[0]
+    return op in ("a ** 0.5", "a ** 1.5") and (a == -inf or (a == 0.0 and
+                                                             math.copysign(1.0, a) < 0.0))
+
+
+def _masked_by_torch(op: str, point: tuple[float, ...]) -> bool:
+    # PyTorch selects the slopes of a ** b with where(): 0 for the base's at b = 0 and
+    # for the exponent's at a = 0, b ≥ 0. Its derivative of where() multiplies the
+    # masked zero by the other branch's derivative, ln 0 = −inf or a nan: nan. The
+    # engine's selected zero and its limit 0 are constants, with derivative 0.
+    if op == "0 ** a":
+        return point[0] >= 0.0
+    if op == "a ** b":
+        a, b = point
+        return b == 0.0 or (a == 0.0 and b >= 0.0)
+    return False
+
+
+HIGHER_ORDER_DIFFERENCES = (*DIFFERENCES, _root_beyond_first_order, _masked_by_torch)
+
+
+def _close_at_higher_order(ours: float, theirs: float) -> bool:
+    # Different formulas for the same derivative round differently, and a slope that is a
+    # difference of two sums (tanh's (1 − t)(1 + t) differentiates into (1 − t) − (1 + t))
+    # is exact to about 1e-16 absolute near 0, not relative.
+    return agree(ours, theirs) or (math.isfinite(ours) and math.isfinite(theirs) and
+                                   math.isclose(ours, theirs, rel_tol=1e-12, abs_tol=1e-290))
+
+
+def _engine_path(f, point, path):
+    leaves = [Value(x) for x in point]
+    node = f(*leaves)
+    for i in path:
+        node = grad(node, leaves, create_graph=True)[i]
+    return node.data
+
+
+def _torch_path(torch, f, point, path):
+    tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
+    node = f(*tensors)
+    for i in path:
+        if not node.requires_grad:
+            return 0.0
+        node = torch.autograd.grad(node, tensors, create_graph=True, allow_unused=True,
+                                   materialize_grads=True)[i]
+    return node.item()
+
+
+def higher_order_disagreements(torch, ops: dict, points, order: int) -> list[str]:
+    found = []
+    for (name, f), point in itertools.product(ops.items(), points):
+        if any(rule(name, point) for rule in HIGHER_ORDER_DIFFERENCES):
+            continue
+        for path in itertools.product(range(len(point)), repeat=order):
+            ours, theirs = _engine_path(f, point, path), _torch_path(torch, f, point, path)
+            if not _close_at_higher_order(ours, theirs):
+                found.append(f"{name} at {point}, d/d{path}: {ours}, PyTorch {theirs}")
+    return found
+
+
+@pytest.mark.parametrize("order", [2, 3])
+def test_second_and_third_derivatives_of_unary_ops_at_the_special_points_match_torch(
+        torch, order):
+    found = higher_order_disagreements(torch, UNARY, [(p,) for p in POINTS], order)
+    assert not found, "\n".join(found[:20])
+
+
+def test_second_derivatives_of_binary_ops_at_the_special_points_match_torch(torch):
+    found = higher_order_disagreements(torch, BINARY, itertools.product(PAIR_POINTS, PAIR_POINTS),
+                                       2)
+    assert not found, "\n".join(found[:20])
+
+
+def test_the_higher_order_differences_are_real(torch):
+    def power(a, b):
+        return a**b
+
+    assert _engine_path(UNARY["a ** 0.5"], (-0.0,), (0, 0)) == inf
+    assert _torch_path(torch, UNARY["a ** 0.5"], (-0.0,), (0, 0)) == -inf
+    assert _engine_path(power, (0.0, 2.0), (1, 1)) == 0.0
+    assert math.isnan(_torch_path(torch, power, (0.0, 2.0), (1, 1)))
 
 
 # --- random graphs fed with special values ---------------------------------------------
