@@ -12,13 +12,17 @@ top of it. Its modules, from the bottom up:
 - ``backward``: the O(E+V) sweep, with ``hooks``; ``naive``, ``paths``,
   ``finite_differences``: the methods it is measured against, with the same
   ``Gradients`` contract; ``gradcheck``;
-- ``forward``: forward mode (dual numbers), ``jacobian`` in either mode;
-- ``grad``: gradients as Values, built from each op's ``local_derivatives``,
-  so they can be differentiated again; ``higher_order``: ``hessian``, ``hvp``;
-- ``explain``: the chain-rule sum behind one node's gradient;
+- ``forward``: forward mode (dual numbers); ``jacobians``: in either mode;
+- ``gradient_graph``: ``grad``, gradients as Values built from each op's
+  ``local_derivatives``, so they can be differentiated again;
+  ``higher_order``: ``hessian``, ``hvp``;
+- ``explanation``: ``explain``, the chain-rule sum behind one gradient;
 - ``examples``: the course's example graphs; ``table``, ``progress``: text output;
   ``files``: atomic writes;
-- ``drawing``: pictures of graphs, loaded on first use (``draw``, ``render``).
+- ``drawing``: pictures of graphs (``draw``, ``render``).
+
+Drawing, files and the modules of forward mode, higher derivatives and
+explanations load on first use.
 """
 
 from __future__ import annotations
@@ -27,16 +31,11 @@ from typing import TYPE_CHECKING, Any
 
 from engine import checks
 from engine.backward import backward, sweep_gradients
-from engine.explain import Explanation, explain
 from engine.finite_differences import central_difference, finite_difference_gradients
-from engine.forward import forward_gradients, jvp
-from engine.grad import grad
 from engine.gradcheck import GradcheckResult, gradcheck
 from engine.gradients import Gradients
 from engine.graph import GraphStats, graph_stats, topological_order, topological_order_of
-from engine.higher_order import hessian, hvp, partial_derivatives
 from engine.hooks import RemovableHandle
-from engine.jacobian import Jacobian, jacobian
 from engine.modes import detect_anomaly, enable_grad, gc_paused, is_grad_enabled, no_grad
 from engine.naive import naive_gradients
 from engine.node import Node
@@ -47,7 +46,12 @@ from engine.value import Value, as_value, maximum, minimum
 
 if TYPE_CHECKING:
     from engine.drawing import draw, render
+    from engine.explanation import Explanation, explain
     from engine.files import write_atomically
+    from engine.forward import forward_gradients, jvp
+    from engine.gradient_graph import grad
+    from engine.higher_order import hessian, hvp, partial_derivatives
+    from engine.jacobians import Jacobian, jacobian
 
 __all__ = [
     "Explanation",
@@ -94,8 +98,17 @@ __all__ = [
 ]
 
 # Drawing needs graphviz, and files need tempfile and pathlib: most of the
-# import time. They load on first use.
-_LAZY = {"draw": "engine.drawing", "render": "engine.drawing", "write_atomically": "engine.files"}
+# import time. They load on first use, and so do the methods most programs
+# never call (a training loop needs the sweep alone).
+_LAZY = {
+    "draw": "engine.drawing", "render": "engine.drawing", "write_atomically": "engine.files",
+    "explain": "engine.explanation", "Explanation": "engine.explanation",
+    "forward_gradients": "engine.forward", "jvp": "engine.forward",
+    "grad": "engine.gradient_graph",
+    "hessian": "engine.higher_order", "hvp": "engine.higher_order",
+    "partial_derivatives": "engine.higher_order",
+    "jacobian": "engine.jacobians", "Jacobian": "engine.jacobians",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -21,7 +21,7 @@ complexity`` counts both.
 - ``jvp(root, wrt, tangents)``: Σᵢ ∂root/∂wᵢ · vᵢ, one directional
   derivative in a single pass;
 - ``push_tangents(order, seeds)``: the pass itself, for several outputs
-  (``engine.jacobian``, ``engine.higher_order.hvp``).
+  (``engine.jacobians``, ``engine.higher_order.hvp``).
 
 An operand that depends on no seeded input carries no tangent, and its edge
 is skipped, as PyTorch's forward mode skips an undefined tangent (a zero

@@ -23,7 +23,6 @@ from typing import NamedTuple
 from engine import checks
 from engine.backward import sweep_gradients
 from engine.finite_differences import Function, central_difference, input_floats
-from engine.higher_order import partial_derivatives
 from engine.table import format_table
 from engine.value import Value
 
@@ -120,6 +119,8 @@ def _first_order(f: Function, point: list[float], names: list[str], eps: float
 def _higher_order(f: Function, point: list[float], names: list[str], eps: float, order: int
                   ) -> list[tuple[str, float, float]]:
     """(inputs, ∂ᵏf/∂x_{i1}⋯∂x_{ik}, the central difference in x_{ik} of ∂ᵏ⁻¹f/∂x_{i1}⋯)."""
+    from engine.higher_order import partial_derivatives  # loaded on first use
+
     eps = checks.real(eps, "eps", above=0.0, finite=True, what="a positive step size")
     analytic = partial_derivatives(f, point, order)
     numeric: dict[tuple[int, ...], float] = {}

@@ -30,7 +30,7 @@ from numbers import Real
 from engine import checks
 from engine.finite_differences import Function, input_floats
 from engine.forward import push_tangents
-from engine.grad import grad
+from engine.gradient_graph import grad
 from engine.graph import topological_order_of
 from engine.node import Node
 from engine.value import Value

@@ -21,12 +21,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from numbers import Real
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine import hooks, ieee
 from engine.backward import backward
-from engine.explain import Explanation, explain
 from engine.node import Node
+
+if TYPE_CHECKING:
+    from engine.explanation import Explanation
 
 # Shared local-derivative tuples: ops whose derivatives are constants reuse
 # one tuple instead of allocating a new one per node.
@@ -295,7 +297,9 @@ class Value(Node):
 
     def explain(self, root: Node) -> Explanation:
         """The chain-rule sum that made ``self.grad`` after ``root.backward()``
-        (see ``engine.explain``)."""
+        (see ``engine.explanation``)."""
+        from engine.explanation import explain  # loaded on first use, as engine.explain
+
         return explain(self, root)
 
 
