@@ -84,18 +84,18 @@ def forward_gradients(root: Node, wrt: Iterable[Node] | None = None) -> Gradient
     require_node(root, "forward_gradients(root)")
     order = topological_order(root)
     behind_root = set(order)
-    gradients: dict[Node, float] = {}
-    products = 0
-    visits = 0
-    for w in targets(order, wrt, "forward_gradients"):
-        if w not in behind_root:
-            gradients[w] = 0.0
-            continue
-        tangents, work = push_tangents(order, {w: 1.0})
-        gradients[w] = tangents.get(root, 0.0)
-        products += work
-        visits += len(order)
-    return Gradients(gradients, products=products, visits=visits)
+    chosen = targets(order, wrt, "forward_gradients")
+    # One pass per input behind the root: (d root/dw, its products).
+    passes = {w: _derivative_of(root, order, w) for w in chosen if w in behind_root}
+    gradients = {w: passes[w][0] if w in passes else 0.0 for w in chosen}
+    products = sum(work for _, work in passes.values())
+    return Gradients(gradients, products=products, visits=len(passes) * len(order))
+
+
+def _derivative_of(root: Node, order: list[Node], w: Node) -> tuple[float, int]:
+    """d(root)/dw by one pass seeded at w, and the products it took."""
+    tangents, products = push_tangents(order, {w: 1.0})
+    return tangents.get(root, 0.0), products
 
 
 def jvp(root: Node, wrt: Sequence[Node], tangents: Sequence[float]) -> float:

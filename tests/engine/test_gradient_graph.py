@@ -22,7 +22,14 @@ from engine import (
     topological_order,
 )
 from engine.local_derivatives import RULES, DivideBy, local_derivatives
-from tests.engine.test_torch_edge_cases import BINARY, PAIR_POINTS, POINTS, UNARY, UPSTREAM
+from tests.engine.test_torch_edge_cases import (
+    BINARY,
+    PAIR_POINTS,
+    POINTS,
+    UNARY,
+    UPSTREAM,
+    engine_derivative,
+)
 from tests.expressions import (
     ALL_OPS,
     OPS,
@@ -39,15 +46,6 @@ from tests.expressions import (
 def same_number(a: float, b: float) -> bool:
     """Equal, or both nan (the sign of a zero gradient carries no information)."""
     return a == b or (a != a and b != b)
-
-
-def derivative(f, point, index_path):
-    """∂ⁿf/∂x_{i1}⋯∂x_{in} at ``point`` by nested ``grad``."""
-    leaves = [Value(x) for x in point]
-    node = f(*leaves)
-    for i in index_path:
-        node = grad(node, leaves, create_graph=True)[i]
-    return node
 
 
 def central(f, point, i, h=1e-5):
@@ -210,7 +208,7 @@ def test_gradient_graphs_equal_the_sweep_exactly_on_random_dags(program: Program
 # --- second and third derivatives against central differences ------------------------
 
 def _nth(case: OpCase, point, index_path):
-    return derivative(case.apply, point, index_path).data
+    return engine_derivative(case.apply, point, index_path)
 
 
 @pytest.mark.parametrize("case", OPS, ids=str)

@@ -192,7 +192,8 @@ def _close_at_higher_order(ours: float, theirs: float) -> bool:
                                    math.isclose(ours, theirs, rel_tol=1e-12, abs_tol=1e-290))
 
 
-def _engine_path(f, point, path):
+def engine_derivative(f, point, path) -> float:
+    """∂ⁿf/∂x_{path[0]}⋯∂x_{path[-1]} at ``point``, by nested ``grad(create_graph=True)``."""
     leaves = [Value(x) for x in point]
     node = f(*leaves)
     for i in path:
@@ -200,11 +201,12 @@ def _engine_path(f, point, path):
     return node.data
 
 
-def _torch_path(torch, f, point, path):
+def torch_derivative(torch, f, point, path) -> float:
+    """The same by nested ``torch.autograd.grad(create_graph=True)`` in float64."""
     tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
     node = f(*tensors)
     for i in path:
-        if not node.requires_grad:
+        if not node.requires_grad:  # a constant: every derivative of it is 0
             return 0.0
         node = torch.autograd.grad(node, tensors, create_graph=True, allow_unused=True,
                                    materialize_grads=True)[i]
@@ -217,7 +219,8 @@ def higher_order_disagreements(torch, ops: dict, points, order: int) -> list[str
         if any(rule(name, point) for rule in HIGHER_ORDER_DIFFERENCES):
             continue
         for path in itertools.product(range(len(point)), repeat=order):
-            ours, theirs = _engine_path(f, point, path), _torch_path(torch, f, point, path)
+            ours = engine_derivative(f, point, path)
+            theirs = torch_derivative(torch, f, point, path)
             if not _close_at_higher_order(ours, theirs):
                 found.append(f"{name} at {point}, d/d{path}: {ours}, PyTorch {theirs}")
     return found
@@ -240,10 +243,10 @@ def test_the_higher_order_differences_are_real(torch):
     def power(a, b):
         return a**b
 
-    assert _engine_path(UNARY["a ** 0.5"], (-0.0,), (0, 0)) == inf
-    assert _torch_path(torch, UNARY["a ** 0.5"], (-0.0,), (0, 0)) == -inf
-    assert _engine_path(power, (0.0, 2.0), (1, 1)) == 0.0
-    assert math.isnan(_torch_path(torch, power, (0.0, 2.0), (1, 1)))
+    assert engine_derivative(UNARY["a ** 0.5"], (-0.0,), (0, 0)) == inf
+    assert torch_derivative(torch, UNARY["a ** 0.5"], (-0.0,), (0, 0)) == -inf
+    assert engine_derivative(power, (0.0, 2.0), (1, 1)) == 0.0
+    assert math.isnan(torch_derivative(torch, power, (0.0, 2.0), (1, 1)))
 
 
 # --- random graphs fed with special values ---------------------------------------------

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import nn
-from engine import Value, grad, hessian, hvp
+from engine import Value, hessian, hvp
+from tests.engine.test_torch_edge_cases import engine_derivative, torch_derivative
 from tests.expressions import (
     ALL_OPS,
     OPS,
@@ -29,25 +30,6 @@ from tests.expressions import (
 
 pytestmark = pytest.mark.torch
 ORACLE = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-def engine_derivative(f, point, path):
-    leaves = [Value(x) for x in point]
-    node = f(*leaves)
-    for i in path:
-        node = grad(node, leaves, create_graph=True)[i]
-    return node.data
-
-
-def torch_derivative(torch, f, point, path):
-    tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
-    node = f(*tensors)
-    for i in path:
-        if not node.requires_grad:  # a constant: every derivative of it is 0
-            return 0.0
-        node = torch.autograd.grad(node, tensors, create_graph=True, allow_unused=True,
-                                   materialize_grads=True)[i]
-    return node.item()
 
 
 @pytest.mark.parametrize("case", OPS, ids=str)
