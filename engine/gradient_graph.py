@@ -32,7 +32,7 @@ from engine.graph import require_node, topological_order
 from engine.ieee import NAN, SelectedZero
 from engine.local_derivatives import DivideBy, Local, local_derivatives
 from engine.modes import enable_grad
-from engine.node import Node, hooks_of
+from engine.node import Node, describe, hooks_of
 from engine.value import Value
 
 
@@ -93,7 +93,9 @@ def gradient_graph(output: Node, order: list[Node]) -> dict[Node, Value]:
                 Value(NAN) if local * 0.0 != local * 0.0 else None for local in node.local_grads
             ]
         else:
-            assert isinstance(node, Value)  # local_derivatives needs the ops
+            if not isinstance(node, Value):  # the rules compute with Value's ops
+                raise TypeError(f"create_graph=True: {describe(node)} is a bare Node; "
+                                "gradients as graphs are built from Values")
             contributions = [_chain(local, g, seed) for local in local_derivatives(node)]
         for parent, contribution in zip(node.parents, contributions, strict=True):
             if contribution is not None:

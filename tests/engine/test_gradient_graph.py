@@ -137,6 +137,16 @@ def test_a_hand_built_op_has_first_derivatives_but_no_rule_for_more():
         grad(custom, x, create_graph=True)
 
 
+def test_a_bare_node_is_refused_under_create_graph():
+    from engine import Node
+
+    x = Value(1.0)
+    bare = Node(x.data * 2, (x,), (2.0,), "*", label="bare")
+    assert grad(bare, x) == (2.0,)
+    with pytest.raises(TypeError, match="'bare' .* is a bare Node"):
+        grad(bare, x, create_graph=True)
+
+
 def test_every_op_of_the_engine_has_a_rule():
     x, y = Value(0.7), Value(1.3)
     nodes = [case.apply(x, y) if case.arity == 2 else case.apply(x) for case in OPS]

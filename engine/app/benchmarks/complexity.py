@@ -77,7 +77,7 @@ FULL = Settings(
     mlp_shapes=((1, 1), (2, 1), (3, 2), (4, 2), (6, 2), (8, 2), (12, 3), (16, 3), (24, 3),
                 (32, 3), (40, 3)),
     diamond_levels=tuple(range(1, 21)),
-    trajectory_lengths=tuple(2**k for k in range(1, 12)),  # 2 … 2,048
+    trajectory_lengths=tuple(2**k for k in range(1, 10)),  # 2 … 512
     work_budget=3e7,
     max_paths=300_000,
     batch_seconds=0.02,
@@ -218,6 +218,10 @@ def measure_problem(problem: Problem, settings: Settings, history: dict[str, lis
         elif method == "finite differences":
             # Known exactly beforehand: two evaluations per leaf, each reading E edges.
             predicted = 2 * len(leaves) * edges
+        elif method == "forward mode":
+            # Each pass walks every node, whether or not it multiplies there: n·V visits,
+            # known beforehand, and slower than the products on graphs with many inputs.
+            predicted = max(predicted or 0.0, len(leaves) * nodes)
         elif method == "path enumeration":
             paths = sum(sum(count_paths(out, leaves).values()) for out in outputs)
             if paths > settings.max_paths:
