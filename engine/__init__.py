@@ -9,12 +9,20 @@ top of it. Its modules, from the bottom up:
   local derivatives;
 - ``graph``: the one traversal (``topological_order``) and what is read off
   it (consumers, forward cones, ``graph_stats``);
-- ``backward``: the O(E+V) sweep; ``naive``, ``paths``,
+- ``backward``: the O(E+V) sweep, with ``hooks``; ``naive``, ``paths``,
   ``finite_differences``: the methods it is measured against, with the same
   ``Gradients`` contract; ``gradcheck``;
+- ``forward``: forward mode (dual numbers); ``jacobians``: in either mode;
+- ``gradient_graph``: ``grad``, gradients as Values built from each op's
+  ``local_derivatives``, so they can be differentiated again;
+  ``higher_order``: ``hessian``, ``hvp``;
+- ``explanation``: ``explain``, the chain-rule sum behind one gradient;
 - ``examples``: the course's example graphs; ``table``: text tables;
   ``progress``: progress bars (tqdm); ``files``: atomic writes;
-- ``drawing``: pictures of graphs, loaded on first use (``draw``, ``render``).
+- ``drawing``: pictures of graphs (``draw``, ``render``).
+
+Drawing, files and the modules of forward mode, higher derivatives and
+explanations load on first use.
 """
 
 from __future__ import annotations
@@ -26,24 +34,33 @@ from engine.backward import backward, sweep_gradients
 from engine.finite_differences import central_difference, finite_difference_gradients
 from engine.gradcheck import GradcheckResult, gradcheck
 from engine.gradients import Gradients
-from engine.graph import GraphStats, graph_stats, topological_order
+from engine.graph import GraphStats, graph_stats, topological_order, topological_order_of
+from engine.hooks import RemovableHandle
 from engine.modes import detect_anomaly, enable_grad, gc_paused, is_grad_enabled, no_grad
 from engine.naive import naive_gradients
 from engine.node import Node
 from engine.paths import count_paths, path_gradients
 from engine.progress import progress_bar
 from engine.table import format_table
-from engine.value import Value, as_value
+from engine.value import Value, as_value, maximum, minimum
 
 if TYPE_CHECKING:
     from engine.drawing import draw, render
+    from engine.explanation import Explanation, explain
     from engine.files import write_atomically
+    from engine.forward import forward_gradients, jvp
+    from engine.gradient_graph import grad
+    from engine.higher_order import hessian, hvp, partial_derivatives
+    from engine.jacobians import Jacobian, jacobian
 
 __all__ = [
+    "Explanation",
     "Gradients",
     "GradcheckResult",
     "GraphStats",
+    "Jacobian",
     "Node",
+    "RemovableHandle",
     "Value",
     "as_value",
     "backward",
@@ -53,25 +70,45 @@ __all__ = [
     "detect_anomaly",
     "draw",
     "enable_grad",
+    "explain",
     "finite_difference_gradients",
     "format_table",
+    "forward_gradients",
     "gc_paused",
+    "grad",
     "gradcheck",
     "graph_stats",
+    "hessian",
+    "hvp",
     "is_grad_enabled",
+    "jacobian",
+    "jvp",
+    "maximum",
+    "minimum",
     "naive_gradients",
     "no_grad",
+    "partial_derivatives",
     "path_gradients",
     "progress_bar",
     "render",
     "sweep_gradients",
     "topological_order",
+    "topological_order_of",
     "write_atomically",
 ]
 
 # Drawing needs graphviz, and files need tempfile and pathlib: most of the
-# import time. They load on first use.
-_LAZY = {"draw": "engine.drawing", "render": "engine.drawing", "write_atomically": "engine.files"}
+# import time. They load on first use, and so do the methods most programs
+# never call (a training loop needs the sweep alone).
+_LAZY = {
+    "draw": "engine.drawing", "render": "engine.drawing", "write_atomically": "engine.files",
+    "explain": "engine.explanation", "Explanation": "engine.explanation",
+    "forward_gradients": "engine.forward", "jvp": "engine.forward",
+    "grad": "engine.gradient_graph",
+    "hessian": "engine.higher_order", "hvp": "engine.higher_order",
+    "partial_derivatives": "engine.higher_order",
+    "jacobian": "engine.jacobians", "Jacobian": "engine.jacobians",
+}
 
 
 def __getattr__(name: str) -> Any:

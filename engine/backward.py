@@ -14,7 +14,8 @@ is complete, and passing it on costs one product per edge:
 Two entry points share that sweep:
 
 - ``backward(root)`` writes ``.grad`` on the nodes (what ``Value.backward``
-  calls; the fast path);
+  calls; the fast path), and calls hooks (``engine.hooks``) where there are
+  any: while none exists anywhere it runs a sweep that never looks for them;
 - ``sweep_gradients(root, wrt)`` leaves the nodes untouched and returns the
   gradients as a dict, with counts of its work, in the same contract as the
   naive methods in ``engine.naive`` so tests can compare them exactly.
@@ -25,10 +26,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from engine import modes
+from engine import hooks, modes
 from engine.gradients import Gradients
-from engine.graph import backward_edges, require_node, targets, topological_order
-from engine.node import Node, describe
+from engine.graph import require_node, targets, topological_order
+from engine.node import Node, describe, hooks_of
 
 
 def backward(root: Node) -> None:
@@ -53,8 +54,8 @@ def backward(root: Node) -> None:
                 keep(node)
             node.grad = 0.0
         root.grad = 1.0
-        if modes.state.anomaly_detection:
-            _sweep_checked(order)
+        if modes.state.anomaly_detection or hooks.registered():
+            _sweep_watched(order)
         else:
             _sweep(order)
         for leaf, previous in zip(leaves, before):
@@ -136,12 +137,18 @@ def _sweep(order: list[Node]) -> None:
                 parent.grad += local_grad * grad
 
 
-def _sweep_checked(order: list[Node]) -> None:
-    """The sweep of ``backward``, raising at the first non-finite gradient."""
-    for node, parent, local_grad in backward_edges(order):
-        parent.grad += local_grad * node.grad
-        if not math.isfinite(parent.grad):
-            _raise_anomaly(node, parent, local_grad, node.grad, parent.grad)
+def _sweep_watched(order: list[Node]) -> None:
+    """The sweep of ``backward`` with hooks, and under ``detect_anomaly()``
+    raising at the first non-finite gradient."""
+    check = modes.state.anomaly_detection
+    for node in reversed(order):
+        grad = node.grad
+        if hooks_of(node):  # its gradient is complete: every consumer has passed its share
+            grad = node.grad = hooks.run(node, grad)
+        for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
+            parent.grad += local_grad * grad
+            if check and not math.isfinite(parent.grad):
+                _raise_anomaly(node, parent, local_grad, grad, parent.grad)
 
 
 def _raise_anomaly(
@@ -157,22 +164,35 @@ def _raise_anomaly(
 def sweep_gradients(root: Node, wrt: Iterable[Node] | None = None) -> Gradients:
     """d(root)/d(w) for each w in ``wrt`` (default: every leaf), by one sweep.
 
-    Pure: no node's ``.grad`` changes. The result counts its work: one
-    product per edge (``products == E``) and one visit per node. Under
-    ``detect_anomaly()`` it raises where ``backward`` would.
+    Pure: no node's ``.grad`` changes, and no hook runs. The result counts
+    its work: one product per edge (``products == E``) and one visit per
+    node. Under ``detect_anomaly()`` it raises where ``backward`` would.
     """
     require_node(root, "sweep_gradients(root)")
     order = topological_order(root)
     chosen = targets(order, wrt, "sweep_gradients")
+    grads, products = swept(root, order, with_hooks=False)
+    return Gradients({w: grads.get(w, 0.0) for w in chosen}, products=products, visits=len(order))
+
+
+def swept(root: Node, order: list[Node], with_hooks: bool) -> tuple[dict[Node, float], int]:
+    """The sweep into a dict: d(root)/d(node) for every node of ``order``, and the products.
+
+    ``with_hooks``: call each node's hooks once its gradient is complete
+    (``engine.grad`` does; ``sweep_gradients`` does not).
+    """
     grads: dict[Node, float] = dict.fromkeys(order, 0.0)
     grads[root] = 1.0
     products = 0
     check = modes.state.anomaly_detection
-    for node, parent, local_grad in backward_edges(order):
+    for node in reversed(order):
         grad = grads[node]
-        total = grads[parent] + local_grad * grad
-        grads[parent] = total
-        products += 1
-        if check and not math.isfinite(total):
-            _raise_anomaly(node, parent, local_grad, grad, total)
-    return Gradients({w: grads.get(w, 0.0) for w in chosen}, products=products, visits=len(order))
+        if with_hooks and hooks_of(node):
+            grad = grads[node] = hooks.run(node, grad)
+        for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
+            total = grads[parent] + local_grad * grad
+            grads[parent] = total
+            products += 1
+            if check and not math.isfinite(total):
+                _raise_anomaly(node, parent, local_grad, grad, total)
+    return grads, products

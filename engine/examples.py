@@ -14,12 +14,16 @@ Demos, benchmarks, tests and notebooks all build their examples here:
   of one width (d = 2 is the lecture's h), built from Values only;
 - n stacked diamonds: z_k = p_k·z_{k−1} + q_k·z_{k−1}, two paths per level,
   3·2ⁿ − 2 paths from the leaves to the top;
-- ``tanh_chain(links)``: x ← tanh(x·w + b), the speed benchmark's deep graph.
+- ``tanh_chain(links)``: x ← tanh(x·w + b), the speed benchmark's deep graph;
+- ``trajectory(steps)``: the same recurrence with every state an output, the
+  sensitivity of a whole trajectory to (x₀, w, b): three inputs, many outputs,
+  where forward mode beats the sweep.
 
 A ``Problem`` holds the numbers at its leaves and a ``build`` function that
 makes the graph from Values holding them, so the same function serves the
 sweep (build once, differentiate) and finite differences (build again at
-every perturbed point).
+every perturbed point). A problem with several outputs also has ``outputs``,
+which builds them all.
 """
 
 from __future__ import annotations
@@ -40,8 +44,9 @@ class Problem:
     family: str  # "chain", "mlp" or "diamonds"
     size: str  # the size in the family's own terms, e.g. "T=64"
     inputs: tuple[float, ...]  # the numbers at the leaves, in build's argument order
-    build: Callable[..., Value]  # build(*leaves) -> root
+    build: Callable[..., Value]  # build(*leaves) -> root (the last output)
     parameters: int  # how many of the leaves are trained weights
+    outputs: Callable[..., list[Value]] | None = None  # outputs(*leaves), if several
 
 
 # --- the lecture's neuron ------------------------------------------------------
@@ -186,7 +191,16 @@ def diamonds(levels: int, seed: int = 0) -> Problem:
     return Problem("diamonds", f"n={levels}", tuple(numbers), build_diamonds, 2 * levels)
 
 
-# --- the tanh chain ----------------------------------------------------------------
+# --- the tanh chain and the trajectory ------------------------------------------------
+
+
+def tanh_states(x: Value, w: Value, b: Value, steps: int) -> list[Value]:
+    """x_k = tanh(w·x_{k−1} + b) for k = 1…steps, from x_0 = x: every state."""
+    states = []
+    for _ in range(steps):
+        x = (x * w + b).tanh()
+        states.append(x)
+    return states
 
 
 def tanh_chain(links: int, x0: float = 0.5, w: float = 0.9, b: float = 0.1
@@ -197,7 +211,23 @@ def tanh_chain(links: int, x0: float = 0.5, w: float = 0.9, b: float = 0.1
     ``links`` at w and b.
     """
     start, weight, bias = Value(x0, label="x0"), Value(w, label="w"), Value(b, label="b")
-    x = start
-    for _ in range(links):
-        x = (x * weight + bias).tanh()
-    return x, [start, weight, bias]
+    states = tanh_states(start, weight, bias, links)
+    return (states[-1] if states else start), [start, weight, bias]
+
+
+def trajectory(steps: int, x0: float = 0.5, w: float = 0.9, b: float = 0.1) -> Problem:
+    """The states x_1…x_steps of x ← tanh(w·x + b) as outputs of (x0, w, b).
+
+    Their Jacobian has ``steps`` rows and 3 columns: a sweep per row or a
+    forward pass per column (``engine.jacobian``). 5 edges per step.
+    """
+    if steps < 1:
+        raise ValueError(f"trajectory needs at least 1 step, got {steps}")
+
+    def outputs(x: Value, w: Value, b: Value) -> list[Value]:
+        return tanh_states(x, w, b, steps)
+
+    def build(x: Value, w: Value, b: Value) -> Value:
+        return outputs(x, w, b)[-1]
+
+    return Problem("trajectory", f"m={steps}", (x0, w, b), build, 2, outputs)

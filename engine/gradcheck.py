@@ -7,6 +7,12 @@ and accept an input when
     |analytic − numeric| ≤ atol + rtol·|numeric|
 
 (the rule of ``numpy.isclose`` and ``torch.autograd.gradcheck``).
+
+``order=k`` checks the k-th derivatives instead: every ∂ᵏf/∂x_{i1}⋯∂x_{ik}
+from gradients of gradients (``engine.higher_order``) against the central
+difference, in x_{ik}, of the analytic (k−1)-th derivative ∂ᵏ⁻¹f/∂x_{i1}⋯,
+so each order is judged on its own, given the one below it. Order 2 is the
+Hessian against central differences of the gradient.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from engine.backward import sweep_gradients
 from engine.finite_differences import Function, central_difference, input_floats
 from engine.table import format_table
 from engine.value import Value
+
+ORDER_NAMES = {1: "gradients", 2: "second derivatives", 3: "third derivatives"}
 
 
 class GradcheckRow(NamedTuple):
@@ -37,6 +45,7 @@ class GradcheckResult(NamedTuple):
     rows: tuple[GradcheckRow, ...]
     atol: float
     rtol: float
+    order: int = 1
 
     def __bool__(self) -> bool:
         return all(row.ok for row in self.rows)
@@ -47,8 +56,10 @@ class GradcheckResult(NamedTuple):
              "yes" if row.ok else "NO")
             for row in self.rows
         ]
-        table = format_table(("input", "analytic", "numeric", "error", "ok"), rows)
-        verdict = "all gradients match" if self else "gradients DO NOT match"
+        table = format_table(("input" if self.order == 1 else "inputs", "analytic", "numeric",
+                              "error", "ok"), rows)
+        what = ORDER_NAMES.get(self.order, f"derivatives of order {self.order}")
+        verdict = f"all {what} match" if self else f"{what} DO NOT match"
         return f"{table}\n{verdict} (atol={self.atol:g}, rtol={self.rtol:g})"
 
 
@@ -59,35 +70,66 @@ def gradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = False,
+    order: int = 1,
 ) -> GradcheckResult:
     """Compare the sweep's d f(*inputs)/d input with central differences.
 
     ``inputs`` are numbers or Values (their ``data`` is used and their labels
     name the rows). With ``raise_exception=True`` a mismatch raises
-    ``AssertionError`` carrying the table, for use inside pytest.
+    ``AssertionError`` carrying the table, for use inside pytest. With
+    ``order=2`` (or more) the rows are the n² (nᵏ) partial derivatives,
+    named by their inputs, ``"x0, x1"``.
     """
     if not callable(f):
         raise TypeError(f"gradcheck(f, ...): f must be callable, got {type(f).__name__}")
     atol = checks.real(atol, "atol", minimum=0.0, what="a non-negative number")
     rtol = checks.real(rtol, "rtol", minimum=0.0, what="a non-negative number")
+    order = checks.integer(order, "order", minimum=1, what="a positive integer")
     point = input_floats(inputs)
     names = [
         x.label if isinstance(x, Value) and x.label is not None else f"x{i}"
         for i, x in enumerate(inputs)
     ]
+    compared = _first_order(f, point, names, eps) if order == 1 else \
+        _higher_order(f, point, names, eps, order)
+    rows = []
+    for name, analytic, numeric in compared:
+        error = abs(analytic - numeric)
+        # Equal infinities are a match even though their difference is nan.
+        ok = analytic == numeric or error <= atol + rtol * abs(numeric)
+        rows.append(GradcheckRow(name, analytic, numeric, error, ok))
+    result = GradcheckResult(tuple(rows), atol, rtol, order)
+    if raise_exception and not result:
+        raise AssertionError("gradcheck failed:\n" + str(result))
+    return result
+
+
+def _first_order(f: Function, point: list[float], names: list[str], eps: float
+                 ) -> list[tuple[str, float, float]]:
+    """(input, the sweep's gradient, its central difference) for every input."""
     leaves = [Value(x, label=name) for x, name in zip(point, names)]
     out = f(*leaves)
     if not isinstance(out, Value):
         raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
     analytic = sweep_gradients(out, leaves)
-    rows = []
-    for i, leaf in enumerate(leaves):
-        numeric = central_difference(f, point, i, eps)
-        error = abs(analytic[leaf] - numeric)
-        # Equal infinities are a match even though their difference is nan.
-        ok = analytic[leaf] == numeric or error <= atol + rtol * abs(numeric)
-        rows.append(GradcheckRow(names[i], analytic[leaf], numeric, error, ok))
-    result = GradcheckResult(tuple(rows), atol, rtol)
-    if raise_exception and not result:
-        raise AssertionError("gradcheck failed:\n" + str(result))
-    return result
+    return [(names[i], analytic[leaf], central_difference(f, point, i, eps))
+            for i, leaf in enumerate(leaves)]
+
+
+def _higher_order(f: Function, point: list[float], names: list[str], eps: float, order: int
+                  ) -> list[tuple[str, float, float]]:
+    """(inputs, ∂ᵏf/∂x_{i1}⋯∂x_{ik}, the central difference in x_{ik} of ∂ᵏ⁻¹f/∂x_{i1}⋯)."""
+    from engine.higher_order import partial_derivatives  # loaded on first use
+
+    eps = checks.real(eps, "eps", above=0.0, finite=True, what="a positive step size")
+    analytic = partial_derivatives(f, point, order)
+    numeric: dict[tuple[int, ...], float] = {}
+    for j, x in enumerate(point):
+        above, below = list(point), list(point)
+        above[j], below[j] = x + eps, x - eps
+        upper = partial_derivatives(f, above, order - 1)
+        lower = partial_derivatives(f, below, order - 1)
+        for index in upper:
+            numeric[index + (j,)] = (upper[index] - lower[index]) / (2.0 * eps)
+    return [(", ".join(names[i] for i in index), value, numeric[index])
+            for index, value in analytic.items()]

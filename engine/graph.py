@@ -6,6 +6,7 @@ maps built here; none walks the graph on its own, and nothing recurses.
 
 - ``topological_order(root)``: every node the root depends on, each after
   all of its parents, the root last (iterative depth-first search, O(E+V));
+  ``topological_order_of(roots)`` the same for several outputs at once;
 - ``backward_edges(order)``: the edges in the order the backward sweep
   passes gradient along them (consumers before the nodes they use);
 - ``consumers_of(order)``: the reverse of the ``parents`` links;
@@ -18,7 +19,7 @@ maps built here; none walks the graph on its own, and nothing recurses.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from engine.node import Node
@@ -45,9 +46,27 @@ def topological_order(root: Node) -> list[Node]:
     and the Python call stack stays flat however deep the graph is.
     """
     require_node(root, "topological_order(root)")
+    return _depth_first([root])
+
+
+def topological_order_of(roots: Sequence[Node]) -> list[Node]:
+    """Every node behind any of ``roots``, each once and after all of its parents.
+
+    The graph of the first root comes first; then what the second adds, and
+    so on (several outputs: Jacobians, the gradient of every input at once).
+    """
+    if isinstance(roots, Node) or not isinstance(roots, Sequence):
+        raise TypeError(f"topological_order_of(roots) needs a list of Values, "
+                        f"got {type(roots).__name__}")
+    for position, root in enumerate(roots):
+        require_node(root, f"topological_order_of(roots): roots[{position}]")
+    return _depth_first(list(reversed(roots)))
+
+
+def _depth_first(stack: list[Node | None]) -> list[Node]:
+    """The depth-first post-order from the nodes on ``stack`` (the last one first)."""
     order: list[Node] = []
     visited: set[Node] = set()
-    stack: list[Node | None] = [root]
     # Local names for the bound methods: this loop runs once per node.
     pop, push, push_all = stack.pop, stack.append, stack.extend
     visit, emit = visited.add, order.append

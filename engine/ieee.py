@@ -15,6 +15,9 @@ operation, so every op in ``engine.value`` computes through these helpers.
 | ``0 ** -1``           | ``inf``                         |
 | ``sqrt(-1)``          | ``nan``                         |
 | ``sigmoid(-800)``     | ``0.0`` (no overflow)           |
+| ``sin(inf)``, ``cos(inf)`` | ``nan``                    |
+| ``log1p(-1)``         | ``-inf``; ``nan`` below -1      |
+| ``expm1(1000)``       | ``inf``                         |
 
 Two kinds of local derivative are not plain numbers, because PyTorch does
 not multiply there (its backward formulas select or divide), and a product
@@ -154,6 +157,33 @@ def sqrt(x: float) -> float:
     if x >= 0.0:
         return math.sqrt(x)
     return NAN
+
+
+def log1p(x: float) -> float:
+    """ln(1 + x), exact for tiny x: -inf at -1, nan below -1."""
+    if x > -1.0:
+        return math.log1p(x)  # inf stays inf
+    if x == -1.0:
+        return -INF
+    return NAN  # below -1, or nan
+
+
+def expm1(x: float) -> float:
+    """e ** x − 1, exact for tiny x; inf when it overflows."""
+    try:
+        return math.expm1(x)
+    except OverflowError:
+        return INF
+
+
+def sin(x: float) -> float:
+    """Sine: nan at ±inf, where ``math.sin`` raises."""
+    return math.sin(x) if math.isfinite(x) else NAN
+
+
+def cos(x: float) -> float:
+    """Cosine: nan at ±inf, where ``math.cos`` raises."""
+    return math.cos(x) if math.isfinite(x) else NAN
 
 
 def sigmoid(x: float) -> float:

@@ -7,7 +7,9 @@ A node holds a number and how it was computed:
 - ``parents``: the operands, as a tuple, so ``x * x`` has two edges to ``x``;
 - ``local_grads``: ∂node/∂parent for each parent, in the same order;
 - ``op``: the operation's name (``""`` for a leaf);
-- ``label`` and ``group``: names for drawings and messages.
+- ``label`` and ``group``: names for drawings and messages;
+- hooks (``engine.hooks``): functions called with the node's gradient
+  during the sweep; most nodes have none.
 
 The graph algorithms (``engine.graph``, ``engine.backward``, the naive
 methods, drawing) need nothing more, so they depend on this module alone;
@@ -19,11 +21,16 @@ reference cycles and is freed by reference counting when its root is dropped.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from numbers import Real
+from typing import Any
 
 from engine import modes
 
 NO_PARENTS: tuple = ()
+
+# A node's hooks by registration number (``engine.hooks``).
+Hooks = dict[int, Callable[[Any], Any]]
 
 
 class Node:
@@ -54,9 +61,10 @@ class Node:
         self.parents = parents
         self.local_grads = local_grads
         self.op = op
-        # ``label`` and ``group`` share one slot: most nodes have neither, and
-        # a slot less is 8 bytes less on every node of every graph.
-        self._names: tuple[str | None, str | None] | None = (
+        # ``label``, ``group`` and hooks share one slot: most nodes have none
+        # of them, and a slot less is 8 bytes less on every node of every graph.
+        # It holds None, (label, group) or (label, group, hooks).
+        self._names: tuple[Any, ...] | None = (
             None if label is None else (_checked_name(label, "label"), None)
         )
 
@@ -85,7 +93,11 @@ class Node:
         self._set_names(self.label, _checked_name(group, "group"))
 
     def _set_names(self, label: str | None, group: str | None) -> None:
-        self._names = None if label is None and group is None else (label, group)
+        hooks = hooks_of(self)
+        if hooks is not None:
+            self._names = (label, group, hooks)
+        else:
+            self._names = None if label is None and group is None else (label, group)
 
     def __float__(self) -> float:
         return self.data
@@ -97,6 +109,17 @@ class Node:
         if self.op:
             parts.append(f"op={self.op!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
+
+
+def hooks_of(node: Node) -> Hooks | None:
+    """The node's hooks (a dict kept in its names slot), or None if it never had one."""
+    names = node._names
+    return names[2] if names is not None and len(names) > 2 else None
+
+
+def give_hooks(node: Node, hooks: Hooks) -> None:
+    """Keep ``hooks`` on the node, beside its label and group."""
+    node._names = (node.label, node.group, hooks)
 
 
 def describe(node: Node) -> str:

@@ -19,11 +19,16 @@ operation raises on overflow, division by zero or a domain error.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from numbers import Real
+from typing import TYPE_CHECKING, Any
 
-from engine import ieee
+from engine import hooks, ieee
 from engine.backward import backward
 from engine.node import Node
+
+if TYPE_CHECKING:
+    from engine.explanation import Explanation
 
 # Shared local-derivative tuples: ops whose derivatives are constants reuse
 # one tuple instead of allocating a new one per node.
@@ -32,6 +37,9 @@ _SELECTED_ZERO = (ieee.SELECTED_ZERO,)
 _MINUS_ONE = (-1.0,)
 _ONE_ONE = (1.0, 1.0)
 _ONE_MINUS_ONE = (1.0, -1.0)
+_ONE_SELECTED_ZERO = (1.0, ieee.SELECTED_ZERO)
+_SELECTED_ZERO_ONE = (ieee.SELECTED_ZERO, 1.0)
+_HALF_HALF = (0.5, 0.5)
 
 
 class Value(Node):
@@ -116,15 +124,13 @@ class Value(Node):
             return NotImplemented
         n = _number(exponent, "Value ** {}")
         a = self.data
-        op = f"**{_format_exponent(n)}"
+        op = f"**{format_exponent(n)}"
         if n == 0.5:  # √a, as PyTorch computes it: (−0)^½ = −0 with slope −inf, (−inf)^½ = nan
             out = ieee.sqrt(a)
             return Value(out, (self,), (ieee.divide(0.5, out),), op)
         # d(a^0)/da is 0 everywhere: selected, not 0·inf at a = 0 or 0·nan upstream.
-        slope = ieee.SELECTED_ZERO if n == 0.0 else n * ieee.power(a, n - 1.0)
-        # a^(−½) is 1/√a, as in PyTorch: −inf at a = −0, where C's pow gives +inf.
-        out = ieee.divide(1.0, ieee.sqrt(a)) if n == -0.5 else ieee.power(a, n)
-        return Value(out, (self,), (slope,), op)
+        slope = ieee.SELECTED_ZERO if n == 0.0 else n * _power(a, n - 1.0)
+        return Value(_power(a, n), (self,), (slope,), op)
 
     def __rpow__(self, base: float) -> Value:
         operand = _operand(base, "{} ** Value")
@@ -188,6 +194,80 @@ class Value(Node):
 
     __abs__ = abs
 
+    def sin(self) -> Value:
+        """sin a:  ∂/∂a = cos a"""
+        a = self.data
+        return Value(ieee.sin(a), (self,), (ieee.cos(a),), "sin")
+
+    def cos(self) -> Value:
+        """cos a:  ∂/∂a = −sin a"""
+        a = self.data
+        return Value(ieee.cos(a), (self,), (-ieee.sin(a),), "cos")
+
+    def log1p(self) -> Value:
+        """ln(1 + a), exact for tiny a:  ∂/∂a = 1/(1 + a)"""
+        a = self.data
+        return Value(ieee.log1p(a), (self,), (ieee.reciprocal(1.0 + a),), "log1p")
+
+    def expm1(self) -> Value:
+        """e^a − 1, exact for tiny a:  ∂/∂a = e^a
+
+        e^a itself, not the value plus 1 as PyTorch computes it: (e^a − 1) + 1
+        cancels for a < 0 (a few ulps off at a = −2.5, 0 instead of e^a below
+        a ≈ −37).
+        """
+        a = self.data
+        return Value(ieee.expm1(a), (self,), (ieee.exp(a),), "expm1")
+
+    def maximum(self, other: Value | float) -> Value:
+        """max(a, b):  ∂/∂a = 1 where a > b, ∂/∂b = 1 where b > a, ½ each at a tie
+
+        As PyTorch: a tie gives a (so max(−0, 0) is −0) and splits the
+        gradient in halves; a nan operand gives nan and passes the gradient
+        to both; the loser's 0 is selected.
+        """
+        other = _value_operand(other, "Value.maximum({})")
+        a, b = self.data, other.data
+        if a > b:
+            return Value(a, (self, other), _ONE_SELECTED_ZERO, "maximum")
+        if a < b:
+            return Value(b, (self, other), _SELECTED_ZERO_ONE, "maximum")
+        return _tie_or_nan(self, other, "maximum")
+
+    def minimum(self, other: Value | float) -> Value:
+        """min(a, b):  ∂/∂a = 1 where a < b, ∂/∂b = 1 where b < a, ½ each at a tie (see maximum)"""
+        other = _value_operand(other, "Value.minimum({})")
+        a, b = self.data, other.data
+        if a < b:
+            return Value(a, (self, other), _ONE_SELECTED_ZERO, "minimum")
+        if a > b:
+            return Value(b, (self, other), _SELECTED_ZERO_ONE, "minimum")
+        return _tie_or_nan(self, other, "minimum")
+
+    # --- comparisons ---------------------------------------------------------
+    # Plain bools of the data: no node, no gradient. ``==`` is deliberately
+    # left alone, so nodes stay hashable by identity (dict keys, sets).
+
+    def __lt__(self, other: Value | float) -> bool:
+        """a < b, on the data"""
+        b = _compared(other, "Value < {}")
+        return NotImplemented if b is NotImplemented else self.data < b
+
+    def __le__(self, other: Value | float) -> bool:
+        """a <= b, on the data"""
+        b = _compared(other, "Value <= {}")
+        return NotImplemented if b is NotImplemented else self.data <= b
+
+    def __gt__(self, other: Value | float) -> bool:
+        """a > b, on the data"""
+        b = _compared(other, "Value > {}")
+        return NotImplemented if b is NotImplemented else self.data > b
+
+    def __ge__(self, other: Value | float) -> bool:
+        """a >= b, on the data"""
+        b = _compared(other, "Value >= {}")
+        return NotImplemented if b is NotImplemented else self.data >= b
+
     # --- gradients ---------------------------------------------------------
 
     def backward(self) -> None:
@@ -198,6 +278,29 @@ class Value(Node):
         the result of the latest sweep. See ``engine.backward``.
         """
         backward(self)
+
+    def register_hook(self, fn: Callable[[Any], Any]) -> hooks.RemovableHandle:
+        """Call ``fn(grad)`` once this node's gradient is complete during a sweep.
+
+        If ``fn`` returns something other than None, that replaces the
+        gradient (``self.grad`` shows it, and it flows on to the parents).
+        Returns a handle: ``handle.remove()`` takes the hook off. See
+        ``engine.hooks``.
+
+        >>> x = Value(2.0)
+        >>> handle = x.register_hook(lambda g: 2 * g)
+        >>> (x * 3).backward()
+        >>> x.grad
+        6.0
+        """
+        return hooks.register(self, fn)
+
+    def explain(self, root: Node) -> Explanation:
+        """The chain-rule sum that made ``self.grad`` after ``root.backward()``
+        (see ``engine.explanation``)."""
+        from engine.explanation import explain  # loaded on first use, as engine.explain
+
+        return explain(self, root)
 
 
 # --- helpers -------------------------------------------------------------
@@ -268,7 +371,59 @@ def _power_of_values(base: Value, exponent: Value) -> Value:
     return Value(out, (base, exponent), (d_base, d_exponent), "**")
 
 
-def _format_exponent(n: float) -> str:
-    return str(int(n)) if n.is_integer() else f"{n:g}"
+def maximum(a: Value | float, b: Value | float) -> Value:
+    """max(a, b) as a node (either operand may be a number): see ``Value.maximum``."""
+    return _value_operand(a, "maximum({}, ...)").maximum(b)
+
+
+def minimum(a: Value | float, b: Value | float) -> Value:
+    """min(a, b) as a node (either operand may be a number): see ``Value.minimum``."""
+    return _value_operand(a, "minimum({}, ...)").minimum(b)
+
+
+def _value_operand(x: Value | float, where: str) -> Value:
+    if isinstance(x, Value):
+        return x
+    if _is_foreign(x):
+        raise TypeError(f"{where.format(type(x).__name__)}: use a number or a Value")
+    return Value(_number(x, where))
+
+
+def _tie_or_nan(a: Value, b: Value, op: str) -> Value:
+    """``maximum``/``minimum`` where neither operand is larger: a tie, or a nan."""
+    if a.data == b.data:  # a tie: a's value, the gradient split in halves
+        return Value(a.data, (a, b), _HALF_HALF, op)
+    return Value(ieee.NAN, (a, b), _ONE_ONE, op)
+
+
+def _compared(x: object, where: str) -> float:
+    """The number a Value is compared with; ``NotImplemented`` for a foreign type."""
+    if isinstance(x, Value):
+        return x.data
+    if _is_foreign(x):
+        return NotImplemented
+    return _number(x, where)
+
+
+def _power(a: float, n: float) -> float:
+    """a ** n for a number n, as PyTorch computes it: √a for ½, 1/√a for −½, else C's pow.
+
+    (So (−0)^−½ = −inf, where C's pow gives +inf.) The slope n·a^(n−1)
+    uses it too, so it equals the node ``n * a ** (n - 1)`` that the
+    derivative rules build (``engine.local_derivatives``).
+    """
+    if n == 0.5:
+        return ieee.sqrt(a)
+    if n == -0.5:
+        return ieee.divide(1.0, ieee.sqrt(a))
+    return ieee.power(a, n)
+
+
+def format_exponent(n: float) -> str:
+    """The exponent as the op names it (``**3``, ``**2.5``), exactly: ``float()`` reads it back."""
+    if n.is_integer():
+        return str(int(n))
+    short = f"{n:g}"
+    return short if float(short) == n else repr(n)
 
 

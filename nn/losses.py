@@ -74,16 +74,16 @@ def hinge(score: Value | Sequence[Value], label: float | int) -> Value:
 def logistic(score: Value | Sequence[Value], label: float | int) -> Value:
     """ℓ = log(1 + e^(−y·s)) = −log σ(y·s):  ∂ℓ/∂s = −y·σ(−y·s).
 
-    With z = −y·s this is softplus(z), built as z + log(1 + e^−z) when z > 0
-    and as log(1 + e^z) otherwise: the exponent is never positive, so e^… never
-    overflows and a confident wrong score of 1000 gives a loss of 1000, not inf.
-    (Without a log1p op, 1 + e^z rounds, so a loss near 0 is exact to ~1e-16
-    absolute; its gradient e^z/(1 + e^z) keeps full relative precision.)
+    With z = −y·s this is softplus(z), built as z + log1p(e^−z) when z > 0
+    and as log1p(e^z) otherwise: the exponent is never positive, so e^… never
+    overflows and a confident wrong score of 1000 gives a loss of 1000, not
+    inf; and log1p keeps a confident correct score exact (a loss of 1e-30 is
+    1e-30, where log(1 + 1e-30) would round to 0).
     """
     z = -signed_label(label) * _one_score(score, "logistic")
     if z.data > 0.0:
-        return z + ((-z).exp() + 1.0).log()
-    return (z.exp() + 1.0).log()
+        return z + (-z).exp().log1p()
+    return z.exp().log1p()
 
 
 def log_sum_exp(scores: Sequence[Value]) -> Value:

@@ -26,6 +26,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from engine import Value
+from engine import maximum as engine_maximum
+from engine import minimum as engine_minimum
 
 # --- ops both backends share ---------------------------------------------
 
@@ -46,6 +48,24 @@ def silu(x: Any) -> Any:
     return F.silu(x)
 
 
+def maximum(a: Any, b: Any) -> Any:
+    if isinstance(a, Value) or isinstance(b, Value):
+        return engine_maximum(a, b)
+    import torch
+
+    return torch.maximum(torch.as_tensor(a, dtype=torch.float64),
+                         torch.as_tensor(b, dtype=torch.float64))
+
+
+def minimum(a: Any, b: Any) -> Any:
+    if isinstance(a, Value) or isinstance(b, Value):
+        return engine_minimum(a, b)
+    import torch
+
+    return torch.minimum(torch.as_tensor(a, dtype=torch.float64),
+                         torch.as_tensor(b, dtype=torch.float64))
+
+
 # --- point strategies -----------------------------------------------------
 
 
@@ -62,6 +82,9 @@ def away_from_zero(low: float, high: float) -> st.SearchStrategy[float]:
 ANYWHERE = real(-3.0, 3.0)
 POSITIVE = real(0.05, 4.0)
 OFF_ZERO = away_from_zero(0.05, 3.0)
+# Halves from -3 to 3: two of them tie exactly or differ by 0.5 at least, so
+# maximum and minimum are judged at their ties and well away from them.
+HALVES = st.integers(-6, 6).map(lambda k: k / 2.0)
 
 
 # --- the registry ---------------------------------------------------------
@@ -128,6 +151,14 @@ OPS: tuple[OpCase, ...] = (
     OpCase("a.silu()", silu, lambda a: a * _sigmoid(a), (real(-8.0, 8.0),)),
     OpCase("abs(a)", abs, math.fabs, (OFF_ZERO,)),
     OpCase("a.abs()", lambda a: a.abs(), math.fabs, (OFF_ZERO,)),
+    OpCase("a.sin()", lambda a: a.sin(), math.sin, (ANYWHERE,)),
+    OpCase("a.cos()", lambda a: a.cos(), math.cos, (ANYWHERE,)),
+    OpCase("a.log1p()", lambda a: a.log1p(), math.log1p, (real(-0.9, 4.0),)),
+    OpCase("a.expm1()", lambda a: a.expm1(), math.expm1, (ANYWHERE,)),
+    OpCase("maximum(a, b)", maximum, max, (HALVES, HALVES)),
+    OpCase("minimum(a, b)", minimum, min, (HALVES, HALVES)),
+    OpCase("maximum(a, 0.5)", lambda a: maximum(a, 0.5), lambda a: max(a, 0.5), (HALVES,)),
+    OpCase("minimum(0.5, a)", lambda a: minimum(0.5, a), lambda a: min(0.5, a), (HALVES,)),
 )
 
 
@@ -160,14 +191,20 @@ SMOOTH: dict[str, Callable[..., Any]] = {
     "tanh": lambda a: a.tanh(),
     "sigmoid": lambda a: a.sigmoid(),
     "silu": silu,
+    "sin": lambda a: a.sin(),
+    "cos": lambda a: a.cos(),
+    "log1p": lambda a: (a * a).log1p(),
+    "expm1": lambda a: a.expm1(),
 }
 KINKED: dict[str, Callable[..., Any]] = {
     "relu": lambda a: a.relu(),
     "leaky_relu": lambda a: leaky_relu(a, 0.1),
     "abs": abs,
+    "maximum": maximum,
+    "minimum": minimum,
 }
 ALL_OPS = {**SMOOTH, **KINKED}
-BINARY = frozenset({"add", "sub", "mul", "div", "pow"})
+BINARY = frozenset({"add", "sub", "mul", "div", "pow", "maximum", "minimum"})
 
 
 @dataclass(frozen=True)
@@ -210,12 +247,17 @@ def run_program(program: Program, leaves: Sequence[Any]) -> Any:
 
 
 def kink_arguments(program: Program, inputs: Sequence[float]) -> list[float]:
-    """The values fed to relu, leaky_relu and abs when the program runs at
-    ``inputs`` on the engine (to keep comparisons off the kinks)."""
+    """Where the kinked ops are from their kinks when the program runs at
+    ``inputs`` on the engine: the argument of relu, leaky_relu and abs, the
+    difference of the operands of maximum and minimum (to keep comparisons
+    off the kinks). ``maximum(x, x)`` is always a tie and never counted."""
     nodes = [Value(x) for x in inputs]
     arguments = []
     for name, operands in program.steps:
-        if name in KINKED:
+        if name in BINARY and name in KINKED:
+            if operands[0] != operands[1]:
+                arguments.append(nodes[operands[0]].data - nodes[operands[1]].data)
+        elif name in KINKED:
             arguments.append(nodes[operands[0]].data)
         nodes.append(ALL_OPS[name](*(nodes[i] for i in operands)))
     return arguments

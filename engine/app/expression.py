@@ -7,7 +7,7 @@ passed to ``eval``. Allowed:
 - numbers (int or float literals) and variable names given a value;
 - ``+ - * / **`` and unary ``-``/``+``;
 - calls of the functions in ``FUNCTIONS`` by name (``tanh(x)``,
-  ``leaky_relu(x, 0.1)``).
+  ``leaky_relu(x, 0.1)``, ``maximum(x, y)``).
 
 Anything else (attribute access, ``__import__``, lambdas, subscripts,
 comparisons, strings, keyword arguments, ...) raises a ValueError naming it.
@@ -18,23 +18,41 @@ The tree is walked with an explicit stack, not recursion.
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from numbers import Real
+from typing import NamedTuple
 
 from engine import Value
 
 MAX_LENGTH = 10_000
 
+
+class Function(NamedTuple):
+    """A function an expression may call: how many arguments, and which may be variables."""
+
+    apply: Callable[..., Value]
+    fewest: int
+    most: int
+    # False: only the first argument may be a variable (leaky_relu's alpha is a number).
+    variables_anywhere: bool = False
+
+
 FUNCTIONS = {
-    "exp": (Value.exp, 1),
-    "log": (Value.log, 1),
-    "sqrt": (Value.sqrt, 1),
-    "tanh": (Value.tanh, 1),
-    "sigmoid": (Value.sigmoid, 1),
-    "relu": (Value.relu, 1),
-    "leaky_relu": (Value.leaky_relu, 2),  # leaky_relu(x) or leaky_relu(x, alpha)
-    "silu": (Value.silu, 1),
-    "abs": (Value.abs, 1),
+    "exp": Function(Value.exp, 1, 1),
+    "log": Function(Value.log, 1, 1),
+    "sqrt": Function(Value.sqrt, 1, 1),
+    "tanh": Function(Value.tanh, 1, 1),
+    "sigmoid": Function(Value.sigmoid, 1, 1),
+    "relu": Function(Value.relu, 1, 1),
+    "leaky_relu": Function(Value.leaky_relu, 1, 2),  # leaky_relu(x) or leaky_relu(x, alpha)
+    "silu": Function(Value.silu, 1, 1),
+    "abs": Function(Value.abs, 1, 1),
+    "sin": Function(Value.sin, 1, 1),
+    "cos": Function(Value.cos, 1, 1),
+    "log1p": Function(Value.log1p, 1, 1),
+    "expm1": Function(Value.expm1, 1, 1),
+    "maximum": Function(Value.maximum, 2, 2, variables_anywhere=True),
+    "minimum": Function(Value.minimum, 2, 2, variables_anywhere=True),
 }
 
 _BINARY = {
@@ -124,11 +142,12 @@ def _children(node: ast.expr) -> list[ast.expr]:
             raise _reject(node, what)
         if node.keywords:
             raise _reject(node, "keyword arguments")
-        _, most = FUNCTIONS[node.func.id]
-        if not 1 <= len(node.args) <= most:
+        function = FUNCTIONS[node.func.id]
+        fewest, most = function.fewest, function.most
+        if not fewest <= len(node.args) <= most:
+            count = str(most) if fewest == most else f"{fewest} to {most}"
             raise ValueError(
-                f"{node.func.id}() takes {'1' if most == 1 else f'1 to {most}'} "
-                f"argument(s), got {len(node.args)}"
+                f"{node.func.id}() takes {count} argument(s), got {len(node.args)}"
             )
         return list(node.args)
     if isinstance(node, (ast.Name, ast.Constant)):
@@ -171,12 +190,12 @@ def build_expression(text: str, values: Mapping[str, float]) -> Value:
             count = len(node.args)
             arguments = results[-count:]
             del results[-count:]
-            function, _ = FUNCTIONS[node.func.id]
+            function = FUNCTIONS[node.func.id]
             first = arguments[0] if isinstance(arguments[0], Value) else Value(arguments[0])
             rest = arguments[1:]
-            if any(isinstance(a, Value) for a in rest):
+            if not function.variables_anywhere and any(isinstance(a, Value) for a in rest):
                 raise ValueError(f"{node.func.id}(): only the first argument may be a variable")
-            results.append(function(first, *rest))
+            results.append(function.apply(first, *rest))
     result = results.pop()
     return result if isinstance(result, Value) else Value(result)
 

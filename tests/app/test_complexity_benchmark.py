@@ -6,6 +6,7 @@ import io
 import json
 import math
 import random
+import re
 from contextlib import redirect_stdout
 
 import numpy as np
@@ -130,7 +131,7 @@ def test_quick_run_slopes(quick):
 
 def test_quick_run_counts_and_differences(quick):
     for row in quick.rows:
-        if row.method == "sweep":
+        if row.method == "sweep" and row.outputs == 1:  # the trajectory's: below
             assert row.products == row.work == row.edges
             assert row.visits == row.nodes
         if not row.ran:
@@ -146,6 +147,31 @@ def test_quick_run_counts_and_differences(quick):
         assert row.seconds > 0.0 and row.repeats >= 1
 
 
+def test_forward_mode_is_quadratic_with_many_inputs_and_linear_with_many_outputs(quick):
+    assert 1.8 <= fit_of(quick, "chain", "forward mode")["work_slope"] <= 2.1
+    assert 0.95 <= fit_of(quick, "trajectory", "forward mode")["work_slope"] <= 1.15
+    assert 1.9 <= fit_of(quick, "trajectory", "sweep")["work_slope"] <= 2.05
+    forward = [r for r in quick.rows if r.method == "forward mode" and r.ran]
+    assert {r.family for r in forward} == {"chain", "mlp", "diamonds", "trajectory"}
+    per_edge = {(r.family, r.size): r for r in quick.rows if r.method == "per-edge chain rule"}
+    for row in forward:
+        assert row.visits == row.leaves * row.nodes  # one pass per input over every node
+        assert row.products <= row.leaves * row.edges  # O(n·E)
+        assert row.max_difference <= 1e-12
+        if row.outputs == 1:  # the per-edge chain rule's edges, from the other end
+            assert row.products == per_edge[(row.family, row.size)].products
+    for row in quick.rows:
+        if row.family == "trajectory" and row.method == "sweep":
+            m = int(row.size.removeprefix("m="))
+            assert row.outputs == m and row.products == 5 * m * (m + 1) // 2
+    notes = "\n".join(quick.notes)
+    assert re.search(r"trajectory m=128: 3 inputs, 128 outputs: .*: forward mode wins", notes)
+    assert re.search(r"chain T=\d+: \d+ inputs, 1 output: .*: the sweep wins", notes)
+    # Passes over every node cost n·V visits, known beforehand: the budget counts them.
+    skipped = [r for r in quick.rows if r.method == "forward mode" and not r.ran]
+    assert skipped and all(r.leaves * r.nodes > quick.settings.work_budget for r in skipped)
+
+
 def test_quick_run_skips_with_notes(quick):
     skipped = [r for r in quick.rows if not r.ran]
     assert skipped, "the quick budgets are meant to skip some sizes"
@@ -158,7 +184,7 @@ def test_quick_run_skips_with_notes(quick):
     # Every size of every family has a row for every method, run or skipped.
     cells = {(r.family, r.size, r.method) for r in quick.rows}
     sizes = {(r.family, r.size) for r in quick.rows}
-    assert len(cells) == len(quick.rows) == 4 * len(sizes)
+    assert len(cells) == len(quick.rows) == len(complexity.METHODS) * len(sizes)
 
 
 def test_quick_run_files(quick):
@@ -191,8 +217,8 @@ def test_quick_run_plot_is_a_real_image(quick):
 
 def test_table_names_methods_slopes_and_notes(quick):
     text = quick.table()
-    for expected in ("chain", "per-edge work", "finite diff work", "Fitted log-log slopes",
-                     "products = E exactly", "Notes"):
+    for expected in ("chain", "per-edge work", "finite diff work", "forward work", "trajectory",
+                     "Fitted log-log slopes", "products = E exactly", "Notes"):
         assert expected in text
 
 

@@ -42,7 +42,7 @@ def test_numbers_become_unlabelled_constants_and_negative_literals_stay_numbers(
     assert build_expression("2 * 3", {}).data == 6.0
 
 
-@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+@pytest.mark.parametrize("name", sorted(n for n, f in FUNCTIONS.items() if f.fewest == 1))
 def test_every_function_matches_the_value_method(name):
     x = 0.7
     got = build_expression(f"{name}(x)", {"x": x})
@@ -52,6 +52,18 @@ def test_every_function_matches_the_value_method(name):
     leaf = got.parents[0]
     numeric = central_difference(lambda v: getattr(v, name)(), [x], 0, 1e-6)
     assert leaf.grad == pytest.approx(numeric, rel=1e-6)
+
+
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+def test_maximum_and_minimum_take_two_variables_or_numbers(name):
+    got = build_expression(f"{name}(x, y) + {name}(2, x)", {"x": 0.5, "y": -1.0})
+    select = max if name == "maximum" else min
+    assert got.data == select(0.5, -1.0) + select(2.0, 0.5)
+    got.backward()
+    leaves = {n.label: n for n in topological_order(got) if not n.parents and n.label}
+    assert (leaves["x"].grad, leaves["y"].grad) == ((1.0, 0.0) if name == "maximum" else (1.0, 1.0))
+    with pytest.raises(ValueError, match=rf"{name}\(\) takes 2 argument\(s\), got 1"):
+        build_expression(f"{name}(x)", {"x": 1.0})
 
 
 def test_leaky_relu_takes_an_alpha():

@@ -174,3 +174,41 @@ def test_central_difference_rejects_bad_arguments():
         central_difference(lambda x: x, [1.0], 0, eps=0.0)
     with pytest.raises(TypeError, match="f must return a Value or a number, got str"):
         central_difference(lambda x: "x", [1.0], 0)
+
+
+# --- higher orders ----------------------------------------------------------------
+
+
+def test_order_two_checks_every_second_derivative_against_differences_of_the_gradient():
+    result = gradcheck(lambda a, b: (a * b).tanh() * a.exp(), [0.3, -1.2], order=2)
+    assert result and result.order == 2
+    assert [row.name for row in result.rows] == ["x0, x0", "x0, x1", "x1, x0", "x1, x1"]
+    assert "all second derivatives match" in str(result)
+    # ∂²/∂a∂b of a·b·e^a… by hand for a simpler f: f = a²b, f_ab = 2a.
+    rows = {row.name: row for row in gradcheck(lambda a, b: a * a * b, [1.5, 4.0], order=2).rows}
+    assert rows["x0, x1"].analytic == 3.0 == rows["x1, x0"].analytic
+    assert rows["x0, x0"].analytic == 8.0 and rows["x1, x1"].analytic == 0.0
+
+
+def test_order_three_and_a_wrong_second_derivative_that_order_one_cannot_see(monkeypatch):
+    assert gradcheck(lambda x: x.sin() * x.exp(), [0.7], order=3)
+    from engine import local_derivatives
+
+    # A tanh slope with the right value and the wrong derivative: 1 - t·t built from a
+    # constant t. First derivatives pass; second derivatives must not.
+    def frozen(out, a):
+        return ((1.0 - out) * (1.0 + out)).data
+
+    monkeypatch.setitem(local_derivatives.RULES, "tanh", lambda out, a: (frozen(out, a),))
+    assert gradcheck(lambda x: x.tanh(), [0.4])
+    failed = gradcheck(lambda x: x.tanh(), [0.4], order=2)
+    assert not failed and "second derivatives DO NOT match" in str(failed)
+    (row,) = failed.rows
+    assert row.analytic == 0.0 and row.numeric == pytest.approx(
+        -2 * math.tanh(0.4) * (1 - math.tanh(0.4) ** 2), rel=1e-6)
+
+
+@pytest.mark.parametrize("order", [0, -1, 1.5, "2"])
+def test_order_must_be_a_positive_integer(order):
+    with pytest.raises((TypeError, ValueError), match="order"):
+        gradcheck(lambda x: x * x, [1.0], order=order)

@@ -20,18 +20,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import Value, ieee
-from tests.expressions import leaky_relu, silu
+from tests.expressions import leaky_relu, maximum, minimum, silu
 
 inf, nan = math.inf, math.nan
 
 
 def same(actual: float, expected: float, signed_zero: bool = True) -> bool:
-    """Equal as IEEE results: nan matches nan; 0.0 and -0.0 differ if ``signed_zero``."""
+    """Equal as IEEE results: nan matches nan; 0.0 and -0.0 differ if ``signed_zero``;
+    finite numbers within 1e-14 relative or one ulp (a subnormal's ulp is coarser)."""
     if math.isnan(expected):
         return math.isnan(actual)
     if expected == 0.0 and signed_zero:
         return actual == 0.0 and math.copysign(1.0, actual) == math.copysign(1.0, expected)
-    return actual == expected or math.isclose(actual, expected, rel_tol=1e-14)
+    return (actual == expected or math.isclose(actual, expected, rel_tol=1e-14)
+            or abs(actual - expected) <= math.ulp(expected))
 
 
 # --- the table -----------------------------------------------------------------
@@ -147,10 +149,13 @@ UNARY = {
     "**3": lambda a: a**3, "**-1": lambda a: a**-1, "**2.5": lambda a: a**2.5,
     "**(1/3)": lambda a: a ** (1 / 3), "2**": lambda a: 2.0**a, "0**": lambda a: 0.0**a,
     "(-8)**": lambda a: (-8.0) ** a, "1/": lambda a: 1.0 / a, "-1/": lambda a: -1.0 / a,
+    "sin": lambda a: a.sin(), "cos": lambda a: a.cos(), "log1p": lambda a: a.log1p(),
+    "expm1": lambda a: a.expm1(), "**1.5": lambda a: a**1.5,
 }
 BINARY = {
     "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
     "/": lambda a, b: a / b, "**": lambda a, b: a**b,
+    "maximum": lambda a, b: maximum(a, b), "minimum": lambda a, b: minimum(a, b),
 }
 
 

@@ -38,3 +38,23 @@ def test_import_nn_loads_neither_plots_nor_numpy():
 def test_nn_plots_and_matrix_form_are_reachable_after_import_nn():
     statement = "import nn; nn.plots.plot_loss_curve; nn.matrix_form.MatrixNetwork"
     assert loaded_after(statement, ("nn.plots", "nn.matrix_form")) == ["nn.plots", "nn.matrix_form"]
+
+
+LATER = ("engine.gradient_graph", "engine.local_derivatives", "engine.higher_order",
+         "engine.forward", "engine.jacobians", "engine.explanation")
+
+
+def test_higher_derivatives_forward_mode_and_explanations_load_on_first_use():
+    assert loaded_after("import engine; engine.Value(1.0).backward()", LATER) == []
+    assert loaded_after("import engine; engine.hessian", LATER) == [
+        "engine.gradient_graph", "engine.local_derivatives", "engine.higher_order",
+        "engine.forward"]
+
+
+def test_a_lazy_name_stays_the_function_after_its_module_loads():
+    code = ("import engine, engine.gradient_graph, engine.explanation, engine.jacobians; "
+            "print(engine.grad.__name__, engine.explain.__name__, engine.jacobian.__name__, "
+            "type(engine.grad).__name__)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["grad", "explain", "jacobian", "function"]

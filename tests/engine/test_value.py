@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import Value
+from engine import Value, maximum, minimum
+from engine.ieee import SELECTED_ZERO
 from tests.expressions import OPS, OpCase, points
 
 # --- construction and attributes --------------------------------------------
@@ -116,6 +117,10 @@ LOCAL_DERIVATIVES = {
     "abs": (lambda v: v.abs(), lambda a: math.copysign(1.0, a)),
     "**3": (lambda v: v**3, lambda a: 3.0 * a * a),
     "**-0.5": (lambda v: v**-0.5, lambda a: -0.5 * a**-1.5),
+    "sin": (lambda v: v.sin(), math.cos),
+    "cos": (lambda v: v.cos(), lambda a: -math.sin(a)),
+    "log1p": (lambda v: v.log1p(), lambda a: 1.0 / (1.0 + a)),
+    "expm1": (lambda v: v.expm1(), math.exp),
 }
 
 
@@ -130,6 +135,56 @@ def test_unary_ops_store_their_local_derivative_in_the_forward_pass(op, a):
     assert y.op == op
     assert y.parents == (x,)
     assert y.local_grads[0] == pytest.approx(derivative(a), rel=1e-12)
+
+
+def test_maximum_and_minimum_select_the_larger_and_smaller_operand_with_pytorchs_ties():
+    a, b = Value(3.0), Value(-2.0)
+    cases = [
+        (a.maximum(b), 3.0, (1.0, 0.0)), (b.maximum(a), 3.0, (0.0, 1.0)),
+        (a.minimum(b), -2.0, (0.0, 1.0)), (b.minimum(a), -2.0, (1.0, 0.0)),
+        (a.maximum(a), 3.0, (0.5, 0.5)), (a.minimum(3.0), 3.0, (0.5, 0.5)),
+    ]
+    for node, value, local_grads in cases:
+        assert node.op in ("maximum", "minimum")
+        assert node.data == value and node.local_grads == local_grads
+    # The loser's 0 is a selected zero: an infinite gradient does not make it nan.
+    assert (a.maximum(b) * math.inf).data == math.inf
+    assert isinstance(a.maximum(b).local_grads[1], type(SELECTED_ZERO))
+    # A tie keeps the first operand, as PyTorch: max(-0, 0) is -0.
+    assert math.copysign(1.0, Value(-0.0).maximum(0.0).data) == -1.0
+    nan_max = Value(math.nan).maximum(1.0)
+    assert math.isnan(nan_max.data) and nan_max.local_grads == (1.0, 1.0)
+
+
+def test_module_maximum_and_minimum_take_a_number_on_either_side():
+    x = Value(1.5)
+    assert maximum(2, x).data == 2.0 and maximum(x, 2).parents[0] is x
+    assert minimum(2, x).data == 1.5 and minimum(x, -1).data == -1.0
+    with pytest.raises(TypeError, match=r"maximum\(str, \.\.\.\) is not supported"):
+        maximum("1", x)
+    with pytest.raises(TypeError, match=r"Value.minimum\(NoneType\) is not supported"):
+        x.minimum(None)
+
+
+def test_comparisons_are_plain_bools_of_the_data_and_equality_stays_identity():
+    a, b = Value(1.0), Value(2.0)
+    results = [a < b, a <= b, a > b, a >= b, a < 1.5, 1.5 < a, a <= 1, 2 >= b,
+               np.float64(0.5) < a]
+    assert results == [True, True, False, False, True, False, True, True, True]
+    assert all(type(r) is bool for r in results)
+    assert Value(1.0) <= Value(1.0) and not Value(1.0) < Value(1.0)
+    assert not (Value(math.nan) < 1.0) and not (Value(math.nan) >= 1.0)
+    assert Value(1.0) != Value(1.0) and len({a, Value(1.0), Value(1.0)}) == 3
+    assert sorted([b, a])[0] is a and max(a, b) is b
+
+
+def test_comparisons_with_a_wrong_type_say_what_to_do():
+    with pytest.raises(TypeError, match="^Value < str is not supported"):
+        operator.lt(Value(1.0), "2")
+    with pytest.raises(TypeError, match="^Value >= NoneType is not supported"):
+        operator.ge(Value(1.0), None)
+    with pytest.raises(TypeError, match="not supported between instances of 'Value' and 'object'"):
+        operator.lt(Value(1.0), object())
 
 
 def test_unary_plus_is_the_node_itself():

@@ -52,8 +52,13 @@ def test_logistic_is_stable_for_huge_scores():
     loss.backward()
     assert wrong.grad == 1.0
     assert logistic(Value(-800.0), 0).data == 0.0
-    # Without log1p, a tiny loss is exact to about 1e-16 absolute, not relative.
-    assert logistic(Value(30.0), 1).data == pytest.approx(math.exp(-30.0), abs=2e-16)
+    # With log1p a tiny loss keeps its relative precision: log(1 + e^-30) would be
+    # exact to about 1e-16 absolute only, and e^-40 would round to a loss of 0.
+    for score in (30.0, 40.0, 700.0):
+        expected = math.log1p(math.exp(-score))
+        assert expected > 0.0
+        assert logistic(Value(score), 1).data == pytest.approx(expected, rel=1e-15)
+        assert logistic(Value(-score), 0).data == pytest.approx(expected, rel=1e-15)
 
 
 def test_squared_error_scalar_vector_and_mean():

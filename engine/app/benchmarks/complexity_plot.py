@@ -21,12 +21,14 @@ PLOT_TITLES = {
     "chain": "chain ŷ = a·w_T⋯w_1·x",
     "mlp": "ReLU network, one sample, squared loss",
     "diamonds": "stacked diamonds (2ⁿ paths)",
+    "trajectory": "trajectory: 3 inputs, m outputs (the Jacobian)",
 }
 STYLES = {
     "sweep": ("tab:blue", "o"),
     "per-edge chain rule": ("tab:red", "s"),
     "path enumeration": ("tab:purple", "^"),
     "finite differences": ("tab:orange", "D"),
+    "forward mode": ("tab:green", "v"),
 }
 
 
@@ -42,8 +44,9 @@ def plot_complexity(results: ComplexityResults, path: Path) -> Path:
     figure = Figure(figsize=(13, 4.3 * len(names) + 0.8), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     figure.suptitle(
-        "Gradient cost against graph size: one backward sweep (slope 1) "
-        f"against the per-weight methods (slope 2); {results.settings.name} run",
+        "Gradient cost against graph size: one backward sweep (slope 1) against the "
+        "per-weight methods (slope 2),\nand forward mode, a pass per input: slope 2 with many "
+        f"inputs, 1 with three inputs and many outputs; {results.settings.name} run",
         fontsize=14,
     )
     axes = figure.subplots(len(names), 2, squeeze=False)

@@ -56,25 +56,34 @@ def fit_rows(rows: list[Row]) -> list[dict]:
 def explain_fits(rows: list[Row], fits: list[dict]) -> list[str]:
     """Notes on what the numbers show, computed from them, not assumed."""
     notes = []
-    sweeps = [r for r in rows if r.method == "sweep"]
+    sweeps = [r for r in rows if r.method == "sweep" and r.outputs == 1]
     wrong = [r for r in sweeps if r.products != r.edges]
     if wrong:
         notes.append("sweep: products differ from E on " + ", ".join(
             f"{r.family} {r.size} ({r.products} against {r.edges})" for r in wrong))
     else:
-        notes.append(f"sweep: products = E exactly on all {len(sweeps)} graphs.")
+        notes.append(f"sweep: products = E exactly on all {len(sweeps)} one-output graphs.")
+    notes += _forward_mode_notes(rows)
     timing = []
     for fit in fits:
         family, method = fit["family"], fit["method"]
         name = f"{family} / {method}"
         done = ran(rows, family, method)
-        if method == "sweep" and abs(fit["work_slope"] - 1.0) > 0.005:
+        if method == "sweep" and done[0].outputs == 1 and abs(fit["work_slope"] - 1.0) > 0.005:
             shares = [r.edges / r.graph_size for r in done]
             notes.append(
                 f"{name}: work slope {fit['work_slope']:.3f}, not 1, although the products "
                 f"equal E on every graph: E is {shares[0]:.3f} of E+V at {done[0].size} and "
                 f"{shares[-1]:.3f} at {done[-1].size} (leaves and single-parent nodes weigh "
                 "differently as the graph grows); against E the slope is exactly 1.")
+        if method == "sweep" and done[0].outputs > 1:
+            last = done[-1]
+            notes.append(
+                f"{name}: work slope {fit['work_slope']:.3f}: one sweep per output, each over "
+                f"the edges behind its output, {last.measured_work:,} products for "
+                f"{last.outputs} outputs at {last.size}, {last.measured_work / last.edges:.1f} "
+                f"times E; forward mode's slope is {_slope(fits, family, 'forward mode'):.3f}: "
+                f"{last.leaves} passes, whatever the number of outputs.")
         if method == "per-edge chain rule" and fit["work_slope"] < 1.8:
             reach = [r.measured_work / (r.leaves * r.edges) for r in done]
             notes.append(
@@ -114,6 +123,43 @@ def explain_fits(rows: list[Row], fits: list[dict]) -> list[str]:
             if where:
                 sizes = ", ".join(r.size for r in where)
                 notes.append(f"{family} / {method} not run at {sizes}: {where[0].note}.")
+    return notes
+
+
+def _slope(fits: list[dict], family: str, method: str) -> float:
+    return next((f["work_slope"] for f in fits if f["family"] == family
+                 and f["method"] == method), float("nan"))
+
+
+def _forward_mode_notes(rows: list[Row]) -> list[str]:
+    """Forward mode's counts against n·E, the per-edge chain rule and the sweep."""
+    forward = [r for r in rows if r.method == "forward mode" and r.ran]
+    if not forward:
+        return []
+    bound = [r for r in forward if r.measured_work > r.leaves * r.edges]
+    notes = [f"forward mode: products ≤ n·E (n inputs, E edges) on "
+             f"{len(forward) - len(bound)} of {len(forward)} graphs; visits = n·V, one pass "
+             "per input over all V nodes."]
+    per_edge = {(r.family, r.size): r for r in rows
+                if r.method == "per-edge chain rule" and r.ran and r.outputs == 1}
+    pairs = [(r, per_edge[(r.family, r.size)]) for r in forward if (r.family, r.size) in per_edge]
+    same = sum(1 for f, p in pairs if f.products == p.products)
+    if pairs:
+        notes.append(f"forward mode multiplies along the per-edge chain rule's edges, met from "
+                     f"the input's side: the same products on {same} of {len(pairs)} one-output "
+                     "graphs.")
+    sweeps = {(r.family, r.size): r for r in rows if r.method == "sweep"}
+    for family in families(forward):
+        largest = [r for r in forward if r.family == family][-1]
+        sweep = sweeps[(family, largest.size)]
+        ratio = sweep.measured_work / largest.measured_work
+        winner = ("forward mode wins" if ratio > 1.0 else "the sweep wins")
+        notes.append(
+            f"{family} {largest.size}: {largest.leaves} inputs, {largest.outputs} output"
+            f"{'s' if largest.outputs > 1 else ''}: the sweep took {sweep.measured_work:,} "
+            f"products ({sweep.outputs} sweep{'s' if sweep.outputs > 1 else ''}), forward mode "
+            f"{largest.measured_work:,} ({largest.leaves} passes): {winner}, by "
+            f"{max(ratio, 1 / ratio):.1f} times.")
     return notes
 
 

@@ -14,7 +14,8 @@ from engine import format_table as text_table
 
 T = TypeVar("T")
 
-METHODS = ("sweep", "per-edge chain rule", "path enumeration", "finite differences")
+METHODS = ("sweep", "per-edge chain rule", "path enumeration", "finite differences",
+           "forward mode")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Settings:
     chain_lengths: tuple[int, ...]
     mlp_shapes: tuple[tuple[int, int], ...]  # (width, hidden layers)
     diamond_levels: tuple[int, ...]
+    trajectory_lengths: tuple[int, ...]  # steps of the few-inputs, many-outputs family
     work_budget: float  # skip a naive method at a size predicted to need more work
     max_paths: int  # path enumeration refuses more paths than this
     batch_seconds: float  # time calls in batches at least this long
@@ -41,6 +43,7 @@ class Row:
     edges: int  # E
     leaves: int
     parameters: int
+    outputs: int  # 1, or the trajectory's steps: each method then fills a Jacobian
     method: str
     products: int | None  # None when skipped
     visits: int | None
@@ -99,12 +102,15 @@ FAMILY_TITLES = {
     "chain": "chain ŷ = a·w_T⋯w_1·x (size: T)",
     "mlp": "network ℓ = (αᵀReLU(W^d⋯ReLU(W¹x)) + b − y)², one sample (size: width x layers)",
     "diamonds": "stacked diamonds z_k = p_k·z_{k−1} + q_k·z_{k−1} (size: n levels)",
+    "trajectory": "trajectory x_k = tanh(w·x_{k−1} + b), every x_k an output of (x_0, w, b); "
+                  "the Jacobian (size: m steps)",
 }
 SHORT_NAMES = {
     "sweep": "sweep",
     "per-edge chain rule": "per-edge",
     "path enumeration": "paths",
     "finite differences": "finite diff",
+    "forward mode": "forward",
 }
 
 
