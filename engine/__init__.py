@@ -9,7 +9,9 @@ top of it. Its modules, from the bottom up:
   local derivatives;
 - ``graph``: the one traversal (``topological_order``) and what is read off
   it (consumers, forward cones, ``graph_stats``);
-- ``backward``: the O(E+V) sweep; ``naive``, ``paths``,
+- ``backward``: the O(E+V) sweep; ``compiler`` (with ``codegen`` and
+  ``compile_rules``): ``compile``, a recorded graph as straight-line Python
+  that replays it at new inputs at plain-float speed; ``naive``, ``paths``,
   ``finite_differences``: the methods it is measured against, with the same
   ``Gradients`` contract; ``gradcheck``;
 - ``examples``: the course's example graphs; ``table``, ``progress``: text output;
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine import checks
 from engine.backward import backward, sweep_gradients
+from engine.compiler import Compiled, compile
 from engine.finite_differences import central_difference, finite_difference_gradients
 from engine.gradcheck import GradcheckResult, gradcheck
 from engine.gradients import Gradients
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
     from engine.files import write_atomically
 
 __all__ = [
+    "Compiled",
     "Gradients",
     "GradcheckResult",
     "GraphStats",
@@ -50,6 +54,7 @@ __all__ = [
     "backward",
     "central_difference",
     "checks",
+    "compile",
     "count_paths",
     "detect_anomaly",
     "draw",

@@ -167,12 +167,18 @@ class Value(Node):
         return Value(a if a == 0.0 else 0.0, (self,), _SELECTED_ZERO, "relu")
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
-        """a if a > 0 else α·a:  ∂/∂a = 1 if a > 0 else α"""
+        """a if a > 0 else α·a:  ∂/∂a = 1 if a > 0 else α
+
+        The op's name carries α when it is not PyTorch's 0.01
+        (``"leaky_relu(0.2)"``): where a > 0 the local derivative is 1, and
+        the name is then the only record of α (``engine.compile`` reads it).
+        """
         alpha = _number(alpha, "Value.leaky_relu(alpha={})")
+        op = "leaky_relu" if alpha == 0.01 else f"leaky_relu({alpha!r})"
         a = self.data
         if a > 0.0:
-            return Value(a, (self,), _ONE, "leaky_relu")
-        return Value(alpha * a, (self,), (alpha,), "leaky_relu")
+            return Value(a, (self,), _ONE, op)
+        return Value(alpha * a, (self,), (alpha,), op)
 
     def silu(self) -> Value:
         """a·σ(a):  ∂/∂a = σ(a)·(1 + a·(1-σ(a)))"""
@@ -269,6 +275,11 @@ def _power_of_values(base: Value, exponent: Value) -> Value:
 
 
 def _format_exponent(n: float) -> str:
-    return str(int(n)) if n.is_integer() else f"{n:g}"
+    """``3``, ``0.5``, ``-2``: short, and exact, since ``engine.compile`` reads n back
+    from the op's name (``1/3`` gives ``0.3333333333333333``, not ``0.333333``)."""
+    if n.is_integer():
+        return str(int(n))
+    short = f"{n:g}"
+    return short if float(short) == n or n != n else repr(n)
 
 
