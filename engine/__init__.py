@@ -30,7 +30,14 @@ from engine.finite_differences import central_difference, finite_difference_grad
 from engine.gradcheck import GradcheckResult, gradcheck
 from engine.gradients import Gradients
 from engine.graph import GraphStats, graph_stats, topological_order
-from engine.modes import detect_anomaly, enable_grad, gc_paused, is_grad_enabled, no_grad
+from engine.modes import (
+    detect_anomaly,
+    enable_grad,
+    gc_paused,
+    is_anomaly_detection_enabled,
+    is_grad_enabled,
+    no_grad,
+)
 from engine.naive import naive_gradients
 from engine.node import Node
 from engine.paths import count_paths, path_gradients
@@ -64,6 +71,7 @@ __all__ = [
     "gc_paused",
     "gradcheck",
     "graph_stats",
+    "is_anomaly_detection_enabled",
     "is_grad_enabled",
     "naive_gradients",
     "no_grad",
