@@ -9,7 +9,9 @@ top of it. Its modules, from the bottom up:
   local derivatives;
 - ``graph``: the one traversal (``topological_order``) and what is read off
   it (consumers, forward cones, ``graph_stats``);
-- ``backward``: the O(E+V) sweep, with ``hooks``; ``naive``, ``paths``,
+- ``backward``: the O(E+V) sweep, with ``hooks``; ``compiler`` (with ``codegen`` and
+  ``compile_rules``): ``compile``, a recorded graph as straight-line Python
+  that replays it at new inputs at plain-float speed; ``naive``, ``paths``,
   ``finite_differences``: the methods it is measured against, with the same
   ``Gradients`` contract; ``gradcheck``;
 - ``forward``: forward mode (dual numbers); ``jacobians``: in either mode;
@@ -31,12 +33,20 @@ from typing import TYPE_CHECKING, Any
 
 from engine import checks
 from engine.backward import backward, sweep_gradients
+from engine.compiler import Compiled, compile
 from engine.finite_differences import central_difference, finite_difference_gradients
 from engine.gradcheck import GradcheckResult, gradcheck
 from engine.gradients import Gradients
 from engine.graph import GraphStats, graph_stats, topological_order, topological_order_of
 from engine.hooks import RemovableHandle
-from engine.modes import detect_anomaly, enable_grad, gc_paused, is_grad_enabled, no_grad
+from engine.modes import (
+    detect_anomaly,
+    enable_grad,
+    gc_paused,
+    is_anomaly_detection_enabled,
+    is_grad_enabled,
+    no_grad,
+)
 from engine.naive import naive_gradients
 from engine.node import Node
 from engine.paths import count_paths, path_gradients
@@ -55,6 +65,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Explanation",
+    "Compiled",
     "Gradients",
     "GradcheckResult",
     "GraphStats",
@@ -66,6 +77,7 @@ __all__ = [
     "backward",
     "central_difference",
     "checks",
+    "compile",
     "count_paths",
     "detect_anomaly",
     "draw",
@@ -80,6 +92,7 @@ __all__ = [
     "graph_stats",
     "hessian",
     "hvp",
+    "is_anomaly_detection_enabled",
     "is_grad_enabled",
     "jacobian",
     "jvp",

@@ -173,12 +173,18 @@ class Value(Node):
         return Value(a if a == 0.0 else 0.0, (self,), _SELECTED_ZERO, "relu")
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
-        """a if a > 0 else α·a:  ∂/∂a = 1 if a > 0 else α"""
+        """a if a > 0 else α·a:  ∂/∂a = 1 if a > 0 else α
+
+        The op's name carries α when it is not PyTorch's 0.01
+        (``"leaky_relu(0.2)"``): where a > 0 the local derivative is 1, and
+        the name is then the only record of α (``engine.compile`` reads it).
+        """
         alpha = _number(alpha, "Value.leaky_relu(alpha={})")
+        op = "leaky_relu" if alpha == 0.01 else f"leaky_relu({alpha!r})"
         a = self.data
         if a > 0.0:
-            return Value(a, (self,), _ONE, "leaky_relu")
-        return Value(alpha * a, (self,), (alpha,), "leaky_relu")
+            return Value(a, (self,), _ONE, op)
+        return Value(alpha * a, (self,), (alpha,), op)
 
     def silu(self) -> Value:
         """a·σ(a):  ∂/∂a = σ(a)·(1 + a·(1-σ(a)))"""

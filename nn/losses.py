@@ -37,11 +37,11 @@ def signed_label(label: float | int) -> float:
 
 
 def squared_error(
-    prediction: Value | Sequence[Value], target: float | Sequence[float]
+    prediction: Value | Sequence[Value], target: float | Value | Sequence[float | Value]
 ) -> Value:
     """ℓ = Σₖ (ŷₖ − yₖ)²:  ∂ℓ/∂ŷₖ = 2(ŷₖ − yₖ). One output may be a bare Value."""
     predictions: Sequence[Value]
-    targets: Sequence[float]
+    targets: Sequence[float | Value]
     if isinstance(prediction, Value) or not isinstance(prediction, Sequence):
         predictions, targets = [prediction], [target]  # type: ignore[list-item]
     elif not isinstance(target, Sequence) or len(target) != len(prediction):
@@ -67,7 +67,13 @@ def mean_squared_error(
 
 def hinge(score: Value | Sequence[Value], label: float | int) -> Value:
     """ℓ = max(0, 1 − y·s):  ∂ℓ/∂s = −y where y·s < 1, else 0."""
-    margin = 1.0 - signed_label(label) * _one_score(score, "hinge")
+    return signed_hinge(score, signed_label(label))
+
+
+def signed_hinge(score: Value | Sequence[Value], y: Value | float) -> Value:
+    """max(0, 1 − y·s) for a label already signed, y = ±1: a number, or a leaf holding it
+    (as a compiled training step gives it, to vary it from batch to batch)."""
+    margin = 1.0 - y * _one_score(score, "hinge")
     return margin.relu()
 
 

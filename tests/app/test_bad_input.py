@@ -58,6 +58,7 @@ def test_a_diverging_run_exits_with_1_and_says_at_which_step(capsys, tmp_path):
     ({"l2": "x"}, "l2 must be a penalty coefficient"),
     ({"epochs": 2.5}, "epochs must be an int"),
     ({"on_divergence": "ignore"}, "on_divergence must be one of"),
+    ({"compile": "yes"}, "compile must be True or False"),
 ])
 def test_fit_checks_its_arguments_first(options, message):
     model = nn.MLP(2, [2, 1], seed=0)

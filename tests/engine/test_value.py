@@ -112,7 +112,7 @@ LOCAL_DERIVATIVES = {
     "tanh": (lambda v: v.tanh(), lambda a: 1.0 / math.cosh(a) ** 2),
     "sigmoid": (lambda v: v.sigmoid(), lambda a: _sig(a) * (1.0 - _sig(a))),
     "relu": (lambda v: v.relu(), lambda a: float(a > 0)),
-    "leaky_relu": (lambda v: v.leaky_relu(0.2), lambda a: 1.0 if a > 0 else 0.2),
+    "leaky_relu(0.2)": (lambda v: v.leaky_relu(0.2), lambda a: 1.0 if a > 0 else 0.2),
     "silu": (lambda v: v.silu(), lambda a: _sig(a) + a * _sig(a) * (1.0 - _sig(a))),
     "abs": (lambda v: v.abs(), lambda a: math.copysign(1.0, a)),
     "**3": (lambda v: v**3, lambda a: 3.0 * a * a),

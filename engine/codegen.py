@@ -1,0 +1,424 @@
+"""Code generation: a recorded graph as straight-line Python, forward then backward.
+
+What backpropagation compiles to, for o = tanh(x·w + b) with inputs x, w, b::
+
+    def part_0(V, G):
+        v0 = V[2]                            # b
+        v1 = V[1]                            # w
+        v2 = V[0]                            # x
+        v3 = v2 * v1
+        v4 = v3 + v0
+        v5 = tanh(v4)                        # o
+        V[3] = v5
+        yield
+        g5 = 1.0
+        g4 = (1.0 - v5) * (1.0 + v5) * g5
+        g0 = G[2] + g4
+        g2 = G[0] + v1 * g4
+        g1 = G[1] + v2 * g4
+        G[0] = g2                            # ∂o/∂x
+        G[1] = g1                            # ∂o/∂w
+        G[2] = g0                            # ∂o/∂b
+
+Forward: one line per op, in topological order, ``vᵢ`` the value of node i
+(``engine.compile_rules`` gives each op's expression). Backward: the sweep of
+``engine.backward`` written out in the same order, ``gᵢ`` = ∂root/∂node i:
+each node, once all its consumers have added to its gradient, adds
+``local derivative · gᵢ`` to each parent's (``g3 = g4`` for a sum is not
+written: ``g4`` is used under both names). Constants are literals; nodes that
+depend on no input get no gradient at all.
+
+Exactness: the contributions to each gradient are added in the sweep's
+order, so every sum rounds as in ``backward()``. An input's total starts from
+``G[i]``, which holds 0.0 (or what later parts added), as a leaf's does in
+the sweep; an interior gradient starts from its first contribution, which can
+differ from the sweep only in the sign of a zero, and that never reaches an
+input's total (products keep a zero zero, and the total's leading 0.0 + makes
+a −0.0 +0.0, as the sweep's does).
+
+Big graphs are split into parts, each a generator: its forward code runs to
+its ``yield``, its backward code when resumed, so each part's values stay in
+its own frame in between. Values and gradients that cross parts go through
+two lists, ``V`` (the inputs, then one slot per crossing value or constant)
+and ``G`` (each slot's gradient). Small functions compile fastest: CPython's
+compiler slows down on long ones (measured: 4 µs per line at 250 lines, 12 at
+2,000). Parts of a big graph name their slots by parameters (``V[s0]``), so
+parts that do the same work on different slots have the same text and are
+compiled once (a chain's links, a batch's examples): part boundaries are
+placed where the local shape of the graph says (content-defined chunking),
+so repeated shapes get repeated boundaries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import NamedTuple
+
+from engine.compile_rules import literal, rule_for
+from engine.node import Node, describe
+
+# Nodes per generated function: the typical size of a part (see the module docstring).
+PART_NODES = 256
+
+# Nodes whose shapes make a node's context, for placing part boundaries.
+_WINDOW = 8
+_NEAR = 64  # parents further back than this count as "far away" in a node's shape
+
+# Where a line's comment starts, in the readable source.
+COMMENT_COLUMN = 40
+
+
+class Program:
+    """Generated code: the distinct parts, the calls that run them, and the slots.
+
+    ``bodies[k]`` is the text of part k after its ``def`` line; ``params[k]``
+    how many slot parameters it takes; ``schedule`` the parts to run, in
+    order, each with its slot arguments; ``prefill`` the constants' slots.
+    """
+
+    __slots__ = ("bodies", "params", "schedule", "prefill", "slots", "root_slot",
+                 "output_slots", "nodes", "edges")
+
+    def __init__(self) -> None:
+        self.bodies: list[str] = []
+        self.params: list[int] = []
+        self.schedule: list[tuple[int, tuple[int, ...]]] = []
+        self.prefill: list[tuple[int, float]] = []
+        self.slots = 0  # length of V and G
+        self.root_slot = 0
+        self.output_slots: list[int] = []
+        self.nodes = 0
+        self.edges = 0
+
+    def definition(self, k: int) -> str:
+        """Part k as a ``def`` statement."""
+        params = "".join(f", s{m}" for m in range(self.params[k]))
+        return f"def part_{k}(V, G{params}):\n{self.bodies[k]}"
+
+    def text(self) -> str:
+        """Every part's definition, then (for several parts) the calls in order."""
+        definitions = "\n".join(self.definition(k) for k in range(len(self.bodies)))
+        if len(self.schedule) == 1 and not self.schedule[0][1]:
+            return definitions
+        calls = "\n".join(
+            f"part_{k}(V, G{''.join(f', {s}' for s in args)})" for k, args in self.schedule
+        )
+        return f"{definitions}\n# The calls, in order:\n{calls}\n"
+
+
+def generate(
+    order: list[Node],
+    positions: dict[Node, int],
+    outputs: list[Node],
+    part_nodes: int = PART_NODES,
+) -> Program:
+    """Python source computing ``order[-1]`` and its gradient with respect to ``positions``.
+
+    ``positions`` maps each input leaf to its index in the values passed in;
+    ``outputs`` are further nodes whose values are kept (in ``V``). Raises
+    ``NotImplementedError`` for an op without a rule in ``engine.compile_rules``.
+    """
+    count = len(order)
+    rules, parents, shapes = _read(order, positions)
+    constant = [rule is None and node not in positions for rule, node in zip(rules, order)]
+    # A node needs a gradient exactly when it depends on an input.
+    needs = [node in positions for node in order]
+    for i in range(count):
+        if rules[i] is not None:
+            needs[i] = any([needs[j] for j in parents[i]])
+
+    program = Program()
+    program.nodes = count
+    program.edges = sum(map(len, parents))
+    bounds = _boundaries(shapes, part_nodes)
+    readable = len(bounds) == 1
+    index = {node: i for i, node in enumerate(order)}
+    slot = {index[leaf]: position for leaf, position in positions.items()}
+    size = len(positions)
+    part_of = [0] * count
+    for p, (start, end) in enumerate(bounds):
+        part_of[start:end] = [p] * (end - start)
+    for i in range(count):
+        part = part_of[i]
+        for j in parents[i]:
+            if (part_of[j] != part or (constant[j] and not readable)) and j not in slot:
+                slot[j] = size
+                size += 1
+    for node in (order[-1], *outputs):
+        if index[node] not in slot:
+            slot[index[node]] = size
+            size += 1
+    program.slots = size
+    program.root_slot = slot[count - 1]
+    program.output_slots = [slot[index[node]] for node in outputs]
+    program.prefill = [(s, order[i].data) for i, s in slot.items() if constant[i]]
+
+    graph = _Graph(order, rules, parents, constant, needs, slot, readable)
+    known: dict[str, int] = {}
+    for start, end in bounds:
+        body, args = _part(graph, start, end)
+        key = f"{len(args)}:{body}"
+        if key not in known:
+            known[key] = len(program.bodies)
+            program.bodies.append(body)
+            program.params.append(len(args))
+        program.schedule.append((known[key], tuple(args)))
+    return program
+
+
+class _Templates(NamedTuple):
+    """A rule's templates as bound ``str.format`` methods taking (a, b, g, out, aux)."""
+
+    value: Callable[..., str]
+    aux: Callable[..., str] | None
+    grads: tuple[Callable[..., str], ...]
+    plain: tuple[bool, ...]  # the contribution is g itself
+
+
+_FIELDS = ("{a}", "{b}", "{g}", "{out}", "{aux}")
+
+
+def _positional(template: str) -> Callable[..., str]:
+    for number, field in enumerate(_FIELDS):
+        template = template.replace(field, f"{{{number}}}")
+    return template.format
+
+
+_TEMPLATES: dict[str, _Templates | None] = {}
+
+
+def _templates(op: str) -> _Templates | None:
+    """The templates of an op by name (None if there is no rule), made once per name."""
+    if op in _TEMPLATES:
+        return _TEMPLATES[op]
+    rule = rule_for(op)
+    templates = None if rule is None else _Templates(
+        _positional(rule.value),
+        None if rule.aux is None else _positional(rule.aux),
+        tuple(_positional(g) for g in rule.grads),
+        tuple(g == "{g}" for g in rule.grads),
+    )
+    _TEMPLATES[op] = templates
+    return templates
+
+
+def _read(
+    order: list[Node], positions: dict[Node, int]
+) -> tuple[list[_Templates | None], list[list[int]], list[int]]:
+    """Each node's templates (None for a leaf), parent indices and shape (for part boundaries).
+
+    A node's shape hashes its op and how far back its parents are (near ones by
+    distance, far ones as "far", constants as constants). Only integers are
+    hashed, so shapes, and the part boundaries made from them, are the same in
+    every run.
+    """
+    index: dict[Node, int] = {}
+    ops: dict[str, int] = {}
+    rules: list[_Templates | None] = []
+    parents: list[list[int]] = []
+    shapes: list[int] = []
+    for i, node in enumerate(order):
+        index[node] = i
+        if not node.parents:
+            rules.append(None)
+            parents.append([])
+            shapes.append(-1 if node in positions else -2)
+            continue
+        op = node.op
+        rule = _TEMPLATES.get(op) or (_templates(op) if isinstance(op, str) else None)
+        if rule is None:
+            raise NotImplementedError(
+                f"compile: no rule for op {op!r} ({describe(node)}): the compiler knows "
+                "the ops of engine.value; a new op needs an entry in engine/compile_rules.py"
+            )
+        if len(node.parents) != len(rule.grads):
+            raise ValueError(
+                f"compile: {describe(node)} has op {op!r} with {len(node.parents)} parents; "
+                f"that op takes {len(rule.grads)} (a node built by hand?)"
+            )
+        rules.append(rule)
+        mine = [index[p] for p in node.parents]
+        parents.append(mine)
+        code = ops.get(op)
+        if code is None:
+            code = ops[op] = len(ops)
+        shapes.append(hash((code, *[i - j if i - j <= _NEAR else 0 for j in mine])))
+    return rules, parents, shapes
+
+
+def _boundaries(shapes: list[int], part_nodes: int) -> list[tuple[int, int]]:
+    """Where parts start and end: content-defined, so repeated shapes repeat the cuts.
+
+    The shapes of the ``_WINDOW`` nodes up to node i make i's context. Some
+    contexts are anchors: taken in a fixed order (by hash) until they occur
+    about once every ``part_nodes`` nodes. A part ends at the first anchor
+    once it is ``part_nodes`` long, so in a repeated stretch of the graph it
+    ends at the same place in every repetition (at ``4 · part_nodes`` it ends
+    anyway).
+    """
+    count = len(shapes)
+    if count <= part_nodes:
+        return [(0, count)]
+    padded = [0] * (_WINDOW - 1) + shapes
+    contexts = list(map(hash, zip(*[padded[k:] for k in range(_WINDOW)])))
+    frequency = Counter(contexts)
+    anchors = set()
+    seen = 0
+    for context in sorted(frequency):
+        if seen * part_nodes >= count:
+            break
+        anchors.add(context)
+        seen += frequency[context]
+    bounds = []
+    start = 0
+    for i, context in enumerate(contexts):
+        size = i + 1 - start
+        if size >= part_nodes and (context in anchors or size >= 4 * part_nodes):
+            bounds.append((start, i + 1))
+            start = i + 1
+    if start < count:
+        bounds.append((start, count))
+    return bounds
+
+
+class _Graph:
+    """What every part's code generation reads."""
+
+    __slots__ = ("order", "rules", "parents", "constant", "needs", "slot", "readable")
+
+    def __init__(self, order: list[Node], rules: list[_Templates | None],
+                 parents: list[list[int]], constant: list[bool], needs: list[bool],
+                 slot: dict[int, int], readable: bool) -> None:
+        self.order, self.rules, self.parents = order, rules, parents
+        self.constant, self.needs, self.slot, self.readable = constant, needs, slot, readable
+
+
+def _comment(line: str, label: str | None) -> str:
+    return line if label is None else f"{line:<{COMMENT_COLUMN - 4}} # {label}"
+
+
+# Variable names by number, made once: a part's code names thousands of them.
+_NAMES: dict[str, list[str]] = {"v": [], "g": [], "a": []}
+
+
+def _names(prefix: str, count: int) -> list[str]:
+    names = _NAMES[prefix]
+    if len(names) < count:
+        names.extend(f"{prefix}{k}" for k in range(len(names), count))
+    return names
+
+
+def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
+    """One part's body (forward, ``yield``, backward) and the slots it takes as arguments."""
+    order, rules, parents, constant = graph.order, graph.rules, graph.parents, graph.constant
+    needs, slot, readable = graph.needs, graph.slot, graph.readable
+    size = end - start
+    v_names, g_names, a_names = _names("v", size), _names("g", size), _names("a", size)
+    lines: list[str] = []
+    emit = lines.append
+    args: list[int] = []
+    slot_names: dict[int, str] = {}
+    value_of: dict[int, str] = {}  # how this part writes each node's value
+    grad_of: dict[int, str] = {}  # and the variable for its gradient
+    externals: list[int] = []  # nodes of other parts (and constants) read here, in order
+
+    def at(s: int) -> str:
+        """How this part writes slot s: a number, or a parameter when parts are shared."""
+        if readable:
+            return str(s)
+        name = slot_names.get(s)
+        if name is None:
+            name = slot_names[s] = f"s{len(args)}"
+            args.append(s)
+        return name
+
+    def external(j: int) -> str:
+        if readable and constant[j]:
+            name = value_of[j] = literal(order[j].data)
+            return name
+        k = len(externals)
+        externals.append(j)
+        name = value_of[j] = f"x{k}"
+        grad_of[j] = f"h{k}"
+        emit(_comment(f"{name} = V[{at(slot[j])}]", order[j].label))
+        return name
+
+    # --- forward -------------------------------------------------------------
+    for i in range(start, end):
+        rule = rules[i]
+        if rule is None:
+            if not constant[i]:
+                name = value_of[i] = v_names[i - start]
+                grad_of[i] = g_names[i - start]
+                emit(_comment(f"{name} = V[{at(slot[i])}]", order[i].label))
+            elif readable and i in slot:
+                emit(f"V[{at(slot[i])}] = {literal(order[i].data)}")
+            continue
+        name = value_of[i] = v_names[i - start]
+        grad_of[i] = g_names[i - start]
+        operands = [value_of.get(j) or external(j) for j in parents[i]]
+        a = operands[0]
+        b = operands[1] if len(operands) > 1 else ""
+        if rule.aux is not None:
+            emit(f"{a_names[i - start]} = {rule.aux(a, b, '', '', '')}")
+        line = f"{name} = {rule.value(a, b, '', '', a_names[i - start])}"
+        label = order[i].label
+        emit(line if label is None else _comment(line, label))
+        if i in slot:
+            emit(f"V[{at(slot[i])}] = {name}")
+    emit("yield")
+
+    # --- backward ------------------------------------------------------------
+    started: set[int] = set()  # nodes whose gradient is a variable of this part
+    alias: dict[int, str] = {}  # nodes whose gradient so far is another node's variable
+    root = len(order) - 1
+    for i in range(end - 1, start - 1, -1):
+        if not needs[i]:
+            continue
+        rule = rules[i]
+        own = grad_of[i]
+        if i == root:
+            emit(f"{own} = 1.0")
+            started.add(i)
+        if rule is None:  # an input: its total is complete
+            if i in started:
+                emit(_comment(f"G[{at(slot[i])}] = {own}", _partial(order, order[i])))
+            continue
+        if i in alias:
+            own = alias.pop(i)
+        elif i not in started:
+            # Every consumer is in a later part, which left the sum in G.
+            emit(f"{own} = G[{at(slot[i])}]")
+        mine = parents[i]
+        a = value_of[mine[0]]
+        b = value_of[mine[1]] if len(mine) > 1 else ""
+        out, aux = v_names[i - start], a_names[i - start]
+        for j, template, plain in zip(mine, rule.grads, rule.plain):
+            if not needs[j]:
+                continue
+            name = grad_of[j]
+            if j in started:
+                emit(f"{name} += {template(a, b, own, out, aux)}")
+            elif j in alias:
+                emit(f"{name} = {alias.pop(j)} + {template(a, b, own, out, aux)}")
+                started.add(j)
+            elif j in slot:
+                emit(f"{name} = G[{at(slot[j])}] + {template(a, b, own, out, aux)}")
+                started.add(j)
+            elif plain:
+                alias[j] = own  # the same number: no line, one name for both
+            else:
+                emit(f"{name} = {template(a, b, own, out, aux)}")
+                started.add(j)
+    for j in externals:
+        if j in started:
+            emit(_comment(f"G[{at(slot[j])}] = {grad_of[j]}", order[j].label))
+    return "    " + "\n    ".join(lines) + "\n", args
+
+
+def _partial(order: list[Node], node: Node) -> str | None:
+    """``∂o/∂w`` for a labelled input, for the comment on its total."""
+    if node.label is None:
+        return None
+    return f"∂{order[-1].label or 'root'}/∂{node.label}"

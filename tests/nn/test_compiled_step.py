@@ -1,0 +1,138 @@
+"""fit's compiled step: the same history as building the graph every step, loss for
+loss; one compiled function per batch size; the dynamic step wherever the graph's
+shape could depend on values."""
+
+import math
+
+import pytest
+
+import nn
+from engine import detect_anomaly
+from nn.compiled_step import CompiledStep, DynamicStep, training_step
+
+
+def train(compile, make_optimizer, loss="hinge", data=None, sizes=(16, 16, 1), **options):
+    data = data or nn.moons(57, noise=0.1, seed=3)  # batches of 10 and a last one of 7
+    model = nn.MLP(len(data.inputs[0]), list(sizes), seed=1)
+    compiled_steps = []
+    original = CompiledStep.forward
+
+    def counted(self, inputs, targets):
+        compiled_steps.append(len(inputs))
+        return original(self, inputs, targets)
+
+    CompiledStep.forward = counted
+    try:
+        history = nn.fit(model, data, loss=loss, optimizer=make_optimizer(model), quiet=True,
+                         compile=compile, **options)
+    finally:
+        CompiledStep.forward = original
+    assert len(compiled_steps) == (history.steps if compile else 0)
+    return history, [p.data for p in model.parameters()]
+
+
+def assert_same_training(**options):
+    dynamic, dynamic_params = train(False, **options)
+    compiled, compiled_params = train(True, **options)
+    assert dynamic.steps == compiled.steps > 0
+    assert compiled.step_loss == dynamic.step_loss  # loss for loss, exactly
+    assert compiled.train_loss == dynamic.train_loss
+    assert compiled.train_accuracy == dynamic.train_accuracy
+    assert compiled.test_loss == dynamic.test_loss
+    assert compiled_params == dynamic_params
+
+
+def test_hinge_minibatches_with_a_short_last_batch_and_l2_train_exactly_alike():
+    assert_same_training(make_optimizer=lambda m: nn.SGD(m.parameters(), lr=0.3, momentum=0.9),
+                         epochs=4, batch_size=10, l2=1e-3, test_data=nn.moons(20, seed=9))
+
+
+def test_squared_loss_regression_with_adam_trains_exactly_alike():
+    assert_same_training(make_optimizer=lambda m: nn.Adam(m.parameters(), lr=0.02),
+                         loss="squared", data=nn.regression_1d(30, seed=2), sizes=(8, 1),
+                         epochs=3, batch_size=8)
+
+
+def test_several_outputs_with_list_targets_train_exactly_alike():
+    data = nn.Dataset([[0.1 * k, -0.2 * k] for k in range(12)],
+                      [[math.sin(k), math.cos(k)] for k in range(12)])
+    assert_same_training(make_optimizer=lambda m: nn.SGD(m.parameters(), lr=0.05), loss="squared",
+                         data=data, sizes=(6, 2), epochs=3, batch_size=5)
+
+
+def test_a_tanh_network_full_batch_trains_exactly_alike():
+    def make(model):
+        return nn.SGD(model.parameters(), lr=lambda k: 1.0 - 0.5 * k / 10)
+
+    dynamic, dynamic_params = train(False, make, epochs=10)
+    compiled, compiled_params = train(True, make, epochs=10)
+    assert compiled.step_loss == dynamic.step_loss and compiled_params == dynamic_params
+
+
+def test_one_compiled_function_per_batch_size():
+    model = nn.MLP(2, [4, 1], seed=0)
+    step = training_step(model, nn.hinge, 0.0, classify=True)
+    assert isinstance(step, CompiledStep)
+    data = nn.moons(25, seed=0)
+    for _ in range(2):
+        for inputs, targets in nn.Minibatches(data, 10, seed=0):
+            step.forward(inputs, targets)
+    assert sorted(key for key in step.compiled) == [(-1,) * 5, (-1,) * 10]
+
+
+@pytest.mark.parametrize("loss", ["logistic", "cross_entropy", lambda o, y: nn.hinge(o, y)])
+def test_losses_that_read_values_or_are_unknown_use_the_dynamic_step(loss):
+    model = nn.MLP(2, [4, 2 if loss == "cross_entropy" else 1], seed=0)
+    assert isinstance(training_step(model, nn.losses.get_loss(loss), 0.0, True), DynamicStep)
+
+
+def test_models_other_than_nn_layers_and_anomaly_detection_use_the_dynamic_step():
+    class Doubled(nn.MLP):
+        def __call__(self, xs):
+            out = super().__call__(xs)
+            return out * 2.0 if out.data > 0 else out  # reads a value: cannot be compiled
+
+    assert isinstance(training_step(Doubled(2, [1], seed=0), nn.hinge, 0.0, True), DynamicStep)
+    model = nn.MLP(2, [1], seed=0)
+    assert isinstance(training_step(model, nn.hinge, 0.0, True, compiled=False), DynamicStep)
+    with detect_anomaly():
+        assert isinstance(training_step(model, nn.hinge, 0.0, True), DynamicStep)
+
+
+def test_an_update_that_fails_half_way_leaves_every_gradient_as_it_was():
+    model = nn.MLP(2, [3, 1], seed=0)
+    step = training_step(model, nn.hinge, 0.0, classify=True)
+    step.forward([[0.5, -0.5]], [1])
+    for p in model.parameters():
+        p.grad = 7.0
+    step.grads[5] = "not a number"  # type: ignore[call-overload]
+
+    class Keep(nn.Optimizer):
+        def zero_grad(self):  # leaves the 7.0s, so a restore is visible
+            pass
+
+        def step(self):
+            raise AssertionError("no step after a failed update")
+
+    with pytest.raises(TypeError):
+        step.update(Keep(model.parameters(), lr=0.1))
+    assert all(p.grad == 7.0 for p in model.parameters())
+
+
+def test_a_diverging_compiled_fit_stops_before_the_bad_step():
+    data = nn.moons(40, seed=0)
+    model = nn.MLP(2, [8, 1], seed=0)
+    with pytest.warns(RuntimeWarning, match=r"the loss is (inf|nan) at step \d+"):
+        history = nn.fit(model, data, loss="squared", epochs=5, batch_size=10, quiet=True,
+                         optimizer=nn.SGD(model.parameters(), lr=1e6))
+    assert history.stop_reason and all(math.isfinite(p.data) for p in model.parameters())
+
+
+def test_values_are_leaves_of_the_compiled_graph_not_constants():
+    # Two batches with different points and labels: one compiled function serves both.
+    model = nn.MLP(2, [3, 1], seed=0)
+    step = training_step(model, nn.hinge, 0.0, classify=True)
+    dynamic = DynamicStep(model, nn.hinge, 0.0, classify=True)
+    for inputs, targets in ([[0.5, -1.0], [2.0, 0.1]], [1, 0]), ([[-3.0, 0.2], [0.0, 0.4]], [0, 1]):
+        assert step.forward(inputs, targets) == dynamic.forward(inputs, targets)
+    assert len(step.compiled) == 1
