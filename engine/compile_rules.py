@@ -52,6 +52,10 @@ NAMESPACE: dict[str, Any] = {
     "divide": ieee.divide,
     "reciprocal": ieee.reciprocal,
     "sigmoid": ieee.sigmoid,
+    "sin": ieee.sin,
+    "cos": ieee.cos,
+    "log1p": ieee.log1p,
+    "expm1": ieee.expm1,
     "inf": math.inf,
     "nan": math.nan,
 }
@@ -79,6 +83,23 @@ RULES: dict[str, Rule] = {
         ),
     ),
     # e^a: ∂/∂a = e^a
+    # sin a: ∂/∂a = cos a;  cos a: ∂/∂a = −sin a
+    "sin": Rule("sin({a})", ("cos({a}) * {g}",)),
+    "cos": Rule("cos({a})", ("-sin({a}) * {g}",)),
+    # log(1 + a): ∂/∂a = 1/(1 + a), a division where it overflows;  e^a − 1: ∂/∂a = e^a
+    "log1p": Rule("log1p({a})", ("reciprocal(1.0 + {a}) * {g}",)),
+    "expm1": Rule("expm1({a})", ("exp({a}) * {g}",)),
+    # max(a, b): the winner gets g, the loser a selected 0; a tie halves g; nan passes g to both
+    "maximum": Rule(
+        "({a} if {a} > {b} else {b} if {a} < {b} else {a} if {a} == {b} else nan)",
+        ("({g} if {a} > {b} else 0.0 if {a} < {b} else 0.5 * {g} if {a} == {b} else {g})",
+         "(0.0 if {a} > {b} else {g} if {a} < {b} else 0.5 * {g} if {a} == {b} else {g})"),
+    ),
+    "minimum": Rule(
+        "({a} if {a} < {b} else {b} if {a} > {b} else {a} if {a} == {b} else nan)",
+        ("({g} if {a} < {b} else 0.0 if {a} > {b} else 0.5 * {g} if {a} == {b} else {g})",
+         "(0.0 if {a} < {b} else {g} if {a} > {b} else 0.5 * {g} if {a} == {b} else {g})"),
+    ),
     "exp": Rule("exp({a})", ("{out} * {g}",)),
     # ln a: ∂/∂a = 1/a
     "log": Rule("log({a})", ("reciprocal({a}) * {g}",)),
@@ -120,7 +141,15 @@ def _power(n: float) -> Rule:
     n = −½ is 1/√a, and n = 0 has the selected derivative 0."""
     if n == 0.5:
         return Rule("(msqrt({a}) if {a} >= 0.0 else nan)", ("divide(0.5, {out}) * {g}",))
-    slope = f"{literal(n)} * power({{a}}, {literal(n - 1.0)}) * {{g}}"
+    # The slope n·a^(n−1) takes a^(n−1) with the same √ cases as the value.
+    below = n - 1.0
+    if below == 0.5:
+        power_below = "(msqrt({a}) if {a} >= 0.0 else nan)"
+    elif below == -0.5:
+        power_below = "divide(1.0, msqrt({a}) if {a} >= 0.0 else nan)"
+    else:
+        power_below = f"power({{a}}, {literal(below)})"
+    slope = f"{literal(n)} * {power_below} * {{g}}"
     if n == 0.0:
         return Rule(f"power({{a}}, {literal(n)})", ("0.0",))
     if n == -0.5:
