@@ -149,6 +149,8 @@ def local_derivatives(node: Value) -> tuple[Local, ...]:
     rule = RULES.get(node.op)
     if rule is None and node.op.startswith("**"):
         rule = _power
+    if rule is None and node.op.startswith("leaky_relu("):  # the op name carries its α
+        rule = _recorded
     if rule is None:
         raise ValueError(
             f"create_graph=True: no derivative rule for op {node.op!r} of {describe(node)}. "
