@@ -21,6 +21,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from engine import checks
+
 if TYPE_CHECKING:
     from tqdm import tqdm
 
@@ -71,8 +73,7 @@ def progress_bar(
     Use it as a context manager so it closes. ``stream`` is where a text bar
     goes (default stderr); see the module docstring for when it is silent.
     """
-    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
-        raise ValueError(f"total must be an int >= 0, got {total!r}")
+    total = checks.integer(total, "total", minimum=0, what="an int >= 0")
     kind = wanted(stream, quiet)
     if kind == "notebook":
         from tqdm.notebook import tqdm as notebook_tqdm

@@ -11,12 +11,13 @@ import itertools
 import math
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import nn
 from engine import Value, hessian, hvp
 from tests.engine.test_torch_edge_cases import engine_derivative, torch_derivative
+from tests.engine.test_torch_oracle import ORACLE
 from tests.expressions import (
     ALL_OPS,
     OPS,
@@ -29,7 +30,6 @@ from tests.expressions import (
 )
 
 pytestmark = pytest.mark.torch
-ORACLE = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.mark.parametrize("case", OPS, ids=str)

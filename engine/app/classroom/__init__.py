@@ -18,7 +18,7 @@ how they run), ``diagnose``, ``gradient_diagnosis`` and ``probes``
 (``check`` in a notebook), ``submission`` (reading a student's files),
 ``worker`` and ``grading`` (one process per student, limits, parallel),
 ``output`` (grades.csv and the reports), ``release`` (the student version
-from the source notebooks in ``source/``), ``files`` (atomic writes).
+from the source notebooks in ``source/``).
 """
 
 from engine.app.classroom.checks.training import diagnose_batches, diagnose_step

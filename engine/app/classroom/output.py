@@ -15,8 +15,7 @@ import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from engine import format_table
-from engine.app.classroom.files import write_atomically
+from engine import format_table, write_atomically
 from engine.app.classroom.results import STATUSES, ExerciseResult
 
 COLUMNS = ("student", "exercise", "points", "max_points", "status", "message")

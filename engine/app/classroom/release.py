@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from engine.app.classroom.files import write_atomically
+from engine import write_atomically
 
 SOURCE = Path(__file__).resolve().parent / "source"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
