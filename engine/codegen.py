@@ -65,6 +65,9 @@ PART_NODES = 256
 _WINDOW = 8
 _NEAR = 64  # parents further back than this count as "far away" in a node's shape
 
+# At most this many ops are written into one expression.
+_MAX_NESTING = 32
+
 # Where a line's comment starts, in the readable source.
 COMMENT_COLUMN = 40
 
@@ -154,7 +157,8 @@ def generate(
     program.output_slots = [slot[index[node]] for node in outputs]
     program.prefill = [(s, order[i].data) for i, s in slot.items() if constant[i]]
 
-    graph = _Graph(order, rules, parents, constant, needs, slot, readable)
+    inline = [False] * count if readable else _inlined(rules, parents, needs, slot, part_of)
+    graph = _Graph(order, rules, parents, constant, needs, slot, readable, inline)
     known: dict[str, int] = {}
     for start, end in bounds:
         body, args = _part(graph, start, end)
@@ -168,12 +172,16 @@ def generate(
 
 
 class _Templates(NamedTuple):
-    """A rule's templates as bound ``str.format`` methods taking (a, b, g, out, aux)."""
+    """A rule's templates as bound ``str.format`` methods taking (a, b, g, out, aux),
+    and which operands each one reads (for writing a value into its one use)."""
 
     value: Callable[..., str]
     aux: Callable[..., str] | None
     grads: tuple[Callable[..., str], ...]
     plain: tuple[bool, ...]  # the contribution is g itself
+    reads: tuple[int, int]  # how often the value (and aux) read operands a and b
+    grad_reads: tuple[tuple[bool, bool], ...]  # whether each contribution reads a, b
+    reads_out: bool  # whether a contribution reads the node's own value or aux
 
 
 _FIELDS = ("{a}", "{b}", "{g}", "{out}", "{aux}")
@@ -193,12 +201,18 @@ def _templates(op: str) -> _Templates | None:
     if op in _TEMPLATES:
         return _TEMPLATES[op]
     rule = rule_for(op)
-    templates = None if rule is None else _Templates(
-        _positional(rule.value),
-        None if rule.aux is None else _positional(rule.aux),
-        tuple(_positional(g) for g in rule.grads),
-        tuple(g == "{g}" for g in rule.grads),
-    )
+    templates = None
+    if rule is not None:
+        forward = rule.value + (rule.aux or "")
+        templates = _Templates(
+            _positional(rule.value),
+            None if rule.aux is None else _positional(rule.aux),
+            tuple(_positional(g) for g in rule.grads),
+            tuple(g == "{g}" for g in rule.grads),
+            (forward.count("{a}"), forward.count("{b}")),
+            tuple(("{a}" in g, "{b}" in g) for g in rule.grads),
+            any("{out}" in g or "{aux}" in g for g in rule.grads),
+        )
     _TEMPLATES[op] = templates
     return templates
 
@@ -282,16 +296,64 @@ def _boundaries(shapes: list[int], part_nodes: int) -> list[tuple[int, int]]:
     return bounds
 
 
+def _inlined(
+    rules: list[_Templates | None],
+    parents: list[list[int]],
+    needs: list[bool],
+    slot: dict[int, int],
+    part_of: list[int],
+) -> list[bool]:
+    """The nodes whose value is written into its one use instead of a line of its own.
+
+    A value qualifies when exactly one op reads it, once, in the same part,
+    and no backward line needs it: ``tanh(x0 * x1 + x2)`` for a chain's link
+    instead of three lines. Fewer lines to compile, and the intermediate
+    floats die at once, so CPython reuses their memory while it is in cache.
+    Only for big graphs: a small graph's source keeps one line per op.
+    """
+    count = len(rules)
+    uses = [0] * count
+    for mine in parents:
+        for j in mine:
+            uses[j] += 1
+    inline = [False] * count
+    depth = [0] * count  # parentheses around node i's expression, with what is written into it
+    for i in range(count):
+        rule = rules[i]
+        if rule is None:
+            continue
+        mine = parents[i]
+        chosen = []
+        for position, j in enumerate(mine):
+            inner = rules[j]
+            if (inner is None or uses[j] != 1 or j in slot or part_of[j] != part_of[i]
+                    or rule.reads[position] != 1 or (needs[j] and inner.reads_out)):
+                continue
+            if needs[i] and any(
+                needs[p] and reads[position] for p, reads in zip(mine, rule.grad_reads)
+            ):
+                continue
+            chosen.append(j)
+        nested = 1 + max([depth[j] for j in chosen], default=0)
+        if nested > _MAX_NESTING:  # CPython's parser takes 200 levels of parentheses
+            continue
+        depth[i] = nested
+        for j in chosen:
+            inline[j] = True
+    return inline
+
+
 class _Graph:
     """What every part's code generation reads."""
 
-    __slots__ = ("order", "rules", "parents", "constant", "needs", "slot", "readable")
+    __slots__ = ("order", "rules", "parents", "constant", "needs", "slot", "readable", "inline")
 
     def __init__(self, order: list[Node], rules: list[_Templates | None],
                  parents: list[list[int]], constant: list[bool], needs: list[bool],
-                 slot: dict[int, int], readable: bool) -> None:
+                 slot: dict[int, int], readable: bool, inline: list[bool]) -> None:
         self.order, self.rules, self.parents = order, rules, parents
         self.constant, self.needs, self.slot, self.readable = constant, needs, slot, readable
+        self.inline = inline
 
 
 def _comment(line: str, label: str | None) -> str:
@@ -312,7 +374,7 @@ def _names(prefix: str, count: int) -> list[str]:
 def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
     """One part's body (forward, ``yield``, backward) and the slots it takes as arguments."""
     order, rules, parents, constant = graph.order, graph.rules, graph.parents, graph.constant
-    needs, slot, readable = graph.needs, graph.slot, graph.readable
+    needs, slot, readable, inline = graph.needs, graph.slot, graph.readable, graph.inline
     size = end - start
     v_names, g_names, a_names = _names("v", size), _names("g", size), _names("a", size)
     lines: list[str] = []
@@ -362,7 +424,11 @@ def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
         b = operands[1] if len(operands) > 1 else ""
         if rule.aux is not None:
             emit(f"{a_names[i - start]} = {rule.aux(a, b, '', '', '')}")
-        line = f"{name} = {rule.value(a, b, '', '', a_names[i - start])}"
+        expression = rule.value(a, b, "", "", a_names[i - start])
+        if inline[i]:
+            value_of[i] = f"({expression})"
+            continue
+        line = f"{name} = {expression}"
         label = order[i].label
         emit(line if label is None else _comment(line, label))
         if i in slot:
