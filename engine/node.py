@@ -191,8 +191,12 @@ def binary_node(
     the constructor's checks (the value is a float, the edges well formed)
     and its unpacking of tuples: measured, a third fewer instructions per node.
     """
-    if modes.special:
-        return cls(data, (a, b), (da, db), op)
+    if modes.special:  # some thread is in a mode: is this one?
+        state = modes.state
+        if state.anomaly_detection:
+            return cls(data, (a, b), (da, db), op)
+        if not state.grad_enabled:
+            return leaf_node(cls, data)  # no_grad(): the value alone
     node = _new(cls)
     node.data = data
     node.grad = 0.0
@@ -207,8 +211,12 @@ def binary_node(
 
 def unary_node(cls: type[NodeType], data: float, a: Node, da: float, op: str) -> NodeType:
     """``cls(data, (a,), (da,), op)`` for an op's float result, without the tuples."""
-    if modes.special:
-        return cls(data, (a,), (da,), op)
+    if modes.special:  # some thread is in a mode: is this one?
+        state = modes.state
+        if state.anomaly_detection:
+            return cls(data, (a,), (da,), op)
+        if not state.grad_enabled:
+            return leaf_node(cls, data)  # no_grad(): the value alone
     node = _new(cls)
     node.data = data
     node.grad = 0.0

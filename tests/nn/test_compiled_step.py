@@ -136,3 +136,14 @@ def test_values_are_leaves_of_the_compiled_graph_not_constants():
     for inputs, targets in ([[0.5, -1.0], [2.0, 0.1]], [1, 0]), ([[-3.0, 0.2], [0.0, 0.4]], [0, 1]):
         assert step.forward(inputs, targets) == dynamic.forward(inputs, targets)
     assert len(step.compiled) == 1
+
+
+@pytest.mark.parametrize("data", [nn.moons(23, seed=4), nn.regression_1d(17, seed=5)],
+                         ids=["classes", "regression"])
+def test_evaluation_by_the_compiled_step_equals_nn_evaluate(data):
+    loss = nn.hinge if data.num_classes else nn.squared_error
+    model = nn.MLP(len(data.inputs[0]), [5, 1], seed=2)
+    step = training_step(model, loss, 0.0, classify=data.num_classes is not None)
+    step.forward(data.inputs[:10], data.targets[:10])  # compiles batches of 10
+    assert step.evaluate(data) == nn.evaluate(model, data, loss)
+    assert len(step.compiled) == 2  # batches of 10, then the rest

@@ -1,0 +1,37 @@
+"""sweepgrad bench speed: one run prints the floor, the dynamic engine running and
+paused, the compiled replay and nn.fit compiled against dynamic, side by side."""
+
+import re
+
+from engine.app.benchmarks.speed import run
+from engine.app.benchmarks.training import fit_speedup
+from engine.app.cli import main
+
+
+def test_bench_speed_prints_every_way_side_by_side(capsys):
+    code = main(["bench", "speed", "--links", "300", "--points", "4", "--repeats", "1",
+                 "--fit-epochs", "1"])
+    out = capsys.readouterr().out
+    assert code == 0
+    header = out.splitlines()[0]
+    for column in ("floats ns/node", "running ns/node", "paused ns/node", "compiled ns/node",
+                   "compile s", "repaid after"):
+        assert column in header
+    assert re.search(r"chain, 300 links +\d+ +\d+ +[\d.]+ ", out)
+    assert "compiled bytes/node" in out and "distinct" in out
+    assert "same history, loss for loss: yes" in out
+
+
+def test_the_figures_are_consistent():
+    (chain, mlp) = run(links=200, points=3, repeats=1)
+    assert chain.nodes == 3 * 200 + 3
+    for result in (chain, mlp):
+        assert result.floats_ns > 0 and result.compiled_ns > 0 and result.compile_seconds > 0
+        assert result.graph_bytes > result.compiled_bytes > 0
+        assert result.ratio(result.floats_ns) == 1.0
+
+
+def test_fit_compiled_and_dynamic_agree():
+    result = fit_speedup(epochs=1, n=40)
+    assert result["same_history"] is True
+    assert result["steps"] == 3
