@@ -46,7 +46,9 @@ compiler slows down on long ones (measured: 4 µs per line at 250 lines, 12 at
 parts that do the same work on different slots have the same text and are
 compiled once (a chain's links, a batch's examples): part boundaries are
 placed where the local shape of the graph says (content-defined chunking),
-so repeated shapes get repeated boundaries.
+so repeated shapes get repeated boundaries. A big graph's parts carry no
+labels in comments (the parts are shared), and a value read once and not
+needed backward is written into its use (see ``_inlined``).
 """
 
 from __future__ import annotations
@@ -234,7 +236,8 @@ def _read(
     shapes: list[int] = []
     for i, node in enumerate(order):
         index[node] = i
-        if not node.parents:
+        edges = node.parents
+        if not edges:
             rules.append(None)
             parents.append([])
             shapes.append(-1 if node in positions else -2)
@@ -246,13 +249,13 @@ def _read(
                 f"compile: no rule for op {op!r} ({describe(node)}): the compiler knows "
                 "the ops of engine.value; a new op needs an entry in engine/compile_rules.py"
             )
-        if len(node.parents) != len(rule.grads):
+        if len(edges) != len(rule.grads):
             raise ValueError(
-                f"compile: {describe(node)} has op {op!r} with {len(node.parents)} parents; "
+                f"compile: {describe(node)} has op {op!r} with {len(edges)} parents; "
                 f"that op takes {len(rule.grads)} (a node built by hand?)"
             )
         rules.append(rule)
-        mine = [index[p] for p in node.parents]
+        mine = [index[p] for p in edges]
         parents.append(mine)
         code = ops.get(op)
         if code is None:
@@ -316,6 +319,17 @@ def _inlined(
     for mine in parents:
         for j in mine:
             uses[j] += 1
+    # Which operands each node's backward lines read: contributions go only to
+    # parents that need a gradient.
+    read_back = [(False, False)] * count
+    for i in range(count):
+        rule = rules[i]
+        if rule is not None and needs[i]:
+            a = b = False
+            for p, (reads_a, reads_b) in zip(parents[i], rule.grad_reads):
+                if needs[p]:
+                    a, b = a or reads_a, b or reads_b
+            read_back[i] = (a, b)
     inline = [False] * count
     depth = [0] * count  # parentheses around node i's expression, with what is written into it
     for i in range(count):
@@ -327,11 +341,8 @@ def _inlined(
         for position, j in enumerate(mine):
             inner = rules[j]
             if (inner is None or uses[j] != 1 or j in slot or part_of[j] != part_of[i]
-                    or rule.reads[position] != 1 or (needs[j] and inner.reads_out)):
-                continue
-            if needs[i] and any(
-                needs[p] and reads[position] for p, reads in zip(mine, rule.grad_reads)
-            ):
+                    or rule.reads[position] != 1 or (needs[j] and inner.reads_out)
+                    or read_back[i][position]):
                 continue
             chosen.append(j)
         nested = 1 + max([depth[j] for j in chosen], default=0)
@@ -403,7 +414,8 @@ def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
         externals.append(j)
         name = value_of[j] = f"x{k}"
         grad_of[j] = f"h{k}"
-        emit(_comment(f"{name} = V[{at(slot[j])}]", order[j].label))
+        line = f"{name} = V[{at(slot[j])}]"
+        emit(_comment(line, order[j].label) if readable else line)
         return name
 
     # --- forward -------------------------------------------------------------
@@ -413,7 +425,8 @@ def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
             if not constant[i]:
                 name = value_of[i] = v_names[i - start]
                 grad_of[i] = g_names[i - start]
-                emit(_comment(f"{name} = V[{at(slot[i])}]", order[i].label))
+                line = f"{name} = V[{at(slot[i])}]"
+                emit(_comment(line, order[i].label) if readable else line)
             elif readable and i in slot:
                 emit(f"V[{at(slot[i])}] = {literal(order[i].data)}")
             continue
@@ -429,8 +442,7 @@ def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
             value_of[i] = f"({expression})"
             continue
         line = f"{name} = {expression}"
-        label = order[i].label
-        emit(line if label is None else _comment(line, label))
+        emit(_comment(line, order[i].label) if readable else line)
         if i in slot:
             emit(f"V[{at(slot[i])}] = {name}")
     emit("yield")
@@ -449,7 +461,8 @@ def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
             started.add(i)
         if rule is None:  # an input: its total is complete
             if i in started:
-                emit(_comment(f"G[{at(slot[i])}] = {own}", _partial(order, order[i])))
+                line = f"G[{at(slot[i])}] = {own}"
+                emit(_comment(line, _partial(order, order[i])) if readable else line)
             continue
         if i in alias:
             own = alias.pop(i)
@@ -479,7 +492,8 @@ def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
                 started.add(j)
     for j in externals:
         if j in started:
-            emit(_comment(f"G[{at(slot[j])}] = {grad_of[j]}", order[j].label))
+            line = f"G[{at(slot[j])}] = {grad_of[j]}"
+            emit(_comment(line, order[j].label) if readable else line)
     return "    " + "\n    ".join(lines) + "\n", args
 
 
