@@ -108,14 +108,7 @@ class Node:
     @property
     def parents(self) -> tuple[Node, ...]:
         """The operands, in order (a tuple made when asked: see the module docstring)."""
-        b = self._b
-        if b is UNARY:
-            return (self._a,)
-        if b is LEAF:
-            return NO_PARENTS
-        if b is GENERAL:
-            return self._a
-        return (self._a, b)
+        return self._edges(derivatives=False)
 
     @parents.setter
     def parents(self, parents: tuple[Node, ...]) -> None:
@@ -124,18 +117,22 @@ class Node:
     @property
     def local_grads(self) -> tuple[float, ...]:
         """∂node/∂parent for each parent, in the same order."""
-        b = self._b
-        if b is UNARY:
-            return (self._da,)
-        if b is LEAF:
-            return NO_PARENTS
-        if b is GENERAL:
-            return self._da
-        return (self._da, self._db)
+        return self._edges(derivatives=True)
 
     @local_grads.setter
     def local_grads(self, local_grads: tuple[float, ...]) -> None:
         self._set_edges(self.parents, local_grads)
+
+    def _edges(self, derivatives: bool) -> tuple:
+        """The parents, or their local derivatives, as the tuple the slots stand for."""
+        b = self._b
+        if b is LEAF:
+            return NO_PARENTS
+        if b is UNARY:
+            return (self._da,) if derivatives else (self._a,)
+        if b is GENERAL:
+            return self._da if derivatives else self._a  # as given, checked by backward
+        return (self._da, self._db) if derivatives else (self._a, b)
 
     @property
     def label(self) -> str | None:
@@ -182,19 +179,24 @@ _new = object.__new__
 NodeType = TypeVar("NodeType", bound=Node)
 
 
-def binary_node(
-    cls: type[NodeType], data: float, a: Node, b: Node, da: float, db: float, op: str
+def new_node(
+    cls: type[NodeType], data: float, op: str, a: Node, da: float, b: object = UNARY,
+    db: float = 0.0,
 ) -> NodeType:
-    """``cls(data, (a, b), (da, db), op)`` for an op's float result, without the tuples.
+    """An op's node: parent ``a`` with local derivative ``da`` (and ``b`` with ``db``).
 
-    The ops of ``engine.value`` build most nodes of every graph; this skips
-    the constructor's checks (the value is a float, the edges well formed)
-    and its unpacking of tuples: measured, a third fewer instructions per node.
+    ``cls(data, (a, b), (da, db), op)``, or ``cls(data, (a,), (da,), op)``
+    when ``b`` is left out, without building the tuples: the ops of
+    ``engine.value`` build most nodes of every graph, and this skips the
+    constructor's checks (their value is a float, their edges well formed)
+    and its unpacking of tuples (measured: a third fewer instructions a node).
     """
     if modes.special:  # some thread is in a mode: is this one?
         state = modes.state
         if state.anomaly_detection:
-            return cls(data, (a, b), (da, db), op)
+            if b is UNARY:
+                return cls(data, (a,), (da,), op)
+            return cls(data, (a, b), (da, db), op)  # type: ignore[arg-type]
         if not state.grad_enabled:
             return leaf_node(cls, data)  # no_grad(): the value alone
     node = _new(cls)
@@ -204,25 +206,6 @@ def binary_node(
     node._b = b
     node._da = da
     node._db = db
-    node.op = op
-    node._names = None
-    return node
-
-
-def unary_node(cls: type[NodeType], data: float, a: Node, da: float, op: str) -> NodeType:
-    """``cls(data, (a,), (da,), op)`` for an op's float result, without the tuples."""
-    if modes.special:  # some thread is in a mode: is this one?
-        state = modes.state
-        if state.anomaly_detection:
-            return cls(data, (a,), (da,), op)
-        if not state.grad_enabled:
-            return leaf_node(cls, data)  # no_grad(): the value alone
-    node = _new(cls)
-    node.data = data
-    node.grad = 0.0
-    node._a = a
-    node._b = UNARY
-    node._da = da
     node.op = op
     node._names = None
     return node

@@ -8,7 +8,7 @@ need), and records both on the new node (see ``engine.node``):
 - ``parents``: the operands, as a tuple, so ``x * x`` has two edges to ``x``;
 - ``local_grads``: ∂self/∂parent for each parent, in the same order.
 
-(``binary_node(Value, value, a, b, ∂/∂a, ∂/∂b, op)`` is ``Value(value, (a, b),
+(``new_node(Value, value, op, a, ∂/∂a, b, ∂/∂b)`` is ``Value(value, (a, b),
 (∂/∂a, ∂/∂b), op)`` without building the two tuples: see ``engine.node``.)
 
 The backward sweep (``engine.backward``) then only multiplies and adds:
@@ -26,7 +26,7 @@ from numbers import Real
 
 from engine import ieee
 from engine.backward import backward
-from engine.node import Node, binary_node, leaf_node, unary_node
+from engine.node import Node, leaf_node, new_node
 
 
 class Value(Node):
@@ -52,7 +52,7 @@ class Value(Node):
             other = _operand(other, "Value + {}")
             if other is NotImplemented:
                 return NotImplemented
-        return binary_node(Value, self.data + other.data, self, other, 1.0, 1.0, "+")
+        return new_node(Value, self.data + other.data, "+", self, 1.0, other, 1.0)
 
     def __radd__(self, other: float) -> Value:
         operand = _operand(other, "{} + Value")
@@ -64,7 +64,7 @@ class Value(Node):
             other = _operand(other, "Value - {}")
             if other is NotImplemented:
                 return NotImplemented
-        return binary_node(Value, self.data - other.data, self, other, 1.0, -1.0, "-")
+        return new_node(Value, self.data - other.data, "-", self, 1.0, other, -1.0)
 
     def __rsub__(self, other: float) -> Value:
         operand = _operand(other, "{} - Value")
@@ -76,7 +76,7 @@ class Value(Node):
             other = _operand(other, "Value * {}")
             if other is NotImplemented:
                 return NotImplemented
-        return binary_node(Value, self.data * other.data, self, other, other.data, self.data, "*")
+        return new_node(Value, self.data * other.data, "*", self, other.data, other, self.data)
 
     def __rmul__(self, other: float) -> Value:
         operand = _operand(other, "{} * Value")
@@ -90,8 +90,8 @@ class Value(Node):
                 return NotImplemented
         a, b = self.data, other.data
         quotient = ieee.divide(a, b)
-        return binary_node(
-            Value, quotient, self, other, ieee.reciprocal(b), -ieee.divide(quotient, b), "/"
+        return new_node(
+            Value, quotient, "/", self, ieee.reciprocal(b), other, -ieee.divide(quotient, b)
         )
 
     def __rtruediv__(self, other: float) -> Value:
@@ -100,7 +100,7 @@ class Value(Node):
 
     def __neg__(self) -> Value:
         """-a:  ∂/∂a = -1"""
-        return unary_node(Value, -self.data, self, -1.0, "neg")
+        return new_node(Value, -self.data, "neg", self, -1.0)
 
     def __pos__(self) -> Value:
         return self
@@ -116,12 +116,12 @@ class Value(Node):
         op = f"**{_format_exponent(n)}"
         if n == 0.5:  # √a, as PyTorch computes it: (−0)^½ = −0 with slope −inf, (−inf)^½ = nan
             out = ieee.sqrt(a)
-            return unary_node(Value, out, self, ieee.divide(0.5, out), op)
+            return new_node(Value, out, op, self, ieee.divide(0.5, out))
         # d(a^0)/da is 0 everywhere: selected, not 0·inf at a = 0 or 0·nan upstream.
         slope = ieee.SELECTED_ZERO if n == 0.0 else n * ieee.power(a, n - 1.0)
         # a^(−½) is 1/√a, as in PyTorch: −inf at a = −0, where C's pow gives +inf.
         out = ieee.divide(1.0, ieee.sqrt(a)) if n == -0.5 else ieee.power(a, n)
-        return unary_node(Value, out, self, slope, op)
+        return new_node(Value, out, op, self, slope)
 
     def __rpow__(self, base: float) -> Value:
         operand = _operand(base, "{} ** Value")
@@ -132,36 +132,36 @@ class Value(Node):
     def exp(self) -> Value:
         """e^a:  ∂/∂a = e^a"""
         out = ieee.exp(self.data)
-        return unary_node(Value, out, self, out, "exp")
+        return new_node(Value, out, "exp", self, out)
 
     def log(self) -> Value:
         """ln a:  ∂/∂a = 1/a"""
         a = self.data
-        return unary_node(Value, ieee.log(a), self, ieee.reciprocal(a), "log")
+        return new_node(Value, ieee.log(a), "log", self, ieee.reciprocal(a))
 
     def sqrt(self) -> Value:
         """√a:  ∂/∂a = 1/(2√a)"""
         out = ieee.sqrt(self.data)
-        return unary_node(Value, out, self, ieee.divide(0.5, out), "sqrt")
+        return new_node(Value, out, "sqrt", self, ieee.divide(0.5, out))
 
     def tanh(self) -> Value:
         """tanh a:  ∂/∂a = 1 - tanh²a = (1 - tanh a)(1 + tanh a)"""
         t = math.tanh(self.data)
         # The factored form loses nothing to cancellation where |t| is near 1.
-        return unary_node(Value, t, self, (1.0 - t) * (1.0 + t), "tanh")
+        return new_node(Value, t, "tanh", self, (1.0 - t) * (1.0 + t))
 
     def sigmoid(self) -> Value:
         """σ(a) = 1/(1+e^-a):  ∂/∂a = σ(a)(1-σ(a))"""
         s = ieee.sigmoid(self.data)
-        return unary_node(Value, s, self, s * (1.0 - s), "sigmoid")
+        return new_node(Value, s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Value:
         """max(a, 0):  ∂/∂a = 1 if a > 0 else 0 (selected: 0 at a = 0, as in PyTorch)"""
         a = self.data
         if a > 0.0 or a != a:  # nan passes through with slope 1, as in PyTorch
-            return unary_node(Value, a, self, 1.0, "relu")
+            return new_node(Value, a, "relu", self, 1.0)
         # −0.0 stays −0.0 (so 1/relu(−0.0) is −inf), negatives become 0.0.
-        return unary_node(Value, a if a == 0.0 else 0.0, self, ieee.SELECTED_ZERO, "relu")
+        return new_node(Value, a if a == 0.0 else 0.0, "relu", self, ieee.SELECTED_ZERO)
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """a if a > 0 else α·a:  ∂/∂a = 1 if a > 0 else α
@@ -174,20 +174,20 @@ class Value(Node):
         op = "leaky_relu" if alpha == 0.01 else f"leaky_relu({alpha!r})"
         a = self.data
         if a > 0.0:
-            return unary_node(Value, a, self, 1.0, op)
-        return unary_node(Value, alpha * a, self, alpha, op)
+            return new_node(Value, a, op, self, 1.0)
+        return new_node(Value, alpha * a, op, self, alpha)
 
     def silu(self) -> Value:
         """a·σ(a):  ∂/∂a = σ(a)·(1 + a·(1-σ(a)))"""
         a = self.data
         s = ieee.sigmoid(a)
-        return unary_node(Value, a * s, self, s * (1.0 + a * (1.0 - s)), "silu")
+        return new_node(Value, a * s, "silu", self, s * (1.0 + a * (1.0 - s)))
 
     def abs(self) -> Value:
         """|a|:  ∂/∂a = sign(a), 0 at a = 0 and at nan"""
         a = self.data
         sign = 1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0  # sign(nan) = 0, as in PyTorch
-        return unary_node(Value, abs(a), self, sign, "abs")
+        return new_node(Value, abs(a), "abs", self, sign)
 
     __abs__ = abs
 
@@ -268,7 +268,7 @@ def _power_of_values(base: Value, exponent: Value) -> Value:
     d_base = ieee.SELECTED_ZERO if b == 0.0 else b * ieee.power(a, b - 1.0)
     # At a = 0 with b >= 0, a^b·ln a is 0·(-inf); its limit, and PyTorch's value, is 0.
     d_exponent = 0.0 if (a == 0.0 and b >= 0.0) else out * ieee.log(a)
-    return binary_node(Value, out, base, exponent, d_base, d_exponent, "**")
+    return new_node(Value, out, "**", base, d_base, exponent, d_exponent)
 
 
 def _format_exponent(n: float) -> str:
