@@ -76,6 +76,7 @@ class CompiledStep:
         self.model, self.loss_fn, self.l2, self.classify = model, loss_fn, l2, classify
         self.params = model.parameters()
         self.compiled: dict[tuple, Compiled] = {}
+        self.listed = False  # whether the model returns a list of Values (a Layer does)
         self.grads: list[float] = []
 
     def forward(self, inputs: Sequence[Sequence[float]], targets: Sequence) -> Step:
@@ -124,7 +125,7 @@ class CompiledStep:
         count = len(inputs)
         losses = reported[1 : 1 + count]
         scores = reported[1 + count :]
-        return objective, reported[0], losses, _regroup(scores, len(scores) // count)
+        return objective, reported[0], losses, _regroup(scores, count, self.listed)
 
     def update(self, optimizer: Optimizer) -> None:
         """Zero the gradients, add the compiled ∇θ L as ``backward()`` would, step.
@@ -148,6 +149,7 @@ class CompiledStep:
         """The batch's graph with leaves for its numbers, built as ``DynamicStep`` builds it."""
         xs = [[Value(float(v)) for v in x] for x in inputs]
         outputs = [self.model(x) for x in xs]
+        self.listed = isinstance(outputs[0], list)
         label_leaves: list[Value] = []
         losses = []
         for output, target in zip(outputs, targets):
@@ -174,11 +176,12 @@ class CompiledStep:
         )
 
 
-def _regroup(values: list[float], shape_of_outputs: int) -> list[float | list[float]]:
-    """Per-example outputs again: a float each, or a list of ``shape_of_outputs`` floats."""
-    if shape_of_outputs == 1:
+def _regroup(values: list[float], examples: int, listed: bool) -> list[float | list[float]]:
+    """Per-example outputs again, as the model gave them: a float each, or a list."""
+    if not listed:
         return list(values)
-    return [values[k : k + shape_of_outputs] for k in range(0, len(values), shape_of_outputs)]
+    size = len(values) // examples
+    return [values[k : k + size] for k in range(0, len(values), size)]
 
 
 def can_compile(model: Module, loss_fn: Loss) -> bool:

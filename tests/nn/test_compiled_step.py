@@ -138,3 +138,13 @@ def test_evaluation_by_the_compiled_step_equals_nn_evaluate(data):
     step.forward(data.inputs[:10], data.targets[:10])  # compiles batches of 10
     assert step.evaluate(data) == nn.evaluate(model, data, loss)
     assert len(step.compiled) == 2  # batches of 10, then the rest
+
+
+def test_a_layer_whose_output_is_a_list_of_one_is_read_as_the_dynamic_step_reads_it():
+    data = nn.moons(30, seed=6)
+    results = []
+    for compiled in (False, True):
+        model = nn.Layer(2, 1, activation=None, seed=0)
+        history = nn.fit(model, data, epochs=3, batch_size=10, quiet=True, compile=compiled)
+        results.append((history.step_loss, history.train_accuracy))
+    assert results[0] == results[1]
