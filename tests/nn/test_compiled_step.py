@@ -11,9 +11,10 @@ from engine import detect_anomaly
 from nn.compiled_step import CompiledStep, DynamicStep, training_step
 
 
-def train(compile, make_optimizer, loss="hinge", data=None, sizes=(16, 16, 1), **options):
+def train(compile, make_optimizer, loss="hinge", data=None, sizes=(16, 16, 1),
+          activation="relu", **options):
     data = data or nn.moons(57, noise=0.1, seed=3)  # batches of 10 and a last one of 7
-    model = nn.MLP(len(data.inputs[0]), list(sizes), seed=1)
+    model = nn.MLP(len(data.inputs[0]), list(sizes), activation, seed=1)
     compiled_steps = []
     original = CompiledStep.forward
 
@@ -64,8 +65,8 @@ def test_a_tanh_network_full_batch_trains_exactly_alike():
     def make(model):
         return nn.SGD(model.parameters(), lr=lambda k: 1.0 - 0.5 * k / 10)
 
-    dynamic, dynamic_params = train(False, make, epochs=10)
-    compiled, compiled_params = train(True, make, epochs=10)
+    dynamic, dynamic_params = train(False, make, epochs=10, activation="tanh")
+    compiled, compiled_params = train(True, make, epochs=10, activation="tanh")
     assert compiled.step_loss == dynamic.step_loss and compiled_params == dynamic_params
 
 
@@ -148,3 +149,18 @@ def test_a_layer_whose_output_is_a_list_of_one_is_read_as_the_dynamic_step_reads
         history = nn.fit(model, data, epochs=3, batch_size=10, quiet=True, compile=compiled)
         results.append((history.step_loss, history.train_accuracy))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("activation", sorted(nn.ACTIVATIONS))
+def test_every_activation_compiles_bit_for_bit_at_new_parameters(activation):
+    data = nn.moons(8, seed=7)
+    model = nn.MLP(2, [5, 4, 1], activation, seed=3)
+    step = training_step(model, nn.hinge, 1e-3, classify=True)
+    dynamic = DynamicStep(model, nn.hinge, 1e-3, classify=True)
+    for scale in (1.0, -2.5, 0.0):
+        for k, p in enumerate(model.parameters()):
+            p.data = scale * math.sin(k + 1.0)
+        assert step.forward(data.inputs, data.targets) == dynamic.forward(data.inputs, data.targets)
+        dynamic.update(nn.SGD(model.parameters(), lr=1e-9))  # leaves .grad as backward() does
+        backward_grads = [p.grad for p in model.parameters()]
+        assert step.grads == backward_grads
