@@ -59,7 +59,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from engine.compile_rules import literal, rule_for
-from engine.node import Node, describe
+from engine.node import GENERAL, LEAF, UNARY, Node, describe
 
 # Nodes per generated function: the typical size of a part (see the module docstring).
 PART_NODES = 256
@@ -126,7 +126,7 @@ def generate(
     ``NotImplementedError`` for an op without a rule in ``engine.compile_rules``.
     """
     count = len(order)
-    rules, parents, shapes = _read(order, positions)
+    rules, parents, shapes, index = _read(order, positions)
     constant = [rule is None and node not in positions for rule, node in zip(rules, order)]
     # A node needs a gradient exactly when it depends on an input.
     needs = [node in positions for node in order]
@@ -139,7 +139,6 @@ def generate(
     program.edges = sum(map(len, parents))
     bounds = _boundaries(shapes, part_nodes)
     readable = len(bounds) == 1
-    index = {node: i for i, node in enumerate(order)}
     slot = {index[leaf]: position for leaf, position in positions.items()}
     size = len(positions)
     part_of = [0] * count
@@ -245,13 +244,14 @@ def _templates(op: str) -> _Templates | None:
 
 def _read(
     order: list[Node], positions: dict[Node, int]
-) -> tuple[list[_Templates | None], list[list[int]], list[int]]:
-    """Each node's templates (None for a leaf), parent indices and shape (for part boundaries).
+) -> tuple[list[_Templates | None], list[list[int]], list[int], dict[Node, int]]:
+    """Each node's templates (None for a leaf), parent indices and shape (for part
+    boundaries), and each node's index in ``order``.
 
     A node's shape hashes its op and how far back its parents are (near ones by
-    distance, far ones as "far", constants as constants). Only integers are
-    hashed, so shapes, and the part boundaries made from them, are the same in
-    every run.
+    distance, far ones as "far"). Only integers are hashed, so shapes, and the
+    part boundaries made from them, are the same in every run. The parents are
+    read from the node's slots (``engine.node``), as the sweep reads them.
     """
     index: dict[Node, int] = {}
     ops: dict[str, int] = {}
@@ -260,12 +260,18 @@ def _read(
     shapes: list[int] = []
     for i, node in enumerate(order):
         index[node] = i
-        edges = node.parents
-        if not edges:
+        b = node._b
+        if b is LEAF:
             rules.append(None)
             parents.append([])
             shapes.append(-1 if node in positions else -2)
             continue
+        if b is UNARY:
+            mine = [index[node._a]]
+        elif b is GENERAL:
+            mine = [index[p] for p in node.parents]
+        else:
+            mine = [index[node._a], index[b]]
         op = node.op
         rule = _TEMPLATES.get(op) or (_templates(op) if isinstance(op, str) else None)
         if rule is None:
@@ -273,19 +279,24 @@ def _read(
                 f"compile: no rule for op {op!r} ({describe(node)}): the compiler knows "
                 "the ops of engine.value; a new op needs an entry in engine/compile_rules.py"
             )
-        if len(edges) != len(rule.grads):
+        if len(mine) != len(rule.grads):
             raise ValueError(
-                f"compile: {describe(node)} has op {op!r} with {len(edges)} parents; "
+                f"compile: {describe(node)} has op {op!r} with {len(mine)} parents; "
                 f"that op takes {len(rule.grads)} (a node built by hand?)"
             )
         rules.append(rule)
-        mine = [index[p] for p in edges]
         parents.append(mine)
         code = ops.get(op)
         if code is None:
             code = ops[op] = len(ops)
-        shapes.append(hash((code, *[i - j if i - j <= _NEAR else 0 for j in mine])))
-    return rules, parents, shapes
+        near = i - mine[0]
+        first = near if near <= _NEAR else 0
+        if len(mine) > 1:
+            near = i - mine[1]
+            shapes.append(hash((code, first, near if near <= _NEAR else 0)))
+        else:
+            shapes.append(hash((code, first)))
+    return rules, parents, shapes, index
 
 
 def _boundaries(shapes: list[int], part_nodes: int) -> list[tuple[int, int]]:
@@ -343,17 +354,6 @@ def _inlined(
     for mine in parents:
         for j in mine:
             uses[j] += 1
-    # Which operands each node's backward lines read: contributions go only to
-    # parents that need a gradient.
-    read_back = [(False, False)] * count
-    for i in range(count):
-        rule = rules[i]
-        if rule is not None and needs[i]:
-            a = b = False
-            for p, (reads_a, reads_b) in zip(parents[i], rule.grad_reads):
-                if needs[p]:
-                    a, b = a or reads_a, b or reads_b
-            read_back[i] = (a, b)
     inline = [False] * count
     depth = [0] * count  # parentheses around node i's expression, with what is written into it
     for i in range(count):
@@ -361,15 +361,24 @@ def _inlined(
         if rule is None:
             continue
         mine = parents[i]
+        # Which operands the node's backward lines read: contributions go
+        # only to parents that need a gradient.
+        read_a = read_b = False
+        if needs[i]:
+            for p, (reads_a, reads_b) in zip(mine, rule.grad_reads):
+                if needs[p]:
+                    read_a, read_b = read_a or reads_a, read_b or reads_b
+        nested = 1
         chosen = []
         for position, j in enumerate(mine):
             inner = rules[j]
             if (inner is None or uses[j] != 1 or j in slot or part_of[j] != part_of[i]
                     or rule.reads[position] != 1 or (needs[j] and inner.reads_out)
-                    or read_back[i][position]):
+                    or (read_b if position else read_a)):
                 continue
             chosen.append(j)
-        nested = 1 + max([depth[j] for j in chosen], default=0)
+            if depth[j] >= nested:
+                nested = depth[j] + 1
         if nested > _MAX_NESTING:  # CPython's parser takes 200 levels of parentheses
             continue
         depth[i] = nested
@@ -472,17 +481,18 @@ def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
             elif readable and i in slot:
                 emit(f"V[{at(slot[i])}] = {literal(order[i].data)}")
             continue
-        name = value_of[i] = v_names[i - start]
-        grad_of[i] = g_names[i - start]
-        operands = [value_of.get(j) or external(j) for j in parents[i]]
-        a = operands[0]
-        b = operands[1] if len(operands) > 1 else ""
+        offset = i - start
+        grad_of[i] = g_names[offset]
+        mine = parents[i]
+        a = value_of.get(mine[0]) or external(mine[0])
+        b = (value_of.get(mine[1]) or external(mine[1])) if len(mine) > 1 else ""
         if rule.aux is not None:
-            emit(f"{a_names[i - start]} = {rule.aux(a, b, '', '', '')}")
-        expression = rule.value(a, b, "", "", a_names[i - start])
+            emit(f"{a_names[offset]} = {rule.aux(a, b, '', '', '')}")
+        expression = rule.value(a, b, "", "", a_names[offset])
         if inline[i]:
             value_of[i] = f"({expression})"
             continue
+        name = value_of[i] = v_names[offset]
         line = f"{name} = {expression}"
         emit(_comment(line, order[i].label) if readable else line)
         if i in slot:
