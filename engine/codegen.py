@@ -46,24 +46,21 @@ compiler slows down on long ones (measured: 4 µs per line at 250 lines, 12 at
 parts that do the same work on different slots have the same text and are
 compiled once (a chain's links, a batch's examples): part boundaries are
 placed where the local shape of the graph says (content-defined chunking),
-so repeated shapes get repeated boundaries.
+so repeated shapes get repeated boundaries. A big graph's parts carry no
+labels in comments (the parts are shared), and a value read once and not
+needed backward is written into its use (``engine.compile_plan``).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
-from typing import NamedTuple
+import re
 
-from engine.compile_rules import literal, rule_for
-from engine.node import Node, describe
+from engine.compile_plan import Templates, boundaries, inlined, read_graph
+from engine.compile_rules import literal
+from engine.node import Node
 
 # Nodes per generated function: the typical size of a part (see the module docstring).
 PART_NODES = 256
-
-# Nodes whose shapes make a node's context, for placing part boundaries.
-_WINDOW = 8
-_NEAR = 64  # parents further back than this count as "far away" in a node's shape
 
 # Where a line's comment starts, in the readable source.
 COMMENT_COLUMN = 40
@@ -120,7 +117,7 @@ def generate(
     ``NotImplementedError`` for an op without a rule in ``engine.compile_rules``.
     """
     count = len(order)
-    rules, parents, shapes = _read(order, positions)
+    rules, parents, shapes, index = read_graph(order, positions)
     constant = [rule is None and node not in positions for rule, node in zip(rules, order)]
     # A node needs a gradient exactly when it depends on an input.
     needs = [node in positions for node in order]
@@ -131,9 +128,8 @@ def generate(
     program = Program()
     program.nodes = count
     program.edges = sum(map(len, parents))
-    bounds = _boundaries(shapes, part_nodes)
+    bounds = boundaries(shapes, part_nodes)
     readable = len(bounds) == 1
-    index = {node: i for i, node in enumerate(order)}
     slot = {index[leaf]: position for leaf, position in positions.items()}
     size = len(positions)
     part_of = [0] * count
@@ -154,7 +150,8 @@ def generate(
     program.output_slots = [slot[index[node]] for node in outputs]
     program.prefill = [(s, order[i].data) for i, s in slot.items() if constant[i]]
 
-    graph = _Graph(order, rules, parents, constant, needs, slot, readable)
+    inline = [False] * count if readable else inlined(rules, parents, needs, slot, part_of)
+    graph = _Graph(order, rules, parents, constant, needs, slot, readable, inline)
     known: dict[str, int] = {}
     for start, end in bounds:
         body, args = _part(graph, start, end)
@@ -164,134 +161,43 @@ def generate(
             program.bodies.append(body)
             program.params.append(len(args))
         program.schedule.append((known[key], tuple(args)))
+    _fix_unshared_slots(program)
     return program
 
 
-class _Templates(NamedTuple):
-    """A rule's templates as bound ``str.format`` methods taking (a, b, g, out, aux)."""
-
-    value: Callable[..., str]
-    aux: Callable[..., str] | None
-    grads: tuple[Callable[..., str], ...]
-    plain: tuple[bool, ...]  # the contribution is g itself
+_SLOT_PARAMETER = re.compile(r"\bs(\d+)\b")
 
 
-_FIELDS = ("{a}", "{b}", "{g}", "{out}", "{aux}")
+def _fix_unshared_slots(program: Program) -> None:
+    """Write the slot numbers into the parts that run once (most parts of an
+    irregular graph): CPython compiles a function with hundreds of parameters
+    slowly (measured: 1.7 s against 1.1 s for a random 48,000-node graph)."""
+    runs = [0] * len(program.bodies)
+    for k, _ in program.schedule:
+        runs[k] += 1
+    for position, (k, args) in enumerate(program.schedule):
+        if runs[k] == 1 and args:
+            numbers = [str(s) for s in args]
 
+            def number(match: re.Match[str], numbers: list[str] = numbers) -> str:
+                return numbers[int(match.group(1))]
 
-def _positional(template: str) -> Callable[..., str]:
-    for number, field in enumerate(_FIELDS):
-        template = template.replace(field, f"{{{number}}}")
-    return template.format
-
-
-_TEMPLATES: dict[str, _Templates | None] = {}
-
-
-def _templates(op: str) -> _Templates | None:
-    """The templates of an op by name (None if there is no rule), made once per name."""
-    if op in _TEMPLATES:
-        return _TEMPLATES[op]
-    rule = rule_for(op)
-    templates = None if rule is None else _Templates(
-        _positional(rule.value),
-        None if rule.aux is None else _positional(rule.aux),
-        tuple(_positional(g) for g in rule.grads),
-        tuple(g == "{g}" for g in rule.grads),
-    )
-    _TEMPLATES[op] = templates
-    return templates
-
-
-def _read(
-    order: list[Node], positions: dict[Node, int]
-) -> tuple[list[_Templates | None], list[list[int]], list[int]]:
-    """Each node's templates (None for a leaf), parent indices and shape (for part boundaries).
-
-    A node's shape hashes its op and how far back its parents are (near ones by
-    distance, far ones as "far", constants as constants). Only integers are
-    hashed, so shapes, and the part boundaries made from them, are the same in
-    every run.
-    """
-    index: dict[Node, int] = {}
-    ops: dict[str, int] = {}
-    rules: list[_Templates | None] = []
-    parents: list[list[int]] = []
-    shapes: list[int] = []
-    for i, node in enumerate(order):
-        index[node] = i
-        if not node.parents:
-            rules.append(None)
-            parents.append([])
-            shapes.append(-1 if node in positions else -2)
-            continue
-        op = node.op
-        rule = _TEMPLATES.get(op) or (_templates(op) if isinstance(op, str) else None)
-        if rule is None:
-            raise NotImplementedError(
-                f"compile: no rule for op {op!r} ({describe(node)}): the compiler knows "
-                "the ops of engine.value; a new op needs an entry in engine/compile_rules.py"
-            )
-        if len(node.parents) != len(rule.grads):
-            raise ValueError(
-                f"compile: {describe(node)} has op {op!r} with {len(node.parents)} parents; "
-                f"that op takes {len(rule.grads)} (a node built by hand?)"
-            )
-        rules.append(rule)
-        mine = [index[p] for p in node.parents]
-        parents.append(mine)
-        code = ops.get(op)
-        if code is None:
-            code = ops[op] = len(ops)
-        shapes.append(hash((code, *[i - j if i - j <= _NEAR else 0 for j in mine])))
-    return rules, parents, shapes
-
-
-def _boundaries(shapes: list[int], part_nodes: int) -> list[tuple[int, int]]:
-    """Where parts start and end: content-defined, so repeated shapes repeat the cuts.
-
-    The shapes of the ``_WINDOW`` nodes up to node i make i's context. Some
-    contexts are anchors: taken in a fixed order (by hash) until they occur
-    about once every ``part_nodes`` nodes. A part ends at the first anchor
-    once it is ``part_nodes`` long, so in a repeated stretch of the graph it
-    ends at the same place in every repetition (at ``4 · part_nodes`` it ends
-    anyway).
-    """
-    count = len(shapes)
-    if count <= part_nodes:
-        return [(0, count)]
-    padded = [0] * (_WINDOW - 1) + shapes
-    contexts = list(map(hash, zip(*[padded[k:] for k in range(_WINDOW)])))
-    frequency = Counter(contexts)
-    anchors = set()
-    seen = 0
-    for context in sorted(frequency):
-        if seen * part_nodes >= count:
-            break
-        anchors.add(context)
-        seen += frequency[context]
-    bounds = []
-    start = 0
-    for i, context in enumerate(contexts):
-        size = i + 1 - start
-        if size >= part_nodes and (context in anchors or size >= 4 * part_nodes):
-            bounds.append((start, i + 1))
-            start = i + 1
-    if start < count:
-        bounds.append((start, count))
-    return bounds
+            program.bodies[k] = _SLOT_PARAMETER.sub(number, program.bodies[k])
+            program.params[k] = 0
+            program.schedule[position] = (k, ())
 
 
 class _Graph:
     """What every part's code generation reads."""
 
-    __slots__ = ("order", "rules", "parents", "constant", "needs", "slot", "readable")
+    __slots__ = ("order", "rules", "parents", "constant", "needs", "slot", "readable", "inline")
 
-    def __init__(self, order: list[Node], rules: list[_Templates | None],
+    def __init__(self, order: list[Node], rules: list[Templates | None],
                  parents: list[list[int]], constant: list[bool], needs: list[bool],
-                 slot: dict[int, int], readable: bool) -> None:
+                 slot: dict[int, int], readable: bool, inline: list[bool]) -> None:
         self.order, self.rules, self.parents = order, rules, parents
         self.constant, self.needs, self.slot, self.readable = constant, needs, slot, readable
+        self.inline = inline
 
 
 def _comment(line: str, label: str | None) -> str:
@@ -312,7 +218,7 @@ def _names(prefix: str, count: int) -> list[str]:
 def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
     """One part's body (forward, ``yield``, backward) and the slots it takes as arguments."""
     order, rules, parents, constant = graph.order, graph.rules, graph.parents, graph.constant
-    needs, slot, readable = graph.needs, graph.slot, graph.readable
+    needs, slot, readable, inline = graph.needs, graph.slot, graph.readable, graph.inline
     size = end - start
     v_names, g_names, a_names = _names("v", size), _names("g", size), _names("a", size)
     lines: list[str] = []
@@ -322,6 +228,19 @@ def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
     value_of: dict[int, str] = {}  # how this part writes each node's value
     grad_of: dict[int, str] = {}  # and the variable for its gradient
     externals: list[int] = []  # nodes of other parts (and constants) read here, in order
+    # A big graph's part reads every leaf and every node of an earlier part from
+    # V, and adds to their gradients in G: one it reads once is written V[s] in
+    # place, one it adds to once gets G[s] += ..., with no variable and no line.
+    reads: dict[int, int] = {}
+    adds: dict[int, int] = {}
+    if not readable:
+        for i in range(start, end):
+            if rules[i] is not None:
+                for j in parents[i]:
+                    if j < start or rules[j] is None:
+                        reads[j] = reads.get(j, 0) + 1
+                        if needs[i] and needs[j]:
+                            adds[j] = adds.get(j, 0) + 1
 
     def at(s: int) -> str:
         """How this part writes slot s: a number, or a parameter when parts are shared."""
@@ -337,34 +256,45 @@ def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
         if readable and constant[j]:
             name = value_of[j] = literal(order[j].data)
             return name
+        if reads.get(j) == 1:
+            name = value_of[j] = f"V[{at(slot[j])}]"
+            return name
         k = len(externals)
         externals.append(j)
         name = value_of[j] = f"x{k}"
         grad_of[j] = f"h{k}"
-        emit(_comment(f"{name} = V[{at(slot[j])}]", order[j].label))
+        line = f"{name} = V[{at(slot[j])}]"
+        emit(_comment(line, order[j].label) if readable else line)
         return name
 
     # --- forward -------------------------------------------------------------
     for i in range(start, end):
         rule = rules[i]
         if rule is None:
+            if not readable:
+                continue  # read from V where it is used
             if not constant[i]:
                 name = value_of[i] = v_names[i - start]
                 grad_of[i] = g_names[i - start]
-                emit(_comment(f"{name} = V[{at(slot[i])}]", order[i].label))
+                line = f"{name} = V[{at(slot[i])}]"
+                emit(_comment(line, order[i].label) if readable else line)
             elif readable and i in slot:
                 emit(f"V[{at(slot[i])}] = {literal(order[i].data)}")
             continue
-        name = value_of[i] = v_names[i - start]
-        grad_of[i] = g_names[i - start]
-        operands = [value_of.get(j) or external(j) for j in parents[i]]
-        a = operands[0]
-        b = operands[1] if len(operands) > 1 else ""
+        offset = i - start
+        grad_of[i] = g_names[offset]
+        mine = parents[i]
+        a = value_of.get(mine[0]) or external(mine[0])
+        b = (value_of.get(mine[1]) or external(mine[1])) if len(mine) > 1 else ""
         if rule.aux is not None:
-            emit(f"{a_names[i - start]} = {rule.aux(a, b, '', '', '')}")
-        line = f"{name} = {rule.value(a, b, '', '', a_names[i - start])}"
-        label = order[i].label
-        emit(line if label is None else _comment(line, label))
+            emit(f"{a_names[offset]} = {rule.aux(a, b, '', '', '')}")
+        expression = rule.value(a, b, "", "", a_names[offset])
+        if inline[i]:
+            value_of[i] = f"({expression})"
+            continue
+        name = value_of[i] = v_names[offset]
+        line = f"{name} = {expression}"
+        emit(_comment(line, order[i].label) if readable else line)
         if i in slot:
             emit(f"V[{at(slot[i])}] = {name}")
     emit("yield")
@@ -377,13 +307,16 @@ def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
         if not needs[i]:
             continue
         rule = rules[i]
+        if rule is None and not readable:
+            continue  # its gradient went to G as it came
         own = grad_of[i]
         if i == root:
             emit(f"{own} = 1.0")
             started.add(i)
         if rule is None:  # an input: its total is complete
             if i in started:
-                emit(_comment(f"G[{at(slot[i])}] = {own}", _partial(order, order[i])))
+                line = f"G[{at(slot[i])}] = {own}"
+                emit(_comment(line, _partial(order, order[i])) if readable else line)
             continue
         if i in alias:
             own = alias.pop(i)
@@ -396,6 +329,9 @@ def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
         out, aux = v_names[i - start], a_names[i - start]
         for j, template, plain in zip(mine, rule.grads, rule.plain):
             if not needs[j]:
+                continue
+            if adds.get(j) == 1:
+                emit(f"G[{at(slot[j])}] += {template(a, b, own, out, aux)}")
                 continue
             name = grad_of[j]
             if j in started:
@@ -413,7 +349,8 @@ def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
                 started.add(j)
     for j in externals:
         if j in started:
-            emit(_comment(f"G[{at(slot[j])}] = {grad_of[j]}", order[j].label))
+            line = f"G[{at(slot[j])}] = {grad_of[j]}"
+            emit(_comment(line, order[j].label) if readable else line)
     return "    " + "\n    ".join(lines) + "\n", args
 
 

@@ -105,6 +105,11 @@ class Compiled:
         return zlib.decompress(self._source).decode()
 
     @property
+    def parts(self) -> int:
+        """How many generated functions a call runs (``functions`` of them distinct)."""
+        return len(self._schedule)
+
+    @property
     def inputs(self) -> int:
         """How many values a call takes."""
         return self._inputs
@@ -189,7 +194,7 @@ class Compiled:
 
     def __repr__(self) -> str:
         return (f"Compiled({self.nodes} nodes, {self._inputs} inputs, "
-                f"{len(self._schedule)} part(s), {self.functions} distinct)")
+                f"{self.parts} part(s), {self.functions} distinct)")
 
 
 _FLOAT = {float}

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
-from engine.node import Node
+from engine.node import GENERAL, LEAF, UNARY, Node
 
 Consumers = dict[Node, list[tuple[Node, float]]]
 
@@ -78,11 +78,22 @@ def _depth_first(stack: list[Node | None]) -> list[Node]:
         if node in visited:
             continue
         visit(node)
+        # A node keeps its one or two parents in slots (engine.node): read them
+        # there, without building the ``parents`` tuple. Pushing every parent and
+        # skipping the visited ones when popped is cheaper than testing them here.
+        b = node._b
+        if b is LEAF:
+            emit(node)  # nothing to push above it: it is done
+            continue
         push(node)
         push(_EMIT)
-        # Pushing every parent and skipping the visited ones when popped is
-        # cheaper than testing each one here (one C call instead of a loop).
-        push_all(node.parents)
+        if b is UNARY:
+            push(node._a)
+        elif b is GENERAL:
+            push_all(node._a)
+        else:
+            push(node._a)
+            push(b)
     return order
 
 

@@ -8,6 +8,9 @@ need), and records both on the new node (see ``engine.node``):
 - ``parents``: the operands, as a tuple, so ``x * x`` has two edges to ``x``;
 - ``local_grads``: ∂self/∂parent for each parent, in the same order.
 
+(``new_node(Value, value, op, a, ∂/∂a, b, ∂/∂b)`` is ``Value(value, (a, b),
+(∂/∂a, ∂/∂b), op)`` without building the two tuples: see ``engine.node``.)
+
 The backward sweep (``engine.backward``) then only multiplies and adds:
 ``parent.grad += local_grad * node.grad``. No closures refer back to the
 node, so a graph holds no reference cycles.
@@ -25,21 +28,10 @@ from typing import TYPE_CHECKING, Any
 
 from engine import hooks, ieee
 from engine.backward import backward
-from engine.node import Node
+from engine.node import Node, leaf_node, new_node
 
 if TYPE_CHECKING:
     from engine.explanation import Explanation
-
-# Shared local-derivative tuples: ops whose derivatives are constants reuse
-# one tuple instead of allocating a new one per node.
-_ONE = (1.0,)
-_SELECTED_ZERO = (ieee.SELECTED_ZERO,)
-_MINUS_ONE = (-1.0,)
-_ONE_ONE = (1.0, 1.0)
-_ONE_MINUS_ONE = (1.0, -1.0)
-_ONE_SELECTED_ZERO = (1.0, ieee.SELECTED_ZERO)
-_SELECTED_ZERO_ONE = (ieee.SELECTED_ZERO, 1.0)
-_HALF_HALF = (0.5, 0.5)
 
 
 class Value(Node):
@@ -65,7 +57,7 @@ class Value(Node):
             other = _operand(other, "Value + {}")
             if other is NotImplemented:
                 return NotImplemented
-        return Value(self.data + other.data, (self, other), _ONE_ONE, "+")
+        return new_node(Value, self.data + other.data, "+", self, 1.0, other, 1.0)
 
     def __radd__(self, other: float) -> Value:
         operand = _operand(other, "{} + Value")
@@ -77,7 +69,7 @@ class Value(Node):
             other = _operand(other, "Value - {}")
             if other is NotImplemented:
                 return NotImplemented
-        return Value(self.data - other.data, (self, other), _ONE_MINUS_ONE, "-")
+        return new_node(Value, self.data - other.data, "-", self, 1.0, other, -1.0)
 
     def __rsub__(self, other: float) -> Value:
         operand = _operand(other, "{} - Value")
@@ -89,7 +81,7 @@ class Value(Node):
             other = _operand(other, "Value * {}")
             if other is NotImplemented:
                 return NotImplemented
-        return Value(self.data * other.data, (self, other), (other.data, self.data), "*")
+        return new_node(Value, self.data * other.data, "*", self, other.data, other, self.data)
 
     def __rmul__(self, other: float) -> Value:
         operand = _operand(other, "{} * Value")
@@ -103,7 +95,9 @@ class Value(Node):
                 return NotImplemented
         a, b = self.data, other.data
         quotient = ieee.divide(a, b)
-        return Value(quotient, (self, other), (ieee.reciprocal(b), -ieee.divide(quotient, b)), "/")
+        return new_node(
+            Value, quotient, "/", self, ieee.reciprocal(b), other, -ieee.divide(quotient, b)
+        )
 
     def __rtruediv__(self, other: float) -> Value:
         operand = _operand(other, "{} / Value")
@@ -111,7 +105,7 @@ class Value(Node):
 
     def __neg__(self) -> Value:
         """-a:  ∂/∂a = -1"""
-        return Value(-self.data, (self,), _MINUS_ONE, "neg")
+        return new_node(Value, -self.data, "neg", self, -1.0)
 
     def __pos__(self) -> Value:
         return self
@@ -127,10 +121,10 @@ class Value(Node):
         op = f"**{format_exponent(n)}"
         if n == 0.5:  # √a, as PyTorch computes it: (−0)^½ = −0 with slope −inf, (−inf)^½ = nan
             out = ieee.sqrt(a)
-            return Value(out, (self,), (ieee.divide(0.5, out),), op)
+            return new_node(Value, out, op, self, ieee.divide(0.5, out))
         # d(a^0)/da is 0 everywhere: selected, not 0·inf at a = 0 or 0·nan upstream.
         slope = ieee.SELECTED_ZERO if n == 0.0 else n * _power(a, n - 1.0)
-        return Value(_power(a, n), (self,), (slope,), op)
+        return new_node(Value, _power(a, n), op, self, slope)
 
     def __rpow__(self, base: float) -> Value:
         operand = _operand(base, "{} ** Value")
@@ -141,36 +135,36 @@ class Value(Node):
     def exp(self) -> Value:
         """e^a:  ∂/∂a = e^a"""
         out = ieee.exp(self.data)
-        return Value(out, (self,), (out,), "exp")
+        return new_node(Value, out, "exp", self, out)
 
     def log(self) -> Value:
         """ln a:  ∂/∂a = 1/a"""
         a = self.data
-        return Value(ieee.log(a), (self,), (ieee.reciprocal(a),), "log")
+        return new_node(Value, ieee.log(a), "log", self, ieee.reciprocal(a))
 
     def sqrt(self) -> Value:
         """√a:  ∂/∂a = 1/(2√a)"""
         out = ieee.sqrt(self.data)
-        return Value(out, (self,), (ieee.divide(0.5, out),), "sqrt")
+        return new_node(Value, out, "sqrt", self, ieee.divide(0.5, out))
 
     def tanh(self) -> Value:
         """tanh a:  ∂/∂a = 1 - tanh²a = (1 - tanh a)(1 + tanh a)"""
         t = math.tanh(self.data)
         # The factored form loses nothing to cancellation where |t| is near 1.
-        return Value(t, (self,), ((1.0 - t) * (1.0 + t),), "tanh")
+        return new_node(Value, t, "tanh", self, (1.0 - t) * (1.0 + t))
 
     def sigmoid(self) -> Value:
         """σ(a) = 1/(1+e^-a):  ∂/∂a = σ(a)(1-σ(a))"""
         s = ieee.sigmoid(self.data)
-        return Value(s, (self,), (s * (1.0 - s),), "sigmoid")
+        return new_node(Value, s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Value:
         """max(a, 0):  ∂/∂a = 1 if a > 0 else 0 (selected: 0 at a = 0, as in PyTorch)"""
         a = self.data
         if a > 0.0 or a != a:  # nan passes through with slope 1, as in PyTorch
-            return Value(a, (self,), _ONE, "relu")
+            return new_node(Value, a, "relu", self, 1.0)
         # −0.0 stays −0.0 (so 1/relu(−0.0) is −inf), negatives become 0.0.
-        return Value(a if a == 0.0 else 0.0, (self,), _SELECTED_ZERO, "relu")
+        return new_node(Value, a if a == 0.0 else 0.0, "relu", self, ieee.SELECTED_ZERO)
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """a if a > 0 else α·a:  ∂/∂a = 1 if a > 0 else α
@@ -183,37 +177,37 @@ class Value(Node):
         op = "leaky_relu" if alpha == 0.01 else f"leaky_relu({alpha!r})"
         a = self.data
         if a > 0.0:
-            return Value(a, (self,), _ONE, op)
-        return Value(alpha * a, (self,), (alpha,), op)
+            return new_node(Value, a, op, self, 1.0)
+        return new_node(Value, alpha * a, op, self, alpha)
 
     def silu(self) -> Value:
         """a·σ(a):  ∂/∂a = σ(a)·(1 + a·(1-σ(a)))"""
         a = self.data
         s = ieee.sigmoid(a)
-        return Value(a * s, (self,), (s * (1.0 + a * (1.0 - s)),), "silu")
+        return new_node(Value, a * s, "silu", self, s * (1.0 + a * (1.0 - s)))
 
     def abs(self) -> Value:
         """|a|:  ∂/∂a = sign(a), 0 at a = 0 and at nan"""
         a = self.data
         sign = 1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0  # sign(nan) = 0, as in PyTorch
-        return Value(abs(a), (self,), (sign,), "abs")
+        return new_node(Value, abs(a), "abs", self, sign)
 
     __abs__ = abs
 
     def sin(self) -> Value:
         """sin a:  ∂/∂a = cos a"""
         a = self.data
-        return Value(ieee.sin(a), (self,), (ieee.cos(a),), "sin")
+        return new_node(Value, ieee.sin(a), "sin", self, ieee.cos(a))
 
     def cos(self) -> Value:
         """cos a:  ∂/∂a = −sin a"""
         a = self.data
-        return Value(ieee.cos(a), (self,), (-ieee.sin(a),), "cos")
+        return new_node(Value, ieee.cos(a), "cos", self, -ieee.sin(a))
 
     def log1p(self) -> Value:
         """ln(1 + a), exact for tiny a:  ∂/∂a = 1/(1 + a)"""
         a = self.data
-        return Value(ieee.log1p(a), (self,), (ieee.reciprocal(1.0 + a),), "log1p")
+        return new_node(Value, ieee.log1p(a), "log1p", self, ieee.reciprocal(1.0 + a))
 
     def expm1(self) -> Value:
         """e^a − 1, exact for tiny a:  ∂/∂a = e^a
@@ -223,7 +217,7 @@ class Value(Node):
         a ≈ −37).
         """
         a = self.data
-        return Value(ieee.expm1(a), (self,), (ieee.exp(a),), "expm1")
+        return new_node(Value, ieee.expm1(a), "expm1", self, ieee.exp(a))
 
     def maximum(self, other: Value | float) -> Value:
         """max(a, b):  ∂/∂a = 1 where a > b, ∂/∂b = 1 where b > a, ½ each at a tie
@@ -235,9 +229,9 @@ class Value(Node):
         other = _value_operand(other, "Value.maximum({})")
         a, b = self.data, other.data
         if a > b:
-            return Value(a, (self, other), _ONE_SELECTED_ZERO, "maximum")
+            return new_node(Value, a, "maximum", self, 1.0, other, ieee.SELECTED_ZERO)
         if a < b:
-            return Value(b, (self, other), _SELECTED_ZERO_ONE, "maximum")
+            return new_node(Value, b, "maximum", self, ieee.SELECTED_ZERO, other, 1.0)
         return _tie_or_nan(self, other, "maximum")
 
     def minimum(self, other: Value | float) -> Value:
@@ -245,9 +239,9 @@ class Value(Node):
         other = _value_operand(other, "Value.minimum({})")
         a, b = self.data, other.data
         if a < b:
-            return Value(a, (self, other), _ONE_SELECTED_ZERO, "minimum")
+            return new_node(Value, a, "minimum", self, 1.0, other, ieee.SELECTED_ZERO)
         if a > b:
-            return Value(b, (self, other), _SELECTED_ZERO_ONE, "minimum")
+            return new_node(Value, b, "minimum", self, ieee.SELECTED_ZERO, other, 1.0)
         return _tie_or_nan(self, other, "minimum")
 
     # --- comparisons ---------------------------------------------------------
@@ -364,7 +358,7 @@ def _operand(x: object, where: str) -> Value:
     """A plain-number operand wrapped as a constant node; ``NotImplemented`` for a foreign type."""
     if _is_foreign(x):
         return NotImplemented  # Python's protocol: the other operand gets its turn
-    return Value(_number(x, where))
+    return leaf_node(Value, _number(x, where))
 
 
 def _power_of_values(base: Value, exponent: Value) -> Value:
@@ -374,7 +368,7 @@ def _power_of_values(base: Value, exponent: Value) -> Value:
     d_base = ieee.SELECTED_ZERO if b == 0.0 else b * ieee.power(a, b - 1.0)
     # At a = 0 with b >= 0, a^b·ln a is 0·(-inf); its limit, and PyTorch's value, is 0.
     d_exponent = 0.0 if (a == 0.0 and b >= 0.0) else out * ieee.log(a)
-    return Value(out, (base, exponent), (d_base, d_exponent), "**")
+    return new_node(Value, out, "**", base, d_base, exponent, d_exponent)
 
 
 def maximum(a: Value | float, b: Value | float) -> Value:
@@ -398,8 +392,8 @@ def _value_operand(x: Value | float, where: str) -> Value:
 def _tie_or_nan(a: Value, b: Value, op: str) -> Value:
     """``maximum``/``minimum`` where neither operand is larger: a tie, or a nan."""
     if a.data == b.data:  # a tie: a's value, the gradient split in halves
-        return Value(a.data, (a, b), _HALF_HALF, op)
-    return Value(ieee.NAN, (a, b), _ONE_ONE, op)
+        return new_node(Value, a.data, op, a, 0.5, b, 0.5)
+    return new_node(Value, ieee.NAN, op, a, 1.0, b, 1.0)
 
 
 def _compared(x: object, where: str) -> float:

@@ -2,7 +2,8 @@
 
 A step takes a batch and returns the objective's value, the data loss and the
 number of examples classified correctly; ``update`` then zeroes the
-gradients, puts ∇θ L on the parameters and lets the optimizer step.
+gradients, puts ∇θ L on the parameters and lets the optimizer step;
+``evaluate`` gives ``nn.evaluate``'s figures on a test set.
 
 - ``DynamicStep``: the graph of the batch (forward passes, mean loss, L2
   penalty) is built with ``Value``s, then swept backward: the lecture's loop.
@@ -26,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engine import Compiled, Value, compile, is_anomaly_detection_enabled, is_grad_enabled
+from nn.data import Dataset
+from nn.evaluation import evaluate
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import Loss, hinge, l2_penalty, mean, signed_hinge, signed_label, squared_error
 from nn.metrics import is_correct
@@ -61,6 +64,10 @@ class DynamicStep:
         self.objective.backward()
         optimizer.step()
 
+    def evaluate(self, data: Dataset) -> tuple[float, float | None]:
+        """(mean loss, accuracy) on ``data``: ``nn.evaluate``."""
+        return evaluate(self.model, data, self.loss_fn)
+
 
 class CompiledStep:
     """The batch's graph compiled once per batch size (and shape of targets), then replayed."""
@@ -69,9 +76,39 @@ class CompiledStep:
         self.model, self.loss_fn, self.l2, self.classify = model, loss_fn, l2, classify
         self.params = model.parameters()
         self.compiled: dict[tuple, Compiled] = {}
+        self.listed = False  # whether the model returns a list of Values (a Layer does)
         self.grads: list[float] = []
 
     def forward(self, inputs: Sequence[Sequence[float]], targets: Sequence) -> Step:
+        objective, data_loss, _, outputs = self._run(inputs, targets)
+        correct = sum(is_correct(o, y) for o, y in zip(outputs, targets)) if self.classify else 0
+        return objective, data_loss, correct
+
+    def evaluate(self, data: Dataset) -> tuple[float, float | None]:
+        """``nn.evaluate``'s (mean loss, accuracy) on ``data``, from the compiled functions.
+
+        The data goes through in batches of the size trained on, and each
+        example's loss is added in order, as ``nn.evaluate`` adds them, so the
+        figures are the same to the last bit.
+        """
+        size = max((len(shape) for shape in self.compiled), default=len(data))
+        total, correct = 0.0, 0
+        classify = data.num_classes is not None
+        for start in range(0, len(data), size):
+            inputs = data.inputs[start : start + size]
+            targets = data.targets[start : start + size]
+            _, _, losses, outputs = self._run(inputs, targets)
+            for loss in losses:
+                total += loss
+            if classify:
+                correct += sum(is_correct(o, y) for o, y in zip(outputs, targets))
+        n = len(data)
+        return total / n, (correct / n if classify else None)
+
+    def _run(
+        self, inputs: Sequence[Sequence[float]], targets: Sequence
+    ) -> tuple[float, float, list[float], list[float | list[float]]]:
+        """Objective, data loss, each example's loss and output, by the compiled function."""
         shape = tuple(len(t) if isinstance(t, Sequence) else -1 for t in targets)
         compiled = self.compiled.get(shape)
         if compiled is None:
@@ -85,11 +122,10 @@ class CompiledStep:
         values.extend(labels)
         objective, grads, reported = compiled.run(values)
         self.grads = grads[: len(self.params)]
-        correct = 0
-        if self.classify:
-            outputs = _regroup(reported[1:], shape_of_outputs=len(reported[1:]) // len(inputs))
-            correct = sum(is_correct(o, y) for o, y in zip(outputs, targets))
-        return objective, reported[0], correct
+        count = len(inputs)
+        losses = reported[1 : 1 + count]
+        scores = reported[1 + count :]
+        return objective, reported[0], losses, _regroup(scores, count, self.listed)
 
     def update(self, optimizer: Optimizer) -> None:
         """Zero the gradients, add the compiled ∇θ L as ``backward()`` would, step.
@@ -113,6 +149,7 @@ class CompiledStep:
         """The batch's graph with leaves for its numbers, built as ``DynamicStep`` builds it."""
         xs = [[Value(float(v)) for v in x] for x in inputs]
         outputs = [self.model(x) for x in xs]
+        self.listed = isinstance(outputs[0], list)
         label_leaves: list[Value] = []
         losses = []
         for output, target in zip(outputs, targets):
@@ -135,15 +172,16 @@ class CompiledStep:
         return compile(
             objective,
             [*self.params, *(v for x in xs for v in x), *label_leaves],
-            outputs=[data_loss, *reported],
+            outputs=[data_loss, *losses, *reported],
         )
 
 
-def _regroup(values: list[float], shape_of_outputs: int) -> list[float | list[float]]:
-    """Per-example outputs again: a float each, or a list of ``shape_of_outputs`` floats."""
-    if shape_of_outputs == 1:
+def _regroup(values: list[float], examples: int, listed: bool) -> list[float | list[float]]:
+    """Per-example outputs again, as the model gave them: a float each, or a list."""
+    if not listed:
         return list(values)
-    return [values[k : k + shape_of_outputs] for k in range(0, len(values), shape_of_outputs)]
+    size = len(values) // examples
+    return [values[k : k + size] for k in range(0, len(values), size)]
 
 
 def can_compile(model: Module, loss_fn: Loss) -> bool:

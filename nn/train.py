@@ -27,12 +27,11 @@ import warnings
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from engine import checks, gc_paused, no_grad, progress_bar
+from engine import checks, gc_paused, progress_bar
 from nn.compiled_step import training_step
 from nn.data import Dataset, Minibatches
 from nn.interrupts import steps_until_interrupted
 from nn.losses import Loss, get_loss
-from nn.metrics import is_correct
 from nn.module import Module
 from nn.optim import SGD, Optimizer
 
@@ -76,26 +75,6 @@ class History:
         if self.stop_reason:
             lines.append(f"stopped early: {self.stop_reason}")
         return "\n".join(lines)
-
-
-def evaluate(
-    model: Module, data: Dataset, loss: str | Loss = "hinge"
-) -> tuple[float, float | None]:
-    """(mean loss, accuracy) of ``model`` on ``data``, under ``no_grad()``.
-
-    Accuracy is None for regression data (``num_classes`` is None).
-    """
-    loss_fn = get_loss(loss)
-    total, correct = 0.0, 0
-    classify = data.num_classes is not None
-    with no_grad(), gc_paused():
-        for x, y in zip(data.inputs, data.targets):
-            output = model(x)
-            total += loss_fn(output, y).data
-            if classify:
-                correct += is_correct(output, y)
-    n = len(data)
-    return total / n, (correct / n if classify else None)
 
 
 class TrainingDiverged(FloatingPointError):
@@ -204,7 +183,7 @@ def fit(
                 if classify:
                     history.train_accuracy.append(correct / seen)
                 if test_data is not None:
-                    test_loss, test_accuracy = evaluate(model, test_data, loss_fn)
+                    test_loss, test_accuracy = step.evaluate(test_data)
                     history.test_loss.append(test_loss)
                     if test_accuracy is not None:
                         history.test_accuracy.append(test_accuracy)

@@ -1,28 +1,58 @@
-"""sweepgrad bench speed: its figures, its table and its progress bar (tiny sizes)."""
+"""sweepgrad bench speed: one run prints the floor, the dynamic engine running and
+paused, the compiled replay and nn.fit compiled against dynamic, side by side;
+its progress bar (tiny sizes)."""
 
 import io
+import re
 
 import pytest
 
 from engine.app.benchmarks.speed import report, run
+from engine.app.benchmarks.training import fit_speedup
+from engine.app.cli import main
 from tests.terminal import FakeTerminal, bars_allowed  # noqa: F401  # a fixture
 
-pytestmark = pytest.mark.usefixtures("bars_allowed")
+
+def test_bench_speed_prints_every_way_side_by_side(capsys):
+    code = main(["bench", "speed", "--links", "300", "--points", "4", "--repeats", "1",
+                 "--fit-epochs", "1", "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0
+    header = out.splitlines()[0]
+    for column in ("floats ns/node", "running ns/node", "paused ns/node", "compiled ns/node",
+                   "compile s", "repaid after"):
+        assert column in header
+    assert re.search(r"chain, 300 links +\d+ +\d+ +[\d.]+ ", out)
+    assert "compiled bytes/node" in out and "distinct" in out
+    assert "same history, loss for loss: yes" in out
 
 
-def test_four_measurements_with_a_bar_on_a_terminal():
+def test_the_figures_are_consistent():
+    (chain, mlp) = run(links=200, points=3, repeats=1, quiet=True)
+    assert chain.nodes == 3 * 200 + 3  # x, w, b and three nodes per link
+    for result in (chain, mlp):
+        assert result.floats_ns > 0 and result.compiled_ns > 0 and result.compile_seconds > 0
+        assert result.graph_bytes > result.compiled_bytes > 0
+        assert result.ratio(result.floats_ns) == 1.0
+
+
+def test_fit_compiled_and_dynamic_agree():
+    result = fit_speedup(epochs=1, n=40)
+    assert result["same_history"] is True
+    assert result["steps"] == 3
+
+
+@pytest.mark.usefixtures("bars_allowed")
+def test_a_bar_on_a_terminal_counts_the_workloads():
     terminal = FakeTerminal()
     results = run(links=200, points=5, repeats=1, stream=terminal)
-    assert [(r.name, r.collector) for r in results] == [
-        ("chain, 200 links", "running"), ("MLP step, 5 points", "running"),
-        ("chain, 200 links", "paused"), ("MLP step, 5 points", "paused")]
-    assert results[0].nodes == 3 * 200 + 3  # x, w, b and three nodes per link
-    assert all(r.forward_ns_per_node > 0 and r.bytes_per_node > 0 for r in results)
+    assert [r.name for r in results] == ["chain, 200 links", "MLP step, 5 points"]
     text = terminal.getvalue()
-    assert "speed" in text and "4/4" in text and "MLP step, 5 points, collector paused" in text
-    assert "x floats" in report(results)
+    assert "speed" in text and "2/2" in text and "MLP step, 5 points" in text
+    assert "x floats" in report(results) or "×" in report(results)
 
 
+@pytest.mark.usefixtures("bars_allowed")
 def test_quiet_and_pipes_get_no_bar():
     quiet, pipe = FakeTerminal(), io.StringIO()
     run(links=50, points=3, repeats=1, quiet=True, stream=quiet)

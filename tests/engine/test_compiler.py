@@ -156,6 +156,16 @@ def test_binary_ops_at_special_points_equal_the_dynamic_engine(op):
             assert_bitwise(compiled([a, b]), dynamic(build, [a, b]))
 
 
+@pytest.mark.parametrize("exponent", [0.5, -0.5, 0.0, -0.0, 2.0, 1.0 / 3.0, -1.0])
+def test_constant_powers_with_their_special_cases_equal_the_dynamic_engine(exponent):
+    def build(a):
+        return a**exponent
+
+    compiled = compiled_at(build, [4.0])
+    for x in SPECIAL:
+        assert_bitwise(compiled([x]), dynamic(build, [x]))
+
+
 def test_x_times_x_and_shared_subexpressions():
     def build(x, y):
         s = x * x

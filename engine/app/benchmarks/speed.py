@@ -1,24 +1,25 @@
-"""Speed and memory of the engine against the same arithmetic on plain floats.
+"""Speed and memory: the engine, dynamic and compiled, against plain floats, in one run.
 
-Two workloads, each run twice in the same process, once with ``Value``s and
-once written by hand with Python floats (forward pass storing what the
-backward pass needs, then the backward pass written out):
+Two workloads (``engine.app.benchmarks.floats`` has them written by hand):
 
 (a) a chain x ← tanh(x·w + b) of 10⁵ links (3·10⁵ nodes);
 (b) one full-batch step of an MLP 2→16→16→1 (ReLU hidden layers, linear
     output) on 100 two-moons points, loss mean(relu(1 − y·score)) + 1e-4·Σp².
 
-For each: nanoseconds per node for forward and backward, the ratio of the
-engine's time to the plain floats' time, and bytes per node (tracemalloc,
-measured in a separate run because tracing slows everything down). Both are
-measured with CPython's cycle collector running and paused (``gc_paused``):
-it rescans the growing graph while the forward pass allocates it, and that
-rescanning, not the arithmetic, is most of the forward time.
+Each is run four ways, side by side: the plain-float floor; the dynamic
+engine (build the graph with ``Value``s, then ``backward()``) with CPython's
+cycle collector running, as users run it, and paused (``gc_paused``, as
+``nn.fit`` trains); and the compiled replay (``engine.compile`` of the same
+graph, called with the same leaves). For each: nanoseconds per node and the
+ratio to the floor; for the replay also the time to compile and the steps
+after which it has paid for itself against the dynamic engine; and bytes per
+node of the dynamic graph and of the compiled form (tracemalloc, in separate
+runs, since tracing slows everything down). Times are medians of repeated
+runs, each way in turn, so a noisy machine slows all of them alike.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import math
 import statistics
@@ -29,45 +30,11 @@ from dataclasses import dataclass
 from typing import TextIO
 
 import nn
-from engine import Value, format_table, gc_paused, progress_bar, topological_order
+from engine import Value, compile, format_table, gc_paused, progress_bar, topological_order
+from engine.app.benchmarks.floats import L2, LAYER_SIZES, chain_floats, mlp_step_floats, weights_of
 from engine.examples import tanh_chain
 
-# --- (a) the chain ----------------------------------------------------------
-
-
-def chain_values(links: int) -> Value:
-    """x ← tanh(x·w + b), ``links`` times (``engine.examples.tanh_chain``)."""
-    return tanh_chain(links)[0]
-
-
-def chain_floats(links: int) -> tuple[float, float, float]:
-    """The chain on floats: forward storing each tanh, then backward by hand.
-
-    With t_k = tanh(x_{k-1}·w + b) and g = dL/dt_k: dL/ds_k = g·(1 − t_k²),
-    dL/dw += dL/ds_k · x_{k-1}, dL/db += dL/ds_k, dL/dx_{k-1} = dL/ds_k · w.
-    """
-    w, b = 0.9, 0.1
-    xs = [0.5]
-    append = xs.append
-    x = 0.5
-    tanh = math.tanh
-    for _ in range(links):
-        x = tanh(x * w + b)
-        append(x)
-    grad, grad_w, grad_b = 1.0, 0.0, 0.0
-    for k in range(links, 0, -1):
-        t = xs[k]
-        grad_s = grad * (1.0 - t * t)
-        grad_w += grad_s * xs[k - 1]
-        grad_b += grad_s
-        grad = grad_s * w
-    return grad, grad_w, grad_b
-
-
-# --- (b) the MLP step -----------------------------------------------------
-
-LAYER_SIZES = (2, 16, 16, 1)
-L2 = 1e-4
+# --- the workloads -------------------------------------------------------------------
 
 
 def mlp_problem(points: int, seed: int = 0) -> tuple[nn.MLP, list[list[float]], list[float]]:
@@ -85,179 +52,169 @@ def mlp_step_values(model: nn.MLP, points: list[list[float]], labels: list[float
     return nn.mean(losses) + nn.l2_penalty(model.parameters(), L2)
 
 
-def weights_of(model: nn.MLP) -> list[list[list[float]]]:
-    """weights[layer][neuron] = [w_1 … w_nin, bias], as plain floats."""
-    return [[[*(w.data for w in neuron.weights), neuron.bias.data] for neuron in layer.neurons]
-            for layer in model.layers]
+@dataclass(frozen=True)
+class Workload:
+    """A graph to build (root and the leaves a step varies) and its plain-float floor."""
+
+    name: str
+    build: Callable[[], tuple[Value, list[Value]]]
+    floats: Callable[[], object]
 
 
-def mlp_step_floats(weights: list[list[list[float]]], points: list[list[float]],
-                    labels: list[float]) -> tuple[float, list[float]]:
-    """The same loss and its gradient with floats: forward, then backprop by hand.
-
-    Per layer, with pre-activations s and inputs a: δ = dL/ds, dL/dw_ij = δ_i·a_j,
-    dL/da_j = Σ_i w_ij·δ_i, and through ReLU δ = dL/dout · [s > 0].
-    """
-    grads = [[[0.0] * len(neuron) for neuron in layer] for layer in weights]
-    last = len(weights) - 1
-    n = len(points)
-    data_loss = 0.0
-    for point, label in zip(points, labels):
-        inputs = [point]
-        sums = []
-        activations = point
-        for depth, layer in enumerate(weights):
-            layer_sums = []
-            for neuron in layer:
-                total = neuron[0] * activations[0]
-                for w, a in zip(neuron[1:-1], activations[1:]):
-                    total += w * a
-                layer_sums.append(total + neuron[-1])
-            sums.append(layer_sums)
-            if depth < last:
-                activations = [s if s > 0.0 else 0.0 for s in layer_sums]
-            else:
-                activations = layer_sums
-            inputs.append(activations)
-        margin = 1.0 - label * activations[0]
-        data_loss += margin if margin > 0.0 else 0.0
-        deltas = [-label / n if margin > 0.0 else 0.0]
-        for depth in range(last, -1, -1):
-            layer, layer_grads, layer_inputs = weights[depth], grads[depth], inputs[depth]
-            below = [0.0] * len(layer_inputs)
-            # No shortcut for delta == 0: the graph does every product too.
-            for neuron, neuron_grads, delta in zip(layer, layer_grads, deltas):
-                for j, a in enumerate(layer_inputs):
-                    neuron_grads[j] += delta * a
-                    below[j] += delta * neuron[j]
-                neuron_grads[-1] += delta
-            if depth:
-                deltas = [g if s > 0.0 else 0.0 for g, s in zip(below, sums[depth - 1])]
-    penalty = 0.0
-    flat_grads = []
-    for layer, layer_grads in zip(weights, grads):
-        for neuron, neuron_grads in zip(layer, layer_grads):
-            for p, g in zip(neuron, neuron_grads):
-                penalty += p * p
-                flat_grads.append(g + 2.0 * L2 * p)
-    return data_loss * (1.0 / n) + L2 * penalty, flat_grads
+def workloads(links: int, points: int) -> list[Workload]:
+    model, data, labels = mlp_problem(points)
+    weights = weights_of(model)
+    return [
+        Workload(f"chain, {links} links", lambda: tanh_chain(links),
+                 lambda: chain_floats(links)),
+        Workload(f"MLP step, {points} points",
+                 lambda: (mlp_step_values(model, data, labels), model.parameters()),
+                 lambda: mlp_step_floats(weights, data, labels)),
+    ]
 
 
-# --- measuring --------------------------------------------------------------
+# --- measuring -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class SpeedResult:
-    """One workload's figures, with the cycle collector running or paused."""
+    """One workload's figures (times in ns per node, memory in bytes per node)."""
 
     name: str
-    collector: str
     nodes: int
-    forward_ns_per_node: float
-    backward_ns_per_node: float
-    float_ns_per_node: float
-    bytes_per_node: float
-    bytes_per_node_after_backward: float
+    floats_ns: float
+    running_ns: tuple[float, float]  # (forward, backward), collector running
+    paused_ns: tuple[float, float]  # (forward, backward), collector paused
+    compiled_ns: float
+    compile_seconds: float
+    parts: str  # the compiled form: "parts, distinct functions"
+    graph_bytes: float
+    compiled_bytes: float
 
-    @property
-    def ratio(self) -> float:
-        """(forward + backward) time over the plain floats' time."""
-        return (self.forward_ns_per_node + self.backward_ns_per_node) / self.float_ns_per_node
+    def ratio(self, ns: float) -> float:
+        return ns / self.floats_ns
 
-
-def _median_time(function: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    def repaid_after(self, dynamic_ns: float) -> float:
+        """Steps after which compiling once has paid for itself against ``dynamic_ns``."""
+        saved = (dynamic_ns - self.compiled_ns) * self.nodes * 1e-9
+        return math.inf if saved <= 0.0 else self.compile_seconds / saved
 
 
-def measure(
-    name: str,
-    build: Callable[[], Value],
-    floats: Callable[[], object],
-    repeats: int,
-    pause_collector: bool = False,
-) -> SpeedResult:
-    """Time forward and backward of ``build()`` and the float version, then memory."""
-    forward_times, backward_times = [], []
-    nodes = 0
-    for _ in range(repeats):
-        gc.collect()
-        with gc_paused() if pause_collector else contextlib.nullcontext():
-            start = time.perf_counter()
-            root = build()
-            middle = time.perf_counter()
-            root.backward()
-            end = time.perf_counter()
-        forward_times.append(middle - start)
-        backward_times.append(end - middle)
-        nodes = len(topological_order(root))
-        del root
-    float_time = _median_time(floats, repeats)
+def _dynamic_step(build: Callable[[], tuple[Value, list[Value]]]) -> tuple[float, float]:
+    """Seconds to build the graph, and to sweep it backward, once."""
+    start = time.perf_counter()
+    root, _ = build()
+    middle = time.perf_counter()
+    root.backward()
+    return middle - start, time.perf_counter() - middle
 
+
+def _retained_bytes(make: Callable[[], object]) -> tuple[int, object]:
+    """Bytes still held once ``make()`` returns, and what it made."""
     gc.collect()
     tracemalloc.start()
-    before = tracemalloc.get_traced_memory()[0]
-    root = build()
-    after_forward = tracemalloc.get_traced_memory()[0]
-    root.backward()
-    after_backward = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
-    del root
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        made = make()
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0] - before, made
+    finally:
+        tracemalloc.stop()
 
-    per_node = 1e9 / nodes
+
+def measure(workload: Workload, repeats: int) -> SpeedResult:
+    """Every figure of one workload; the ways take turns, ``repeats`` rounds."""
+    root, inputs = workload.build()
+    nodes = len(topological_order(root))
+    started = time.perf_counter()
+    compiled = compile(root, inputs)
+    compile_seconds = time.perf_counter() - started
+    values = [leaf.data for leaf in inputs]
+    del root, inputs
+    for _ in range(2):  # CPython specialises a function's code on its first few calls
+        compiled(values)
+    running, paused, floats, replay = [], [], [], []
+    for _ in range(repeats):
+        gc.collect()
+        running.append(_dynamic_step(workload.build))
+        gc.collect()
+        with gc_paused():
+            paused.append(_dynamic_step(workload.build))
+        start = time.perf_counter()
+        workload.floats()
+        floats.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        compiled(values)
+        replay.append(time.perf_counter() - start)
+    graph_bytes, _ = _retained_bytes(lambda: workload.build()[0])
+    compiled_bytes, _ = _retained_bytes(lambda: _compile_only(workload))
+
+    def per_node(seconds: list[float]) -> float:
+        return statistics.median(seconds) * 1e9 / nodes
+
+    def split(pairs: list[tuple[float, float]]) -> tuple[float, float]:
+        return per_node([f for f, _ in pairs]), per_node([b for _, b in pairs])
+
     return SpeedResult(
-        name=name,
-        collector="paused" if pause_collector else "running",
-        nodes=nodes,
-        forward_ns_per_node=statistics.median(forward_times) * per_node,
-        backward_ns_per_node=statistics.median(backward_times) * per_node,
-        float_ns_per_node=float_time * per_node,
-        bytes_per_node=(after_forward - before) / nodes,
-        bytes_per_node_after_backward=(after_backward - before) / nodes,
+        name=workload.name, nodes=nodes, floats_ns=per_node(floats), running_ns=split(running),
+        paused_ns=split(paused), compiled_ns=per_node(replay), compile_seconds=compile_seconds,
+        parts=f"{compiled.parts} parts, {compiled.functions} distinct",
+        graph_bytes=graph_bytes / nodes, compiled_bytes=compiled_bytes / nodes,
     )
+
+
+def _compile_only(workload: Workload) -> object:
+    """The compiled form alone: the graph it came from is dropped before measuring."""
+    root, inputs = workload.build()
+    return compile(root, inputs)
 
 
 def run(links: int = 100_000, points: int = 100, repeats: int = 5, *, quiet: bool = False,
         stream: TextIO | None = None) -> list[SpeedResult]:
-    """Measure both workloads, with the cycle collector running, then paused.
+    """Measure both workloads, every way.
 
-    A progress bar (``engine.progress_bar``) counts the four measurements;
-    ``quiet`` hides it, ``stream`` receives it (default stderr).
+    A progress bar (``engine.progress_bar``) counts the workloads; ``quiet``
+    hides it, ``stream`` receives it (default stderr).
     """
-    model, data, labels = mlp_problem(points)
-    weights = weights_of(model)
-    workloads: list[tuple[str, Callable[[], Value], Callable[[], object]]] = [
-        (f"chain, {links} links", lambda: chain_values(links), lambda: chain_floats(links)),
-        (f"MLP step, {points} points", lambda: mlp_step_values(model, data, labels),
-         lambda: mlp_step_floats(weights, data, labels)),
-    ]
     results = []
-    with progress_bar(2 * len(workloads), "speed", quiet=quiet, stream=stream) as bar:
-        for pause_collector in (False, True):
-            for name, build, floats in workloads:
-                bar.set_postfix_str(f"{name}, collector {'paused' if pause_collector else 'on'}")
-                results.append(measure(name, build, floats, repeats, pause_collector))
-                bar.update()
+    chosen = workloads(links, points)
+    with progress_bar(len(chosen), "speed", quiet=quiet, stream=stream) as bar:
+        for workload in chosen:
+            bar.set_postfix_str(workload.name)
+            results.append(measure(workload, repeats))
+            bar.update()
     return results
 
 
+# --- the report ----------------------------------------------------------------------
+
+
 def report(results: list[SpeedResult]) -> str:
-    """A table of the figures, with the targets beside them."""
-    header = ("workload", "collector", "nodes", "fwd ns/node", "bwd ns/node", "floats ns/node",
-              "x floats", "bytes/node", "after bwd")
-    rows = [
-        (r.name, r.collector, r.nodes, f"{r.forward_ns_per_node:.0f}",
-         f"{r.backward_ns_per_node:.0f}", f"{r.float_ns_per_node:.0f}", f"{r.ratio:.1f}",
-         f"{r.bytes_per_node:.0f}", f"{r.bytes_per_node_after_backward:.0f}")
+    """Side by side: the floor, dynamic running and paused, compiled; then memory."""
+    header = ("workload", "floats ns/node", "running ns/node", "x", "paused ns/node", "x",
+              "compiled ns/node", "x", "compile s", "repaid after (running/paused)")
+    rows = []
+    for r in results:
+        running, paused = sum(r.running_ns), sum(r.paused_ns)
+        rows.append((
+            r.name, f"{r.floats_ns:.0f}", f"{running:.0f}", f"{r.ratio(running):.1f}",
+            f"{paused:.0f}", f"{r.ratio(paused):.1f}", f"{r.compiled_ns:.0f}",
+            f"{r.ratio(r.compiled_ns):.2f}", f"{r.compile_seconds:.2f}",
+            f"{r.repaid_after(running):.1f} / {r.repaid_after(paused):.1f} steps",
+        ))
+    memory_header = ("workload", "nodes", "fwd / bwd ns/node running", "fwd / bwd ns/node paused",
+                     "graph bytes/node", "compiled bytes/node", "compiled form")
+    memory = [
+        (r.name, r.nodes, f"{r.running_ns[0]:.0f} / {r.running_ns[1]:.0f}",
+         f"{r.paused_ns[0]:.0f} / {r.paused_ns[1]:.0f}", f"{r.graph_bytes:.0f}",
+         f"{r.compiled_bytes:.1f}", r.parts)
         for r in results
     ]
-    lines = [format_table(header, rows, left_columns=2)]
-    lines.append("targets: within 10x of plain floats, at most 200 bytes per node")
-    lines.append("collector paused: inside engine.gc_paused(), as nn.fit trains "
-                 "(see engine/modes.py)")
-    return "\n".join(lines)
-
+    return "\n".join([
+        format_table(header, rows, left_columns=1),
+        "targets: dynamic <= 10x floats running, <= 8x paused; compiled <= 1.5x (stretch 1.0x), "
+        "repaid within 20 steps",
+        "",
+        format_table(memory_header, memory, left_columns=1),
+        "targets: graph <= 200 bytes/node; compiled form <= 40 bytes/node",
+    ])

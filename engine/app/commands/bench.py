@@ -3,9 +3,11 @@
 - ``sweepgrad bench complexity [--quick] [--out DIR] [--quiet]``: the sweep
   against the per-edge chain rule, path enumeration and finite differences
   (``engine.app.benchmarks.complexity``);
-- ``sweepgrad bench speed [--links N] [--points N] [--repeats N]``: the engine
+- ``sweepgrad bench speed [--links N] [--points N] [--repeats N] [--fit-epochs N]``:
+  the dynamic engine (collector running and paused) and the compiled replay
   against the same arithmetic on plain floats, ns and bytes per node
-  (``engine.app.benchmarks.speed``);
+  (``engine.app.benchmarks.speed``), then ``nn.fit`` compiled against dynamic
+  (``engine.app.benchmarks.training``);
 - ``sweepgrad bench grading [--students N] [--jobs N]``: how long grading a
   class of N submissions of every chapter takes (``engine.app.benchmarks.grading``).
 """
@@ -47,10 +49,11 @@ def register_complexity(benchmarks: argparse._SubParsersAction) -> None:
 def register_speed(benchmarks: argparse._SubParsersAction) -> None:
     parser = benchmarks.add_parser(
         "speed",
-        help="the engine against plain floats: ns per node, ratio, bytes per node",
-        description="Time forward and backward of a tanh chain and of a full-batch MLP step, "
-        "against the same arithmetic on plain floats, with the cycle collector running and "
-        "paused; measure bytes per node with tracemalloc.",
+        help="the engine, dynamic and compiled, against plain floats; nn.fit compiled",
+        description="Time a tanh chain and a full-batch MLP step on plain floats, on the "
+        "dynamic engine with the cycle collector running and paused, and compiled "
+        "(engine.compile), side by side; measure bytes per node with tracemalloc; then time "
+        "nn.fit on 300 moons with and without compile and check the histories agree.",
     )
     parser.add_argument("--links", type=positive_int, default=100_000,
                         help="links in the chain x <- tanh(x*w + b) (default: 100000)")
@@ -59,6 +62,8 @@ def register_speed(benchmarks: argparse._SubParsersAction) -> None:
     parser.add_argument("--repeats", type=positive_int, default=5,
                         help="timed runs per figure; the median is shown (default: 5)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--fit-epochs", type=non_negative_int, default=20,
+                        help="epochs of the nn.fit comparison; 0 skips it (default: 20)")
     parser.set_defaults(run=run_speed_command)
 
 
@@ -84,6 +89,12 @@ def positive_int(text: str) -> int:
     return value
 
 
+def non_negative_int(text: str) -> int:
+    if text.strip() == "0":
+        return 0
+    return positive_int(text)
+
+
 def run_complexity_command(args: argparse.Namespace) -> int:
     from engine.app.benchmarks.complexity import run_complexity
 
@@ -95,9 +106,13 @@ def run_complexity_command(args: argparse.Namespace) -> int:
 
 def run_speed_command(args: argparse.Namespace) -> int:
     from engine.app.benchmarks.speed import report, run
+    from engine.app.benchmarks.training import fit_report, fit_speedup
 
     print(report(run(links=args.links, points=args.points, repeats=args.repeats,
-                     quiet=args.quiet)))
+                     quiet=args.quiet)), flush=True)
+    if args.fit_epochs:
+        print()
+        print(fit_report(fit_speedup(epochs=args.fit_epochs)))
     return 0
 
 
