@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import re
 
-from engine.compile_plan import Templates, boundaries, inlined, read_graph
+from engine.compile_plan import GraphReading, Templates, boundaries, inlined, read_graph
 from engine.compile_rules import literal
 from engine.node import Node
 
@@ -109,15 +109,17 @@ def generate(
     positions: dict[Node, int],
     outputs: list[Node],
     part_nodes: int = PART_NODES,
+    reading: GraphReading | None = None,
 ) -> Program:
     """Python source computing ``order[-1]`` and its gradient with respect to ``positions``.
 
     ``positions`` maps each input leaf to its index in the values passed in;
     ``outputs`` are further nodes whose values are kept (in ``V``). Raises
     ``NotImplementedError`` for an op without a rule in ``engine.compile_rules``.
+    ``reading``: what ``read_graph`` gave for these nodes, if already read.
     """
     count = len(order)
-    rules, parents, shapes, index = read_graph(order, positions)
+    rules, parents, shapes, index = reading or read_graph(order, positions)
     constant = [rule is None and node not in positions for rule, node in zip(rules, order)]
     # A node needs a gradient exactly when it depends on an input.
     needs = [node in positions for node in order]

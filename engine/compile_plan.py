@@ -27,6 +27,11 @@ from engine.node import GENERAL, LEAF, UNARY, Node, describe
 _WINDOW = 8
 _NEAR = 64  # parents further back than this count as "far away" in a node's shape
 
+# A graph of fewer parts is always written as code; a tape is recorded when
+# more than this share of a bigger graph's nodes are in distinct parts.
+_FEW_PARTS = 8
+_DISTINCT_SHARE = 0.25
+
 # At most this many ops are written into one expression.
 _MAX_NESTING = 32
 
@@ -77,9 +82,11 @@ def templates(op: str) -> Templates | None:
     return templates
 
 
-def read_graph(
-    order: list[Node], positions: dict[Node, int]
-) -> tuple[list[Templates | None], list[list[int]], list[int], dict[Node, int]]:
+# What read_graph gives: each node's templates, parent indices and shape, and the index.
+GraphReading = tuple[list[Templates | None], list[list[int]], list[int], dict[Node, int]]
+
+
+def read_graph(order: list[Node], positions: dict[Node, int]) -> GraphReading:
     """Each node's templates (None for a leaf), parent indices and shape (for part
     boundaries), and each node's index in ``order``.
 
@@ -167,6 +174,21 @@ def boundaries(shapes: list[int], part_nodes: int) -> list[tuple[int, int]]:
     if start < count:
         bounds.append((start, count))
     return bounds
+
+
+def shares_little(shapes: list[int], part_nodes: int) -> bool:
+    """Whether a big graph's parts mostly differ, so that straight-line code would
+    compile nearly every line anew: then ``engine.compile`` records a tape.
+
+    Parts are told apart by their nodes' shapes (which decide their text, up to
+    the slots they read): a chain or a batch repeats a few parts hundreds of
+    times; a graph with no repeated shapes has as many distinct parts as parts.
+    """
+    bounds = boundaries(shapes, part_nodes)
+    if len(bounds) < _FEW_PARTS:
+        return False
+    distinct = {tuple(shapes[start:end]): end - start for start, end in bounds}
+    return sum(distinct.values()) > _DISTINCT_SHARE * len(shapes)
 
 
 def inlined(

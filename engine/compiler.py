@@ -38,9 +38,11 @@ from types import CodeType, FunctionType
 
 from engine.backward import sweep_gradients
 from engine.codegen import PART_NODES, Program, generate
+from engine.compile_plan import read_graph, shares_little
 from engine.compile_rules import NAMESPACE
 from engine.graph import require_node, topological_order
 from engine.node import Node, describe
+from engine.tape import Tape
 
 _HEADER = """\
 # sweepgrad.compile: {what}
@@ -58,11 +60,28 @@ class Compiled:
 
     __slots__ = ("_schedule", "_size", "_tail", "_inputs", "_root_slot", "_output_slots",
                  "_names", "_source", "_header_chars", "_part_nodes", "_output_indices",
-                 "nodes", "edges", "functions")
+                 "_tape", "nodes", "edges", "functions")
+
+    _schedule: tuple[tuple[FunctionType, tuple[int, ...]], ...]
 
     def __init__(
-        self, program: Program, names: list[str], part_nodes: int, output_indices: list[int]
+        self, program: Program | None, names: list[str], part_nodes: int,
+        output_indices: list[int], tape: Tape | None = None,
     ) -> None:
+        self._names = names
+        self._inputs = len(names)
+        self._part_nodes = part_nodes
+        self._output_indices = output_indices
+        self._tape = tape
+        if program is None:
+            assert tape is not None
+            self._schedule = ()
+            self.functions = 0
+            self._tail = tape.constants
+            self.nodes, self.edges = tape.nodes, tape.edges
+            self._header_chars = 0
+            self._source = b""
+            return
         namespace = dict(NAMESPACE)
         functions = []
         for k in range(len(program.bodies)):
@@ -78,16 +97,12 @@ class Compiled:
         )
         self.functions = len(functions)
         self._size = program.slots
-        self._inputs = len(names)
         tail = [0.0] * (program.slots - len(names))
         for s, value in program.prefill:
             tail[s - len(names)] = value
         self._tail = tail
         self._root_slot = program.root_slot
         self._output_slots = program.output_slots
-        self._names = names
-        self._part_nodes = part_nodes
-        self._output_indices = output_indices
         self.nodes = program.nodes
         self.edges = program.edges
         header = _HEADER.format(
@@ -100,8 +115,20 @@ class Compiled:
         self._source = zlib.compress((header + program.text()).encode(), 1)
 
     @property
+    def mode(self) -> str:
+        """``"code"`` (straight-line Python) or ``"tape"`` (``engine.tape``)."""
+        return "code" if self._tape is None else "tape"
+
+    @property
     def source(self) -> str:
-        """The generated Python: each part's forward lines, its ``yield``, its backward lines."""
+        """The generated Python: each part's forward lines, its ``yield``, its backward lines.
+
+        For a tape, the work it does written as that Python (``Tape.listing``).
+        """
+        if self._tape is not None:
+            tape = self._tape
+            return _TAPE_HEADER.format(nodes=tape.nodes, edges=tape.edges, ops=len(tape),
+                                       inputs=self._inputs) + tape.listing()
         return zlib.decompress(self._source).decode()
 
     @property
@@ -122,6 +149,8 @@ class Compiled:
     def run(self, values: Sequence[float]) -> tuple[float, list[float], list[float]]:
         """Like a call, and also the values of the ``outputs`` given to ``compile``."""
         slots = self._slots(values)
+        if self._tape is not None:
+            return self._tape.run(slots)
         grads = [0.0] * self._size
         running = [part(slots, grads, *args) for part, args in self._schedule]
         for part in running:  # forward, first part to last
@@ -174,11 +203,30 @@ class Compiled:
         """
         order, positions = _prepare(root, inputs, "check")
         outputs = [order[i] for i in self._output_indices if i < len(order)]
+        if self._tape is not None:
+            rules, parents, _, _ = read_graph(order, positions)
+            change = self._tape.difference(
+                Tape(order, positions, rules, parents, self._output_indices_in(order)))
+            if change is not None:
+                raise ValueError(
+                    f"check: the graph's shape or constants changed: {change}. Python code "
+                    "that reads values while building the graph took another branch (or a "
+                    "constant changed): compile this graph again"
+                )
+            self._check_numbers(root, positions)
+            return
         program = generate(order, positions, outputs, self._part_nodes)
         fresh = program.text()
         mine = self.source[self._header_chars :]
         if fresh != mine:
             _raise_shape_change(mine, fresh, self.source[: self._header_chars].count("\n"))
+        self._check_numbers(root, positions)
+
+    def _output_indices_in(self, order: list[Node]) -> list[int]:
+        return [i for i in self._output_indices if i < len(order)]
+
+    def _check_numbers(self, root: Node, positions: dict[Node, int]) -> None:
+        """This function's value and gradients against the dynamic engine's at the leaves."""
         values = [leaf.data for leaf in positions]
         value, grads = self(values)
         expected = sweep_gradients(root, list(positions))
@@ -193,11 +241,21 @@ class Compiled:
                 )
 
     def __repr__(self) -> str:
+        if self._tape is not None:
+            return f"Compiled({self.nodes} nodes, {self._inputs} inputs, a tape)"
         return (f"Compiled({self.nodes} nodes, {self._inputs} inputs, "
                 f"{self.parts} part(s), {self.functions} distinct)")
 
 
 _FLOAT = {float}
+
+_TAPE_HEADER = """\
+# sweepgrad.compile: {nodes} nodes, {edges} edges, recorded as a tape of {ops} ops
+# (engine.tape), which a loop replays; this is its work written as Python.
+# v = a node's value, g = d(root)/d(node); v0 ... are the {inputs} input(s), then
+# the constants, then the ops. Every g starts at 0.0.
+
+"""
 
 
 def _same(a: float, b: float) -> bool:
@@ -262,6 +320,7 @@ def compile(
     *,
     outputs: Sequence[Node] = (),
     part_nodes: int = PART_NODES,
+    mode: str = "auto",
 ) -> Compiled:
     """The graph behind ``root`` as a function of the leaves ``inputs``.
 
@@ -270,7 +329,12 @@ def compile(
     matching number, every other leaf fixed at the value it holds now.
     ``outputs``: further nodes whose values ``compiled.run(values)`` also
     returns (a model's scores, say). ``part_nodes``: nodes per generated
-    function. The recorded graph is not kept: drop it once compiled.
+    function. ``mode``: ``"code"`` writes straight-line Python
+    (``engine.codegen``); ``"tape"`` records a flat tape (``engine.tape``:
+    9 bytes a node, compiled at once, replayed a few times slower);
+    ``"auto"`` (the default) writes code unless the graph is big and its
+    parts mostly differ, so that code would compile nearly every line anew.
+    The recorded graph is not kept: drop it once compiled.
     """
     order, positions = _prepare(root, inputs, "compile")
     watched = []
@@ -283,6 +347,17 @@ def compile(
         watched.append(node)
     if part_nodes < 1:
         raise ValueError(f"compile: part_nodes must be at least 1, got {part_nodes}")
-    program = generate(order, positions, watched, part_nodes)
+    if mode not in _MODES:
+        raise ValueError(f"compile: mode must be one of {', '.join(map(repr, _MODES))}, "
+                         f"got {mode!r}")
+    graph = read_graph(order, positions)
     names = [leaf.label or f"#{position}" for leaf, position in positions.items()]
-    return Compiled(program, names, part_nodes, [index[node] for node in watched])
+    output_indices = [index[node] for node in watched]
+    if mode == "tape" or (mode == "auto" and shares_little(graph[2], part_nodes)):
+        tape = Tape(order, positions, graph[0], graph[1], output_indices)
+        return Compiled(None, names, part_nodes, output_indices, tape)
+    program = generate(order, positions, watched, part_nodes, graph)
+    return Compiled(program, names, part_nodes, output_indices)
+
+
+_MODES = ("auto", "code", "tape")

@@ -17,7 +17,9 @@ Demos, benchmarks, tests and notebooks all build their examples here:
 - ``tanh_chain(links)``: x ← tanh(x·w + b), the speed benchmark's deep graph;
 - ``trajectory(steps)``: the same recurrence with every state an output, the
   sensitivity of a whole trajectory to (x₀, w, b): three inputs, many outputs,
-  where forward mode beats the sweep.
+  where forward mode beats the sweep;
+- ``irregular_graph(nodes)``: a seeded random DAG with no repeated shapes,
+  the compiler's hard case (``engine.compile`` records it as a tape).
 
 A ``Problem`` holds the numbers at its leaves and a ``build`` function that
 makes the graph from Values holding them, so the same function serves the
@@ -231,3 +233,52 @@ def trajectory(steps: int, x0: float = 0.5, w: float = 0.9, b: float = 0.1) -> P
         return outputs(x, w, b)[-1]
 
     return Problem("trajectory", f"m={steps}", (x0, w, b), build, 2, outputs)
+
+
+def irregular_graph(nodes: int, inputs: int = 20, seed: int = 0) -> tuple[Value, list[Value]]:
+    """A seeded random DAG of ``nodes`` nodes (leaves and constants included; at
+    least 2·``inputs``) with no repeated shapes.
+
+    Each op takes a recent node and one from anywhere before it, and is one
+    of +, −, ·, tanh, relu, sin, or a constant times a node: a graph such as
+    a symbolic expression gives, unlike a chain's links or a batch's examples,
+    which repeat. Nodes no op consumed are summed at the end, so every node
+    reaches the root. Returns the root and its ``inputs`` leaves.
+    """
+    if nodes < inputs + 1:
+        raise ValueError(f"irregular_graph needs more nodes than inputs, got {nodes}")
+    rng = random.Random(seed)
+    leaves = [Value(rng.uniform(-1.0, 1.0), label=f"x{k}") for k in range(inputs)]
+    made: list[Value] = list(leaves)
+    unused = dict.fromkeys(made)
+    count = inputs
+    while count + len(unused) < nodes:  # the final sum adds len(unused) - 1 nodes
+        recent = made[-1 - min(int(rng.expovariate(0.1)), len(made) - 1)]
+        anywhere = made[rng.randrange(len(made))]
+        kind = rng.randrange(7)
+        if kind == 0:
+            out = recent + anywhere
+        elif kind == 1:
+            out = recent * anywhere
+        elif kind == 2:
+            out = recent - anywhere
+        elif kind == 3:
+            out = recent.tanh()
+        elif kind == 4:
+            out = recent.relu()
+        elif kind == 5:
+            out = recent.sin()
+        else:
+            out = recent * round(rng.uniform(-2.0, 2.0), 3)
+            count += 1  # the constant's leaf
+        unused.pop(recent, None)
+        if kind <= 2:
+            unused.pop(anywhere, None)
+        made.append(out)
+        count += 1
+        unused[out] = None
+    root = made[-1]
+    unused.pop(root, None)
+    for node in unused:
+        root = root + node
+    return root, leaves

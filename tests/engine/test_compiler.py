@@ -51,18 +51,22 @@ class Recorded:
     """``build`` recorded at the values ``record`` and compiled, called with every
     leaf's value (the ones the root does not depend on are left out)."""
 
-    def __init__(self, build, record, part_nodes=256):
+    def __init__(self, build, record, part_nodes=256, mode="code"):
         leaves = [Value(x) for x in record]
         root = build(*leaves)
         used = set(topological_order(root))
         self.used = [i for i, leaf in enumerate(leaves) if leaf in used]
-        self.compiled = compile(root, [leaves[i] for i in self.used], part_nodes=part_nodes)
+        self.compiled = compile(root, [leaves[i] for i in self.used], part_nodes=part_nodes,
+                                mode=mode)
 
     def __call__(self, values):
         return self.compiled([values[i] for i in self.used])
 
 
 compiled_at = Recorded
+
+# Both ways to compile: straight-line code and the tape (engine.tape).
+MODES = pytest.mark.parametrize("mode", ["code", "tape"])
 
 
 # --- what the code looks like -----------------------------------------------------
@@ -123,14 +127,17 @@ def test_a_sum_passes_its_gradient_on_without_a_copy():
 VALUES = st.one_of(real(-3.0, 3.0), st.sampled_from(SPECIAL))
 
 
+@MODES
 @settings(max_examples=150, deadline=None)
 @given(program=programs(ops=tuple(ALL_OPS), max_inputs=3, max_steps=12), data=st.data())
-def test_random_dags_with_every_op_equal_the_dynamic_engine_bit_for_bit(program: Program, data):
+def test_random_dags_with_every_op_equal_the_dynamic_engine_bit_for_bit(
+    program: Program, data, mode
+):
     def build(*leaves):
         return run_program(program, leaves)
 
     part_nodes = data.draw(st.sampled_from([1, 2, 5, 256]))
-    compiled = compiled_at(build, program.inputs, part_nodes)
+    compiled = compiled_at(build, program.inputs, part_nodes, mode=mode)
     assert_bitwise(compiled(list(program.inputs)), dynamic(build, program.inputs))
     # At new values: every op, relu's branch included, is recomputed.
     new = data.draw(st.lists(VALUES, min_size=len(program.inputs),
@@ -139,80 +146,90 @@ def test_random_dags_with_every_op_equal_the_dynamic_engine_bit_for_bit(program:
 
 
 @pytest.mark.parametrize("op", UNARY)
-def test_unary_ops_at_special_points_equal_the_dynamic_engine(op):
+@MODES
+def test_unary_ops_at_special_points_equal_the_dynamic_engine(op, mode):
     build = UNARY[op]
     for record in (1.0, -2.0):
-        compiled = compiled_at(build, [record])
+        compiled = compiled_at(build, [record], mode=mode)
         for x in SPECIAL:
             assert_bitwise(compiled([x]), dynamic(build, [x]))
 
 
 @pytest.mark.parametrize("op", BINARY)
-def test_binary_ops_at_special_points_equal_the_dynamic_engine(op):
+@MODES
+def test_binary_ops_at_special_points_equal_the_dynamic_engine(op, mode):
     build = BINARY[op]
-    compiled = compiled_at(build, [1.5, 2.0])
+    compiled = compiled_at(build, [1.5, 2.0], mode=mode)
     for a in SPECIAL:
         for b in SPECIAL:
             assert_bitwise(compiled([a, b]), dynamic(build, [a, b]))
 
 
 @pytest.mark.parametrize("exponent", [0.5, -0.5, 0.0, -0.0, 2.0, 1.0 / 3.0, -1.0])
-def test_constant_powers_with_their_special_cases_equal_the_dynamic_engine(exponent):
+@MODES
+def test_constant_powers_with_their_special_cases_equal_the_dynamic_engine(exponent, mode):
     def build(a):
         return a**exponent
 
-    compiled = compiled_at(build, [4.0])
+    compiled = compiled_at(build, [4.0], mode=mode)
     for x in SPECIAL:
         assert_bitwise(compiled([x]), dynamic(build, [x]))
 
 
-def test_x_times_x_and_shared_subexpressions():
+@MODES
+def test_x_times_x_and_shared_subexpressions(mode):
     def build(x, y):
         s = x * x
         return (s + y) * s - x / y
 
-    compiled = compiled_at(build, [1.5, -0.5])
+    compiled = compiled_at(build, [1.5, -0.5], mode=mode)
     for values in ([1.5, -0.5], [0.0, -0.0], [-1e-310, 3.0], [2.0, 0.0]):
         assert_bitwise(compiled(values), dynamic(build, values))
 
 
-def test_leaky_relu_keeps_its_alpha_whichever_branch_was_recorded():
-    compiled = compiled_at(lambda a: a.leaky_relu(0.3), [2.0])  # recorded with slope 1
+@MODES
+def test_leaky_relu_keeps_its_alpha_whichever_branch_was_recorded(mode):
+    compiled = compiled_at(lambda a: a.leaky_relu(0.3), [2.0], mode=mode)  # recorded with slope 1
     assert compiled([-1.0]) == (-0.3, [0.3])
 
 
-def test_a_negative_zero_total_becomes_plus_zero_as_in_backward():
+@MODES
+def test_a_negative_zero_total_becomes_plus_zero_as_in_backward(mode):
     def build(x):
         return x * -0.0
 
-    value, (grad,) = compiled_at(build, [1.0])([1.0])
+    value, (grad,) = compiled_at(build, [1.0], mode=mode)([1.0])
     assert bits(grad) == bits(dynamic(build, [1.0])[1][0]) == bits(0.0)
 
 
-def test_inputs_may_be_some_leaves_in_any_order():
+@MODES
+def test_inputs_may_be_some_leaves_in_any_order(mode):
     a, b, c = Value(1.0), Value(2.0), Value(3.0)
-    f = compile(a * b + c, [c, a])
+    f = compile(a * b + c, [c, a], mode=mode)
     assert f([10.0, 5.0]) == (5.0 * 2.0 + 10.0, [1.0, 2.0])
 
 
-def test_a_root_that_is_an_input_and_a_constant_root():
+@MODES
+def test_a_root_that_is_an_input_and_a_constant_root(mode):
     x = Value(4.0)
-    assert compile(x, [x])([7.0]) == (7.0, [1.0])
-    assert compile(Value(4.0), [])([]) == (4.0, [])
+    assert compile(x, [x], mode=mode)([7.0]) == (7.0, [1.0])
+    assert compile(Value(4.0), [], mode=mode)([]) == (4.0, [])
 
 
-def test_outputs_report_further_values():
+@MODES
+def test_outputs_report_further_values(mode):
     x = Value(1.0)
     hidden = x * 3.0
-    f = compile(hidden.tanh(), [x], outputs=[hidden, x])
+    f = compile(hidden.tanh(), [x], outputs=[hidden, x], mode=mode)
     value, grads, outputs = f.run([0.5])
     assert outputs == [1.5, 0.5]
     assert value == math.tanh(1.5)
 
 
-def test_reusing_a_compiled_function_gives_the_same_results():
+@MODES
+def test_reusing_a_compiled_function_gives_the_same_results(mode):
     root, leaves = tanh_chain(50)
-    f = compile(root, leaves, part_nodes=7)
+    f = compile(root, leaves, part_nodes=7, mode=mode)
     first = f([0.1, 0.2, 0.3])
     f([5.0, -1.0, 0.0])
     assert f([0.1, 0.2, 0.3]) == first
@@ -288,9 +305,10 @@ def clipped(x: Value) -> Value:
     return x * 2.0 if x.data > 0.0 else x * -1.0
 
 
-def test_control_flow_on_values_is_frozen_at_compile_time():
+@MODES
+def test_control_flow_on_values_is_frozen_at_compile_time(mode):
     x = Value(1.0)
-    f = compile(clipped(x), [x])
+    f = compile(clipped(x), [x], mode=mode)
     assert f([-3.0]) == (-6.0, [2.0])  # the branch recorded at x = 1, not x * -1
     assert dynamic(clipped, [-3.0]) == (3.0, [-1.0])
 
@@ -309,9 +327,10 @@ def test_check_passes_where_the_shape_is_the_same_and_names_the_line_where_it_is
     assert "* -1.0" in str(raised.value)
 
 
-def test_check_leaves_gradients_alone_and_finds_a_changed_size():
+@MODES
+def test_check_leaves_gradients_alone_and_finds_a_changed_size(mode):
     root, leaves = tanh_chain(3)
-    f = compile(root, leaves)
+    f = compile(root, leaves, mode=mode)
     root.backward()
     before = [leaf.grad for leaf in leaves]
     f.check(root, leaves)
