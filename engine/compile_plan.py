@@ -27,9 +27,11 @@ from engine.node import GENERAL, LEAF, UNARY, Node, describe
 _WINDOW = 8
 _NEAR = 64  # parents further back than this count as "far away" in a node's shape
 
-# A graph of fewer parts is always written as code; a tape is recorded when
-# more than this share of a bigger graph's nodes are in distinct parts.
-_FEW_PARTS = 8
+# A tape is recorded when more than _TAPE_NODES nodes, and more than this
+# share of the graph's nodes, are in distinct parts: code for them would take
+# over half a second and some 3 MB to compile (measured: 10 µs and 200 bytes a
+# node), and replay only two or three times faster than the tape.
+_TAPE_NODES = 16_384
 _DISTINCT_SHARE = 0.25
 
 # At most this many ops are written into one expression.
@@ -178,17 +180,18 @@ def boundaries(shapes: list[int], part_nodes: int) -> list[tuple[int, int]]:
 
 def shares_little(shapes: list[int], part_nodes: int) -> bool:
     """Whether a big graph's parts mostly differ, so that straight-line code would
-    compile nearly every line anew: then ``engine.compile`` records a tape.
+    compile tens of thousands of lines anew: then ``engine.compile`` records a tape.
 
     Parts are told apart by their nodes' shapes (which decide their text, up to
     the slots they read): a chain or a batch repeats a few parts hundreds of
     times; a graph with no repeated shapes has as many distinct parts as parts.
     """
-    bounds = boundaries(shapes, part_nodes)
-    if len(bounds) < _FEW_PARTS:
+    if len(shapes) < _TAPE_NODES:
         return False
+    bounds = boundaries(shapes, part_nodes)
     distinct = {tuple(shapes[start:end]): end - start for start, end in bounds}
-    return sum(distinct.values()) > _DISTINCT_SHARE * len(shapes)
+    unique = sum(distinct.values())
+    return unique > _TAPE_NODES and unique > _DISTINCT_SHARE * len(shapes)
 
 
 def inlined(

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from engine.app.benchmarks import compile_modes
 from engine.app.benchmarks.speed import report, run
 from engine.app.benchmarks.training import fit_speedup
 from engine.app.cli import main
@@ -15,7 +16,7 @@ from tests.terminal import FakeTerminal, bars_allowed  # noqa: F401  # a fixture
 
 def test_bench_speed_prints_every_way_side_by_side(capsys):
     code = main(["bench", "speed", "--links", "300", "--points", "4", "--repeats", "1",
-                 "--fit-epochs", "1", "--quiet"])
+                 "--compile-nodes", "3000", "--fit-epochs", "1", "--quiet"])
     out = capsys.readouterr().out
     assert code == 0
     header = out.splitlines()[0]
@@ -24,6 +25,7 @@ def test_bench_speed_prints_every_way_side_by_side(capsys):
         assert column in header
     assert re.search(r"chain, 300 links +\d+ +\d+ +[\d.]+ ", out)
     assert "compiled bytes/node" in out and "distinct" in out
+    assert re.search(r"irregular, 3000 nodes +\d+ +code .*\n.*irregular, 3000 nodes +\d+ +tape", out)
     assert "same history, loss for loss: yes" in out
 
 
@@ -34,6 +36,19 @@ def test_the_figures_are_consistent():
         assert result.floats_ns > 0 and result.compiled_ns > 0 and result.compile_seconds > 0
         assert result.graph_bytes > result.compiled_bytes > 0
         assert result.ratio(result.floats_ns) == 1.0
+
+
+def test_code_and_tape_side_by_side():
+    results = compile_modes.run(nodes=2000, repeats=1)
+    assert [(r.graph, r.mode) for r in results] == [
+        ("irregular, 2000 nodes", "code"), ("irregular, 2000 nodes", "tape"),
+        ("chain, 666 links", "code"), ("chain, 666 links", "tape")]
+    assert sum(r.chosen for r in results) == 2  # auto picks one way per graph
+    for result in results:
+        assert result.compile_seconds > 0 and result.bytes_per_node > 0 and result.replay_ns > 0
+    tape = results[1]
+    assert tape.bytes_per_node < 40
+    assert "auto picks" in compile_modes.report(results)
 
 
 def test_fit_compiled_and_dynamic_agree():

@@ -22,8 +22,19 @@ def dynamic_result(root, leaves):
     return root.data, [leaf.grad for leaf in leaves]
 
 
+def test_the_irregular_graph_is_seeded_of_the_size_asked_and_all_of_it_reaches_the_root():
+    root, leaves = irregular_graph(5_000, seed=7)
+    order = topological_order(root)
+    assert len(order) == 4_999 and all(leaf in set(order) for leaf in leaves)
+    again, _ = irregular_graph(5_000, seed=7)
+    assert again.data == root.data
+    assert irregular_graph(5_000, seed=8)[0].data != root.data
+    with pytest.raises(ValueError, match="more nodes than inputs"):
+        irregular_graph(10, inputs=20)
+
+
 def test_auto_records_a_tape_for_a_graph_whose_parts_differ():
-    root, leaves = irregular_graph(8_000)
+    root, leaves = irregular_graph(30_000)
     assert compile(root, leaves).mode == "tape"
     chain_root, chain_leaves = tanh_chain(3_000)
     assert compile(chain_root, chain_leaves).mode == "code"
@@ -37,8 +48,8 @@ def test_auto_writes_code_for_a_training_step():
     assert compile(loss, model.parameters()).mode == "code"
 
 
-def test_a_small_graph_is_always_code():
-    root, leaves = irregular_graph(300)
+def test_a_graph_of_a_few_thousand_nodes_is_always_code():
+    root, leaves = irregular_graph(8_000)
     assert compile(root, leaves).mode == "code"
 
 

@@ -109,7 +109,7 @@ def _dynamic_step(build: Callable[[], tuple[Value, list[Value]]]) -> tuple[float
     return middle - start, time.perf_counter() - middle
 
 
-def _retained_bytes(make: Callable[[], object]) -> tuple[int, object]:
+def retained_bytes(make: Callable[[], object]) -> tuple[int, object]:
     """Bytes still held once ``make()`` returns, and what it made."""
     gc.collect()
     tracemalloc.start()
@@ -146,8 +146,8 @@ def measure(workload: Workload, repeats: int) -> SpeedResult:
         start = time.perf_counter()
         compiled(values)
         replay.append(time.perf_counter() - start)
-    graph_bytes, _ = _retained_bytes(lambda: workload.build()[0])
-    compiled_bytes, _ = _retained_bytes(lambda: _compile_only(workload))
+    graph_bytes, _ = retained_bytes(lambda: workload.build()[0])
+    compiled_bytes, _ = retained_bytes(lambda: _compile_only(workload))
 
     def per_node(seconds: list[float]) -> float:
         return statistics.median(seconds) * 1e9 / nodes

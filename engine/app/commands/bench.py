@@ -3,9 +3,10 @@
 - ``sweepgrad bench complexity [--quick] [--out DIR] [--quiet]``: the sweep
   against the per-edge chain rule, path enumeration and finite differences
   (``engine.app.benchmarks.complexity``);
-- ``sweepgrad bench speed [--links N] [--points N] [--repeats N] [--fit-epochs N]``:
-  the dynamic engine (collector running and paused) and the compiled replay
-  against the same arithmetic on plain floats, ns and bytes per node
+- ``sweepgrad bench speed [--links N] [--points N] [--repeats N] [--compile-nodes N]
+  [--fit-epochs N]``: the dynamic engine (collector running and paused) and the
+  compiled replay against the same arithmetic on plain floats, ns and bytes per
+  node; code against tape (``engine.app.benchmarks.compile_modes``)
   (``engine.app.benchmarks.speed``), then ``nn.fit`` compiled against dynamic
   (``engine.app.benchmarks.training``);
 - ``sweepgrad bench grading [--students N] [--jobs N]``: how long grading a
@@ -52,8 +53,9 @@ def register_speed(benchmarks: argparse._SubParsersAction) -> None:
         help="the engine, dynamic and compiled, against plain floats; nn.fit compiled",
         description="Time a tanh chain and a full-batch MLP step on plain floats, on the "
         "dynamic engine with the cycle collector running and paused, and compiled "
-        "(engine.compile), side by side; measure bytes per node with tracemalloc; then time "
-        "nn.fit on 300 moons with and without compile and check the histories agree.",
+        "(engine.compile), side by side; measure bytes per node with tracemalloc; compile an "
+        "irregular graph and a chain both as code and as a tape; then time nn.fit on 300 "
+        "moons with and without compile and check the histories agree.",
     )
     parser.add_argument("--links", type=positive_int, default=100_000,
                         help="links in the chain x <- tanh(x*w + b) (default: 100000)")
@@ -62,6 +64,9 @@ def register_speed(benchmarks: argparse._SubParsersAction) -> None:
     parser.add_argument("--repeats", type=positive_int, default=5,
                         help="timed runs per figure; the median is shown (default: 5)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--compile-nodes", type=non_negative_int, default=100_000,
+                        help="nodes of the graphs compiled as code and as a tape, side by "
+                        "side; 0 skips it (default: 100000)")
     parser.add_argument("--fit-epochs", type=non_negative_int, default=20,
                         help="epochs of the nn.fit comparison; 0 skips it (default: 20)")
     parser.set_defaults(run=run_speed_command)
@@ -110,6 +115,12 @@ def run_speed_command(args: argparse.Namespace) -> int:
 
     print(report(run(links=args.links, points=args.points, repeats=args.repeats,
                      quiet=args.quiet)), flush=True)
+    if args.compile_nodes:
+        from engine.app.benchmarks import compile_modes
+
+        print()
+        print(compile_modes.report(compile_modes.run(args.compile_nodes, repeats=args.repeats)),
+              flush=True)
     if args.fit_epochs:
         print()
         print(fit_report(fit_speedup(epochs=args.fit_epochs)))
