@@ -10,9 +10,10 @@ top of it. Its modules, from the bottom up:
 - ``graph``: the one traversal (``topological_order``) and what is read off
   it (consumers, forward cones, ``graph_stats``);
 - ``backward``: the O(E+V) sweep, with ``hooks``; ``compiler`` (with
-  ``codegen``, ``compile_plan`` and ``compile_rules``): ``compile``, a
-  recorded graph as straight-line Python that replays it at new inputs at
-  plain-float speed; ``naive``, ``paths``,
+  ``codegen``, ``compile_plan``, ``compile_rules`` and ``tape``): ``compile``,
+  a recorded graph as straight-line Python (or, for a big irregular graph, a
+  flat tape) that replays it at new inputs at plain-float speed; ``naive``,
+  ``paths``,
   ``finite_differences``: the methods it is measured against, with the same
   ``Gradients`` contract; ``gradcheck``;
 - ``forward``: forward mode (dual numbers); ``jacobians``: in either mode;

@@ -25,6 +25,11 @@ not listed in ``inputs`` are constants, baked in with the values they held.
 a graph built again by the same code at new values: same shape, same
 numbers, or a ValueError naming the first difference. The compiled function
 does not look at ``no_grad`` or ``detect_anomaly``.
+
+A big graph whose parts mostly differ (no repeated shapes) would compile
+nearly every line anew; for it ``compile`` records a flat tape instead
+(``engine.tape``), with the same numbers and the same ``check``; ``mode``
+chooses, and ``compiled.mode`` says which it is.
 """
 
 from __future__ import annotations
