@@ -25,7 +25,8 @@ def test_bench_speed_prints_every_way_side_by_side(capsys):
         assert column in header
     assert re.search(r"chain, 300 links +\d+ +\d+ +[\d.]+ ", out)
     assert "compiled bytes/node" in out and "distinct" in out
-    assert re.search(r"irregular, 3000 nodes +\d+ +code .*\n.*irregular, 3000 nodes +\d+ +tape", out)
+    assert re.search(r"irregular, 3000 nodes +\d+ +code .*\n.*irregular, 3000 nodes +\d+ +tape",
+                     out)
     assert "same history, loss for loss: yes" in out
 
 
