@@ -87,7 +87,7 @@ class SpeedResult:
     paused_ns: tuple[float, float]  # (forward, backward), collector paused
     compiled_ns: float
     compile_seconds: float
-    parts: str  # the compiled form: "parts, distinct functions"
+    parts: str  # the compiled form: "parts, distinct functions", or "a tape"
     graph_bytes: float
     compiled_bytes: float
 
@@ -158,7 +158,8 @@ def measure(workload: Workload, repeats: int) -> SpeedResult:
     return SpeedResult(
         name=workload.name, nodes=nodes, floats_ns=per_node(floats), running_ns=split(running),
         paused_ns=split(paused), compiled_ns=per_node(replay), compile_seconds=compile_seconds,
-        parts=f"{compiled.parts} parts, {compiled.functions} distinct",
+        parts=("a tape" if compiled.mode == "tape"
+               else f"{compiled.parts} parts, {compiled.functions} distinct"),
         graph_bytes=graph_bytes / nodes, compiled_bytes=compiled_bytes / nodes,
     )
 
