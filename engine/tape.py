@@ -47,6 +47,7 @@ def _function(text: str, name: str) -> Callable:
 
 
 def _forward(op: str, rule: Templates) -> Forward:
+    """``step(a, b)``: the op's value from its operands (the rule's ``value``)."""
     function = _FORWARD.get(op)
     if function is None:
         lines = ["def step(a, b):"]
@@ -58,6 +59,8 @@ def _forward(op: str, rule: Templates) -> Forward:
 
 
 def _backward(op: str, rule: Templates, needs: tuple[bool, ...]) -> Backward | None:
+    """``step(G, i, j, a, b, out, g)``: adds the op's contributions to the operands'
+    gradients ``G[i]``, ``G[j]`` that need one (the rule's ``grads``); None if none does."""
     key = (op, needs[0], len(needs) > 1 and needs[1])
     if key in _BACKWARD:
         return _BACKWARD[key]
