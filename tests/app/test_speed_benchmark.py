@@ -74,3 +74,9 @@ def test_quiet_and_pipes_get_no_bar():
     run(links=50, points=3, repeats=1, quiet=True, stream=quiet)
     run(links=50, points=3, repeats=1, stream=pipe)
     assert quiet.getvalue() == "" and pipe.getvalue() == ""
+
+
+def test_one_chain_per_length_asked():
+    results = run(links=[50, 80], points=3, repeats=1, quiet=True)
+    assert [r.name for r in results] == ["chain, 50 links", "chain, 80 links", "MLP step, 3 points"]
+    assert [r.nodes for r in results[:2]] == [3 * 50 + 3, 3 * 80 + 3]

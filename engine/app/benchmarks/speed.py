@@ -2,7 +2,8 @@
 
 Two workloads (``engine.app.benchmarks.floats`` has them written by hand):
 
-(a) a chain x ← tanh(x·w + b) of 10⁵ links (3·10⁵ nodes);
+(a) a chain x ← tanh(x·w + b) of 10⁴ links (3·10⁴ nodes), and of 10⁵ links,
+    where the cycle collector's full collections weigh more;
 (b) one full-batch step of an MLP 2→16→16→1 (ReLU hidden layers, linear
     output) on 100 two-moons points, loss mean(relu(1 − y·score)) + 1e-4·Σp².
 
@@ -25,7 +26,7 @@ import math
 import statistics
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -61,16 +62,22 @@ class Workload:
     floats: Callable[[], object]
 
 
-def workloads(links: int, points: int) -> list[Workload]:
+def workloads(links: int | Sequence[int], points: int) -> list[Workload]:
+    """A chain of each length in ``links``, then the MLP step on ``points`` points."""
     model, data, labels = mlp_problem(points)
     weights = weights_of(model)
+    lengths = [links] if isinstance(links, int) else list(links)
     return [
-        Workload(f"chain, {links} links", lambda: tanh_chain(links),
-                 lambda: chain_floats(links)),
+        *(_chain(length) for length in lengths),
         Workload(f"MLP step, {points} points",
                  lambda: (mlp_step_values(model, data, labels), model.parameters()),
                  lambda: mlp_step_floats(weights, data, labels)),
     ]
+
+
+def _chain(links: int) -> Workload:
+    return Workload(f"chain, {links} links", lambda: tanh_chain(links),
+                    lambda: chain_floats(links))
 
 
 # --- measuring -----------------------------------------------------------------------
@@ -170,9 +177,9 @@ def _compile_only(workload: Workload) -> object:
     return compile(root, inputs)
 
 
-def run(links: int = 100_000, points: int = 100, repeats: int = 5, *, quiet: bool = False,
-        stream: TextIO | None = None) -> list[SpeedResult]:
-    """Measure both workloads, every way.
+def run(links: int | Sequence[int] = (10_000, 100_000), points: int = 100, repeats: int = 5,
+        *, quiet: bool = False, stream: TextIO | None = None) -> list[SpeedResult]:
+    """Measure every workload, every way (a chain per number in ``links``).
 
     A progress bar (``engine.progress_bar``) counts the workloads; ``quiet``
     hides it, ``stream`` receives it (default stderr).

@@ -3,7 +3,7 @@
 - ``sweepgrad bench complexity [--quick] [--out DIR] [--quiet]``: the sweep
   against the per-edge chain rule, path enumeration and finite differences
   (``engine.app.benchmarks.complexity``);
-- ``sweepgrad bench speed [--links N] [--points N] [--repeats N] [--compile-nodes N]
+- ``sweepgrad bench speed [--links N ...] [--points N] [--repeats N] [--compile-nodes N]
   [--fit-epochs N]``: the dynamic engine (collector running and paused) and the
   compiled replay against the same arithmetic on plain floats, ns and bytes per
   node; code against tape (``engine.app.benchmarks.compile_modes``)
@@ -57,8 +57,9 @@ def register_speed(benchmarks: argparse._SubParsersAction) -> None:
         "irregular graph and a chain both as code and as a tape; then time nn.fit on 300 "
         "moons with and without compile and check the histories agree.",
     )
-    parser.add_argument("--links", type=positive_int, default=100_000,
-                        help="links in the chain x <- tanh(x*w + b) (default: 100000)")
+    parser.add_argument("--links", type=positive_int, nargs="+", default=[10_000, 100_000],
+                        help="links in the chain x <- tanh(x*w + b), one chain per number "
+                        "(default: 10000 100000)")
     parser.add_argument("--points", type=positive_int, default=100,
                         help="two-moons points in the MLP step (default: 100)")
     parser.add_argument("--repeats", type=positive_int, default=5,
