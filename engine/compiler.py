@@ -336,7 +336,7 @@ def compile(
     returns (a model's scores, say). ``part_nodes``: nodes per generated
     function. ``mode``: ``"code"`` writes straight-line Python
     (``engine.codegen``); ``"tape"`` records a flat tape (``engine.tape``:
-    9 bytes a node, compiled at once, replayed a few times slower);
+    9 bytes an op, compiled at once, replayed a few times slower);
     ``"auto"`` (the default) writes code unless the graph is big and its
     parts mostly differ, so that code would compile nearly every line anew.
     The recorded graph is not kept: drop it once compiled.

@@ -6,8 +6,8 @@ distinct line (about 10 µs a line, and some 200 bytes of code objects a node).
 Graphs with repeated shapes (a chain's links, a batch's examples) share their
 lines and pay that once. A graph with no repeated shapes shares nothing, and
 for it the compiler records a tape instead: per op one byte of code and two
-operand indices (9 bytes a node), replayed by a loop that calls one small
-function per op. Every op's functions are written once per process, from the
+operand indices (9 bytes an op; a constant takes 8), replayed by a loop that
+calls one small function per op. Every op's functions are written once per process, from the
 same rules in ``engine.compile_rules`` that the straight-line code uses, so
 the tape gives the same numbers, bit for bit::
 
