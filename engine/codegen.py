@@ -55,7 +55,14 @@ from __future__ import annotations
 
 import re
 
-from engine.compile_plan import GraphReading, Templates, boundaries, inlined, read_graph
+from engine.compile_plan import (
+    GraphReading,
+    Templates,
+    boundaries,
+    inlined,
+    needs_gradient,
+    read_graph,
+)
 from engine.compile_rules import literal
 from engine.node import Node
 
@@ -110,27 +117,25 @@ def generate(
     outputs: list[Node],
     part_nodes: int = PART_NODES,
     reading: GraphReading | None = None,
+    bounds: list[tuple[int, int]] | None = None,
 ) -> Program:
     """Python source computing ``order[-1]`` and its gradient with respect to ``positions``.
 
     ``positions`` maps each input leaf to its index in the values passed in;
     ``outputs`` are further nodes whose values are kept (in ``V``). Raises
     ``NotImplementedError`` for an op without a rule in ``engine.compile_rules``.
-    ``reading``: what ``read_graph`` gave for these nodes, if already read.
+    ``reading`` and ``bounds``: what ``read_graph`` and ``boundaries`` gave for
+    these nodes, if already worked out.
     """
     count = len(order)
     rules, parents, shapes, index = reading or read_graph(order, positions)
     constant = [rule is None and node not in positions for rule, node in zip(rules, order)]
-    # A node needs a gradient exactly when it depends on an input.
-    needs = [node in positions for node in order]
-    for i in range(count):
-        if rules[i] is not None:
-            needs[i] = any([needs[j] for j in parents[i]])
+    needs = needs_gradient(order, positions, rules, parents)
 
     program = Program()
     program.nodes = count
     program.edges = sum(map(len, parents))
-    bounds = boundaries(shapes, part_nodes)
+    bounds = bounds or boundaries(shapes, part_nodes)
     readable = len(bounds) == 1
     slot = {index[leaf]: position for leaf, position in positions.items()}
     size = len(positions)

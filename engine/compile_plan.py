@@ -178,17 +178,29 @@ def boundaries(shapes: list[int], part_nodes: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def shares_little(shapes: list[int], part_nodes: int) -> bool:
+def needs_gradient(
+    order: list[Node], positions: dict[Node, int], rules: list[Templates | None],
+    parents: list[list[int]],
+) -> list[bool]:
+    """For each node, whether it needs a gradient: exactly when it depends on an input."""
+    needs = [node in positions for node in order]
+    for i, rule in enumerate(rules):
+        if rule is not None:
+            needs[i] = any([needs[j] for j in parents[i]])
+    return needs
+
+
+def shares_little(shapes: list[int], bounds: list[tuple[int, int]]) -> bool:
     """Whether a big graph's parts mostly differ, so that straight-line code would
     compile tens of thousands of lines anew: then ``engine.compile`` records a tape.
 
-    Parts are told apart by their nodes' shapes (which decide their text, up to
-    the slots they read): a chain or a batch repeats a few parts hundreds of
+    ``bounds`` are the parts' boundaries (``boundaries``). Parts are told apart
+    by their nodes' shapes (which decide their text, up to the slots they
+    read): a chain or a batch repeats a few parts hundreds of
     times; a graph with no repeated shapes has as many distinct parts as parts.
     """
     if len(shapes) < _TAPE_NODES:
         return False
-    bounds = boundaries(shapes, part_nodes)
     distinct = {tuple(shapes[start:end]): end - start for start, end in bounds}
     unique = sum(distinct.values())
     return unique > _TAPE_NODES and unique > _DISTINCT_SHARE * len(shapes)

@@ -35,7 +35,6 @@ chooses, and ``compiled.mode`` says which it is.
 from __future__ import annotations
 
 import builtins
-import math
 import zlib
 from collections.abc import Sequence
 from numbers import Real
@@ -43,9 +42,10 @@ from types import CodeType, FunctionType
 
 from engine.backward import sweep_gradients
 from engine.codegen import PART_NODES, Program, generate
-from engine.compile_plan import read_graph, shares_little
+from engine.compile_plan import boundaries, read_graph, shares_little
 from engine.compile_rules import NAMESPACE
 from engine.graph import require_node, topological_order
+from engine.ieee import same_float
 from engine.node import Node, describe
 from engine.tape import Tape
 
@@ -235,11 +235,11 @@ class Compiled:
         values = [leaf.data for leaf in positions]
         value, grads = self(values)
         expected = sweep_gradients(root, list(positions))
-        if not _same(value, root.data):
+        if not same_float(value, root.data):
             raise ValueError(f"check: compiled value {value!r}, dynamic engine {root.data!r}")
         for leaf, grad in zip(positions, grads):
             dynamic = 0.0 + expected[leaf]  # what backward() leaves on a zeroed leaf
-            if not _same(grad, dynamic):
+            if not same_float(grad, dynamic):
                 raise ValueError(
                     f"check: gradient with respect to {describe(leaf)}: compiled {grad!r}, "
                     f"dynamic engine {dynamic!r}"
@@ -263,9 +263,6 @@ _TAPE_HEADER = """\
 """
 
 
-def _same(a: float, b: float) -> bool:
-    """Bit for bit, counting every nan as the same."""
-    return (a == b and math.copysign(1.0, a) == math.copysign(1.0, b)) or (a != a and b != b)
 
 
 def _raise_shape_change(compiled: str, fresh: str, header_lines: int) -> None:
@@ -358,10 +355,11 @@ def compile(
     graph = read_graph(order, positions)
     names = [leaf.label or f"#{position}" for leaf, position in positions.items()]
     output_indices = [index[node] for node in watched]
-    if mode == "tape" or (mode == "auto" and shares_little(graph[2], part_nodes)):
+    bounds = None if mode == "tape" else boundaries(graph[2], part_nodes)
+    if bounds is None or (mode == "auto" and shares_little(graph[2], bounds)):
         tape = Tape(order, positions, graph[0], graph[1], output_indices)
         return Compiled(None, names, part_nodes, output_indices, tape)
-    program = generate(order, positions, watched, part_nodes, graph)
+    program = generate(order, positions, watched, part_nodes, graph, bounds)
     return Compiled(program, names, part_nodes, output_indices)
 
 

@@ -198,3 +198,8 @@ def sigmoid(x: float) -> float:
     z = math.exp(x)
     return z / (1.0 + z)
 
+
+def same_float(a: float, b: float) -> bool:
+    """Equal bit for bit, except that every nan counts as the same: 0.0 and −0.0
+    differ (which nan an operation returns is not fixed, not even within CPython)."""
+    return (a == b and math.copysign(1.0, a) == math.copysign(1.0, b)) or (a != a and b != b)

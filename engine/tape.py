@@ -23,12 +23,12 @@ function, and an op that depends on no input none at all.
 
 from __future__ import annotations
 
-import math
 from array import array
 from collections.abc import Callable, Sequence
 
-from engine.compile_plan import Templates, templates
+from engine.compile_plan import Templates, needs_gradient, templates
 from engine.compile_rules import NAMESPACE, literal
+from engine.ieee import same_float
 from engine.node import Node
 
 Forward = Callable[[float, float], float]
@@ -113,9 +113,7 @@ class Tape:
         first_op = inputs + len(constants)
         for k, i in enumerate(ops):
             number[i] = first_op + k
-        needs = [rule is None and node in positions for rule, node in zip(rules, order)]
-        for i in ops:
-            needs[i] = any([needs[j] for j in parents[i]])
+        needs = needs_gradient(order, positions, rules, parents)
 
         kinds: dict[tuple[str, bool, bool], int] = {}
         forwards: list[Forward] = []
@@ -178,7 +176,7 @@ class Tape:
             return (f"the graph changed size: {len(self._codes)} ops and {self._inputs} "
                     f"inputs compiled, {len(other._codes)} and {other._inputs} now")
         for k, (mine, theirs) in enumerate(zip(self._constants, other._constants)):
-            if not _same_constant(mine, theirs):
+            if not same_float(mine, theirs):
                 return f"constant {k} was {mine!r}, is {theirs!r} now"
         if len(self._constants) != len(other._constants):
             return "the number of constants changed"
@@ -227,7 +225,3 @@ def _rule(op: str) -> Templates:
     assert rule is not None  # the tape holds only ops that had a rule
     return rule
 
-
-def _same_constant(a: float, b: float) -> bool:
-    """Equal as the generated code would write them: 0.0 and -0.0 differ, nans are alike."""
-    return (a == b and math.copysign(1.0, a) == math.copysign(1.0, b)) or (a != a and b != b)
