@@ -2,9 +2,7 @@
 and ``check`` on a tape (the tape's numbers are tested with the code's, bit for
 bit against the dynamic engine, in tests/engine/test_compiler.py)."""
 
-import gc
 import math
-import tracemalloc
 
 import pytest
 
@@ -12,7 +10,7 @@ import nn
 from engine import Value, compile, topological_order
 from engine.compile_rules import NAMESPACE
 from engine.examples import irregular_graph, tanh_chain
-from tests.engine.test_compiler import assert_bitwise
+from tests.engine.test_compiler import assert_bitwise, held_bytes
 
 
 def dynamic_result(root, leaves):
@@ -67,15 +65,7 @@ def test_an_irregular_graph_as_tape_and_as_code_equals_the_dynamic_engine_bit_fo
 def test_the_tape_of_a_big_irregular_graph_holds_under_40_bytes_a_node():
     root, leaves = irregular_graph(30_000)
     nodes = len(topological_order(root))
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        f = compile(root, leaves, mode="tape")
-        gc.collect()
-        held = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
+    held, f = held_bytes(lambda: compile(root, leaves, mode="tape"))
     assert f.mode == "tape" and f.parts == 0
     assert held / nodes < 40
 
