@@ -207,11 +207,11 @@ class Compiled:
         generation and one dynamic sweep: far less than compiling.
         """
         order, positions = _prepare(root, inputs, "check")
-        outputs = [order[i] for i in self._output_indices if i < len(order)]
+        kept = [i for i in self._output_indices if i < len(order)]
         if self._tape is not None:
             rules, parents, _, _ = read_graph(order, positions)
             change = self._tape.difference(
-                Tape(order, positions, rules, parents, self._output_indices_in(order)))
+                Tape(order, positions, rules, parents, kept))
             if change is not None:
                 raise ValueError(
                     f"check: the graph's shape or constants changed: {change}. Python code "
@@ -220,15 +220,12 @@ class Compiled:
                 )
             self._check_numbers(root, positions)
             return
-        program = generate(order, positions, outputs, self._part_nodes)
+        program = generate(order, positions, [order[i] for i in kept], self._part_nodes)
         fresh = program.text()
         mine = self.source[self._header_chars :]
         if fresh != mine:
             _raise_shape_change(mine, fresh, self.source[: self._header_chars].count("\n"))
         self._check_numbers(root, positions)
-
-    def _output_indices_in(self, order: list[Node]) -> list[int]:
-        return [i for i in self._output_indices if i < len(order)]
 
     def _check_numbers(self, root: Node, positions: dict[Node, int]) -> None:
         """This function's value and gradients against the dynamic engine's at the leaves."""
