@@ -1,0 +1,46 @@
+"""How a node is named in words: one rule for captions, explanations, feedback and errors.
+
+A drawing shows a value's label when it has one and otherwise its operation
+and its number, so words name a node the same way: ``'w1'``, else
+``tanh = 0.7616`` (an op and its value) or ``3.0`` (a constant leaf).
+Where two nodes of one graph would get the same name (two labels ``'0.5'``,
+two unlabelled ``tanh = 0.7616``), ``node_names`` adds the place of each in
+the topological order, the order the sweep visits backwards: ``'0.5' (node
+2 of 7)``, so a sentence never names two nodes alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from engine.node import Node
+
+
+def short_number(x: float) -> str:
+    """A node's value as the drawings print it by default: four significant digits."""
+    return f"{x:.4g}"
+
+
+def node_name(node: Node) -> str:
+    """``'w1'`` for a labelled node; ``tanh = 0.7616`` or ``3.0`` for an unlabelled one."""
+    if node.label:
+        return repr(node.label)
+    if node.op:
+        return f"{node.op} = {short_number(node.data)}"
+    return short_number(node.data)
+
+
+def node_names(order: Iterable[Node]) -> dict[Node, str]:
+    """A name for every node of ``order`` (a topological order), no two alike.
+
+    Nodes whose ``node_name`` repeats get their place in ``order`` (counted
+    from 1) after it.
+    """
+    nodes = list(order)
+    plain = {node: node_name(node) for node in nodes}
+    seen: dict[str, int] = {}
+    for name in plain.values():
+        seen[name] = seen.get(name, 0) + 1
+    total = len(nodes)
+    return {node: (name if seen[name] == 1 else f"{name} (node {place} of {total})")
+            for place, (node, name) in enumerate(plain.items(), start=1)}
