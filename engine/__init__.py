@@ -22,7 +22,8 @@ top of it. Its modules, from the bottom up:
   ``higher_order``: ``hessian``, ``hvp``;
 - ``explanation``: ``explain``, the chain-rule sum behind one gradient;
 - ``examples``: the course's example graphs; ``table``: text tables;
-  ``progress``: progress bars (tqdm); ``files``: atomic writes;
+  ``progress``: progress bars (tqdm); ``files``: atomic writes; ``_version``:
+  the version;
 - ``drawing``: pictures of graphs (``draw``, ``render``).
 
 Drawing, files and the modules of forward mode, higher derivatives and
@@ -34,6 +35,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engine import checks
+from engine._version import __version__
 from engine.backward import backward, sweep_gradients
 from engine.compiler import Compiled, compile
 from engine.finite_differences import central_difference, finite_difference_gradients
@@ -66,6 +68,7 @@ if TYPE_CHECKING:
     from engine.jacobians import Jacobian, jacobian
 
 __all__ = [
+    "__version__",
     "Explanation",
     "Compiled",
     "Gradients",

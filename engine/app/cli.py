@@ -14,6 +14,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from engine import __version__
+
 COMMAND_MODULES = (
     "engine.app.commands.demo",
     "engine.app.commands.draw",
@@ -30,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sweepgrad",
         description="Scalar computation graphs and the backward sweep, for learning backprop.",
     )
+    parser.add_argument("--version", action="version", version=f"sweepgrad {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         try:
