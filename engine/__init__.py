@@ -23,7 +23,7 @@ top of it. Its modules, from the bottom up:
 - ``explanation``: ``explain``, the chain-rule sum behind one gradient;
 - ``examples``: the course's example graphs; ``table``: text tables;
   ``progress``: progress bars (tqdm); ``files``: atomic writes; ``_version``:
-  the version;
+  the version; ``extras``: optional dependencies, named by their pip extra;
 - ``drawing``: pictures of graphs (``draw``, ``render``).
 
 Drawing, files and the modules of forward mode, higher derivatives and
@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engine import checks
+from engine import checks, extras
 from engine._version import __version__
 from engine.backward import backward, sweep_gradients
 from engine.compiler import Compiled, compile
@@ -82,6 +82,7 @@ __all__ = [
     "backward",
     "central_difference",
     "checks",
+    "extras",
     "compile",
     "count_paths",
     "detect_anomaly",

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from engine import __version__
+from engine.extras import MissingExtra
 
 COMMAND_MODULES = (
     "engine.app.commands.demo",
@@ -57,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"sweepgrad {args.command}: interrupted", file=sys.stderr)
         return 130
-    except (ValueError, TypeError, RuntimeError, OSError, ArithmeticError) as error:
+    except (ValueError, TypeError, RuntimeError, OSError, ArithmeticError, MissingExtra) as error:
         print(f"sweepgrad {args.command}: {error}", file=sys.stderr)
         return 2
     except Exception as error:  # a bug, most likely: still one line, with a way to see more
