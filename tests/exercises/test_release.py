@@ -29,8 +29,10 @@ def test_one_source_notebook_per_chapter_holds_every_exercise():
         for cell, number in zip(graded, numbers, strict=True):
             # the weights table is the one in the registry; nbgrader reads the same points
             assert cell.metadata["nbgrader"]["points"] == EXERCISES[number].points
-            assert f'check("{number}")' in cell.source
-            assert "### BEGIN HIDDEN TESTS" in cell.source
+            # The check itself scores it under nbgrader: no hidden test to restore (and warn
+            # about) when nbgrader gets the cell back.
+            assert cell.source == f'check("{number}")'
+            assert cell.metadata["nbgrader"]["locked"]
         assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
 
 
@@ -89,6 +91,48 @@ def test_check_in_a_notebook_takes_the_functions_from_its_namespace(capsys):
     assert "Looks like: the local derivatives of the two operands are swapped" in out
     with pytest.raises(AssertionError, match="swapped"):
         exec("from engine.app.classroom import assert_passes\nassert_passes('1.1')", namespace)
+
+
+def test_under_nbgrader_check_raises_when_the_exercise_fails(capsys, monkeypatch):
+    def backward(root):
+        root.backward()
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    with pytest.raises(AssertionError, match="exercise 2.2: not every check passes"):
+        check("2.2", backward)
+    assert "calling the engine's own implementation" in capsys.readouterr().out
+    from engine.app.classroom.release import SOURCE, read_notebook, release_notebook
+
+    key = release_notebook(read_notebook(SOURCE / "graph.ipynb"), solutions=True)
+    namespace: dict = {}
+    for cell in key["cells"][1:]:  # after the set-up cell: the key passes, nothing raises
+        if cell["cell_type"] == "code":
+            exec("".join(cell["source"]), namespace)
+    assert "all 5 checks passed" in capsys.readouterr().out
+
+
+def test_released_notebooks_start_with_the_set_up_cell_and_carry_nbgrader_metadata(
+        release: Path):
+    from engine.app.notebook_setup import SETUP_SOURCE
+
+    for kind in ("starter", "key"):
+        for path in sorted((release / kind / "notebooks").glob("*.ipynb")):
+            notebook = nbformat.read(path, as_version=4)
+            nbformat.validate(notebook)
+            assert notebook.cells[0].source == SETUP_SOURCE
+            graded = [c for c in notebook.cells if "nbgrader" in c.metadata]
+            assert graded
+            for cell in graded:
+                nbgrader = cell.metadata["nbgrader"]
+                assert nbgrader["cell_type"] == cell.cell_type and len(nbgrader["checksum"]) == 32
+                assert cell.metadata["deletable"] is False
+                assert cell.metadata.get("editable", True) is not nbgrader["locked"]
+    nbgrader_utils = pytest.importorskip("nbgrader.utils")
+    for path in sorted((release / "starter" / "notebooks").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if "nbgrader" in cell.metadata:  # nbgrader's own recipe gives the same checksum
+                assert cell.metadata["nbgrader"]["checksum"] == \
+                    nbgrader_utils.compute_checksum(cell), (path.name, cell.metadata)
 
 
 def test_check_takes_functions_given_and_rejects_what_is_not_one(capsys):

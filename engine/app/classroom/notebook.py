@@ -4,14 +4,16 @@ functions the notebook defines, and a short report.
 ``check`` takes the exercise's functions from the caller's namespace (the
 notebook's), or from its arguments (``check("2.2", backward)``), prints
 which checks pass and, for a failure, what the mistake looks like, and
-returns nothing. ``assert_passes`` does the same but raises AssertionError
-with the report when a check fails: the hidden test of each exercise in
-the source notebooks, so nbgrader's autograder scores it. ``run_checks``
-returns the ``ExerciseResult`` for code of your own.
+returns nothing; under nbgrader's autograder or validator (which set
+``NBGRADER_EXECUTION``) it raises AssertionError after the report when a
+check fails, so the check cell, a grade cell, scores nothing.
+``assert_passes`` raises that way everywhere. ``run_checks`` returns the
+``ExerciseResult`` for code of your own.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -63,10 +65,14 @@ def _caller_namespace() -> dict[str, Any]:
 
 
 def check(exercise: str, *functions: Callable[..., Any]) -> None:
-    """Print the report of exercise ``exercise`` on this notebook's functions."""
+    """Print the report of exercise ``exercise`` on this notebook's functions; under
+    nbgrader, raise AssertionError when it fails (so its grade cell scores nothing)."""
     if _loading[0]:
         return
-    print(run_checks(exercise, _caller_namespace(), *functions).report())
+    result = run_checks(exercise, _caller_namespace(), *functions)
+    print(result.report())
+    if os.environ.get("NBGRADER_EXECUTION") and not result.passed:
+        raise AssertionError(f"exercise {exercise}: not every check passes (the report above)")
 
 
 def assert_passes(exercise: str, *functions: Callable[..., Any]) -> None:
