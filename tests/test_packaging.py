@@ -66,7 +66,7 @@ def test_the_metadata_says_what_pip_show_and_an_index_show():
 def test_every_link_to_the_project_names_one_address():
     assert f'\nSource = "{REPOSITORY}"\n' in PYPROJECT
     files = [ROOT / "README.md", *(ROOT / "docs").glob("*.md"),
-             *(ROOT / "notebooks").glob("*.ipynb")]
+             *(ROOT / "notebooks").glob("*.ipynb"), ROOT / "notebooks" / "exercises" / "README.md"]
     found = {path.name: set(ADDRESS.findall(path.read_text(encoding="utf-8")))
              for path in files}
     assert found["README.md"] == {OWNER_AND_NAME}
@@ -125,9 +125,29 @@ def test_the_wheel_holds_the_package_and_no_reference_solution(wheel: Path):
         assert f"sweepgrad-{engine.__version__}.dist-info/licenses/LICENSE" in names
         assert {"engine/drawing/player.js", "engine/py.typed", "nn/py.typed"} <= set(names)
         assert not [name for name in names if name.startswith(("tests/", "notebooks/"))]
-        holding = [name for name in names
-                   if b"BEGIN SOLUTION" in archive.read(name)]
+        holding = [name for name in names if solution_lines(archive.read(name), name)]
     assert not holding, f"the wheel holds reference solutions: {holding}"
+
+
+def solution_lines(content: bytes, name: str) -> int:
+    """How many lines of a file open a solution region (``### BEGIN SOLUTION`` on a line of
+    its own, in a notebook's cells or in any text)."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return 0
+    if name.endswith(".ipynb"):
+        cells = json.loads(text).get("cells", [])
+        text = "\n".join("".join(cell.get("source", "")) for cell in cells)
+    return sum(line.strip() == "### BEGIN SOLUTION" for line in text.splitlines())
+
+
+def test_the_solution_finder_finds_regions_not_the_word():
+    notebook = json.dumps({"cells": [{"source": ["def f():\n", "    ### BEGIN SOLUTION\n",
+                                                 "    return 1\n", "    ### END SOLUTION"]}]})
+    assert solution_lines(notebook.encode(), "a.ipynb") == 1
+    assert solution_lines(b'BEGIN = "### BEGIN SOLUTION"\n', "release.py") == 0
+    assert solution_lines(b"x\n  ### BEGIN SOLUTION\n", "notes.txt") == 1
 
 
 @pytest.mark.slow

@@ -28,7 +28,7 @@ from typing import Any
 
 from engine import write_atomically
 from engine.app.classroom.nbgrader_metadata import released_metadata
-from engine.app.notebook_setup import with_setup_cell
+from engine.app.notebook_setup import REPOSITORY, with_setup_cell
 
 SOURCE = Path(__file__).resolve().parent / "source"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -180,11 +180,18 @@ def module_text(notebook: dict[str, Any], solutions: bool) -> str:
     return "\n\n".join(parts).rstrip("\n") + "\n"
 
 
-README = """# Exercises
+README = f"""# Exercises
 
 `notebooks/` holds one notebook per chapter and `modules/` the same exercises as
 Python modules: work in whichever you like. Each exercise's function raises
 NotImplementedError until you write it.
+
+Without sweepgrad yet? Install it with Python 3.10 or newer:
+
+    pip install "sweepgrad[notebooks] @ git+{REPOSITORY}"
+    jupyter lab notebooks
+
+(or open a chapter notebook in Colab: its first cell installs sweepgrad).
 
 In a notebook, run the check cell under an exercise (`check("2.2")`). In a
 terminal, in the folder of your modules or notebooks:
