@@ -13,25 +13,13 @@ returns the ``ExerciseResult`` for code of your own.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from engine.app.classroom import checks  # noqa: F401 (registers the course's exercises)
+from engine.app.classroom.loading import is_loading
 from engine.app.classroom.registry import find, run_exercise
 from engine.app.classroom.results import ExerciseResult
-
-_loading = [0]
-
-
-@contextmanager
-def loading() -> Iterator[None]:
-    """While a submission loads, its own ``check(...)`` cells do nothing."""
-    _loading[0] += 1
-    try:
-        yield
-    finally:
-        _loading[0] -= 1
 
 
 def run_checks(exercise: str, namespace: Mapping[str, Any],
@@ -64,14 +52,14 @@ def _caller_namespace() -> dict[str, Any]:
 
 def check(exercise: str, *functions: Callable[..., Any]) -> None:
     """Print the report of exercise ``exercise`` on this notebook's functions."""
-    if _loading[0]:
+    if is_loading():
         return
     print(run_checks(exercise, _caller_namespace(), *functions).report())
 
 
 def assert_passes(exercise: str, *functions: Callable[..., Any]) -> None:
     """Raise AssertionError with the report unless every check of ``exercise`` passes."""
-    if _loading[0]:
+    if is_loading():
         return
     result = run_checks(exercise, _caller_namespace(), *functions)
     if not result.passed:

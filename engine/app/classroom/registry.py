@@ -166,6 +166,9 @@ def _run_check(
 
 
 def _student_line(error: BaseException, student_files: set[str]) -> str:
+    told = getattr(error, "student_line", None)  # where the sandboxed runner saw it raised
+    if isinstance(told, str):
+        return told
     frames = [f for f in traceback.extract_tb(error.__traceback__)
               if f.filename in student_files]
     if not frames:

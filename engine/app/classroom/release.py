@@ -1,6 +1,6 @@
 """The student release, generated from the one source of every exercise.
 
-Each chapter's source is a notebook in ``source/`` that follows nbgrader's
+Each chapter's source is a notebook that follows nbgrader's
 conventions: a solution cell holds the reference body between
 ``### BEGIN SOLUTION`` and ``### END SOLUTION``, and each check cell holds
 the autograder's assertion between ``### BEGIN HIDDEN TESTS`` and
@@ -14,6 +14,14 @@ notebooks as they are). ``release`` writes from them:
   in an editor and ``sweepgrad check``;
 - with ``solutions=True``, the same with the reference bodies kept (the
   teacher's key, and what the tests grade for full marks).
+
+The sources are the solution key, so they are not part of the installed
+package (the wheel holds no solution): they live in the repository, in
+``notebooks/exercises/source/`` (``SOURCE``), or in a folder the teacher
+names (``source=``, ``sweepgrad exercises release DIR --source FOLDER``). A
+new chapter is one more notebook there, with ``sweepgrad.chapter`` in its
+metadata and ``sweepgrad.exercise`` on each solution cell, and its checks in
+``engine/app/classroom/checks/<chapter>.py`` (imported by that package).
 """
 
 from __future__ import annotations
@@ -25,7 +33,8 @@ from typing import Any
 
 from engine import write_atomically
 
-SOURCE = Path(__file__).resolve().parent / "source"
+# The repository's copy of the key: engine/app/classroom -> the repository's root.
+SOURCE = Path(__file__).resolve().parents[3] / "notebooks" / "exercises" / "source"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 CHECK_IMPORT = "from engine.app.classroom import assert_passes, check"
@@ -33,6 +42,11 @@ CHECK_IMPORT = "from engine.app.classroom import assert_passes, check"
 
 def source_notebooks(source: Path = SOURCE) -> list[Path]:
     """The chapter notebooks of ``source``, in chapter order."""
+    if not Path(source).is_dir():
+        raise ValueError(
+            f"no folder of source notebooks at {source}: the sources (the solution key) are not "
+            "installed with the package; give --source FOLDER (in the repository: "
+            "notebooks/exercises/source)")
     paths = [p for p in Path(source).glob("*.ipynb") if not p.name.startswith(".")]
     if not paths:
         raise ValueError(f"no source notebooks (*.ipynb) in {source}")

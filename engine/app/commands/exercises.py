@@ -4,8 +4,9 @@
     sweepgrad exercises release DIR           # the student version, from the sources
     sweepgrad exercises release DIR --solutions   # the key
 
-The sources are nbgrader-style notebooks (``engine/app/classroom/source``),
-one per chapter; the release holds ``notebooks/`` and ``modules/``.
+The sources are nbgrader-style notebooks, one per chapter
+(``notebooks/exercises/source`` in the repository: the key is never in the
+installed package); the release holds ``notebooks/`` and ``modules/``.
 """
 
 from __future__ import annotations

@@ -6,6 +6,12 @@ memory limit, two students at a time on two cores; a progress bar shows
 how far it is. Writes ``grades.csv`` (student, exercise, points,
 max_points, status, message), prints a summary per student, and with
 ``--report grades.html`` (or ``.md``) a readable report.
+
+The students' code runs in a bubblewrap sandbox (``engine.app.classroom.sandbox``).
+Without bubblewrap, or where it cannot make namespaces, grading stops and
+says what is missing, unless ``--no-sandbox`` is given; then the terminal and
+the report say what a student's code could do. Both say which isolation was
+used.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from engine import progress_bar
     from engine.app.classroom.grading import grade, students
     from engine.app.classroom.output import summary, write_csv, write_report
+    from engine.app.classroom.sandbox import NO_SANDBOX_RISKS, Isolation
 
     submissions = Path(args.submissions)
     if args.report is not None and Path(args.report).suffix.lower() not in (
@@ -30,17 +37,22 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--jobs must be at least 1, got {args.jobs}")
     numbers, limits = prepare(args)
     found = students(submissions)
+    if args.no_sandbox:
+        isolation = Isolation.none()
+        print(f"WARNING: {NO_SANDBOX_RISKS}")
+    else:
+        isolation = Isolation.bubblewrap()  # SandboxUnavailable says what is missing
     def advance(student: str, result: object) -> None:
         bar.set_postfix_str(student, refresh=False)
         bar.update()
 
     with progress_bar(len(found) * len(numbers), "grading", quiet=args.quiet) as bar:
         grades = grade(submissions, numbers, limits, args.extra_checks,  # type: ignore[arg-type]
-                       args.jobs, advance)
-    print(summary(grades))
+                       args.jobs, advance, isolation)
+    print(summary(grades, isolation.describe()))
     print(f"grades: {write_csv(grades, args.out)}")
     if args.report is not None:
-        print(f"report: {write_report(grades, args.report)}")
+        print(f"report: {write_report(grades, args.report, isolation.describe())}")
     return 0
 
 
@@ -58,5 +70,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--jobs", type=int, default=None,
                         help=f"students graded at once (default: the cores, {os.cpu_count()})")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run students' code without the bubblewrap sandbox, as your own "
+                        "user with your files and network (when bubblewrap cannot run)")
     add_limit_options(parser, 60.0)
     parser.set_defaults(run=run)
