@@ -12,9 +12,11 @@ on both sides:
 - lists and dicts by identity (``{"L": id, "items": …}`` the first time,
   ``{"R": id}`` after), so aliasing survives and their contents after the
   call can be sent back and written into the sender's own objects;
-- graph nodes (``Value``) in a flat node table, parents before children,
-  ``[id, data, grad, [parent ids], [local grads], op, label]``, referred to
-  as ``{"N": id}``; a 20,000-link chain is a table, never a nested tree;
+- graph nodes (``Value``) in a flat node table by columns, parents before
+  children (``id``, ``data``, ``grad``, ``arity``, ``op``, ``label`` one
+  entry a node; ``parents`` and ``local`` the edges of all of them in a
+  row), referred to as ``{"N": id}``; a 20,000-link chain is a table, never
+  a nested tree;
 - objects of a known kind (``engine.app.classroom.kinds``: ``random.Random``,
   ``nn`` modules, the recording model) as ``{"K": id, "kind": name,
   "fields": …}``, re-created on the other side from their fields;
@@ -139,11 +141,11 @@ class Session:
 
     def encode(self, value: object) -> dict[str, Any]:
         """``{"nodes": table, "value": tree}``: ``value`` ready for ``json.dumps``."""
-        nodes: list[list[Any]] = []
+        nodes = NodeTable()
         tree = self._encode(value, 0, nodes)
-        return {"nodes": nodes, "value": tree}
+        return {"nodes": nodes.plain(), "value": tree}
 
-    def _encode(self, obj: Any, depth: int, nodes: list[list[Any]]) -> Any:
+    def _encode(self, obj: Any, depth: int, nodes: NodeTable) -> Any:
         if obj is None or isinstance(obj, (bool, str)):
             return obj if not isinstance(obj, str) or len(obj) <= MAX_TEXT else obj[:MAX_TEXT]
         if isinstance(obj, (int, float, np.integer, np.floating, np.bool_)):
@@ -198,7 +200,7 @@ class Session:
                 return {"F": wire}
         return {"O": type(obj).__name__, "repr": _short_repr(obj)}
 
-    def _encode_graph(self, root: Node, nodes: list[list[Any]]) -> None:
+    def _encode_graph(self, root: Node, nodes: NodeTable) -> None:
         """Add ``root`` and the ancestors this side has not named yet, parents first."""
         ids = self.ids
         if id(root) in ids:
@@ -206,22 +208,27 @@ class Session:
         # The judge's graphs are the engine's own: its traversal is the fast one. The
         # student's side walks on its own (the engine's may be refused in an exercise).
         order = topological_order(root) if self.sign > 0 else self._walk(root)
-        if len(nodes) + len(order) > MAX_NODES:
+        if len(nodes.id) + len(order) > MAX_NODES:
             raise Malformed(f"a graph of more than {MAX_NODES:,} nodes")
         for node in order:
             if id(node) in ids:
                 continue
             parents, grads = _parents_and_grads(node)
             wire, _ = self._name(node)
-            kept = [(ids[id(p)], g) for p, g in zip(parents, grads) if id(p) in ids]
+            arity = 0
+            for p, g in zip(parents, grads):
+                if id(p) in ids:
+                    nodes.parents.append(ids[id(p)])
+                    nodes.local.append(g if type(g) is float else _plain_float(g))
+                    arity += 1
             label, op = node.label, node.op
             data, grad = node.data, node.grad
-            nodes.append([wire, data if type(data) is float else _plain_float(data),
-                          grad if type(grad) is float else _plain_float(grad),
-                          [p for p, _ in kept],
-                          [g if type(g) is float else _plain_float(g) for _, g in kept],
-                          op if isinstance(op, str) else type(op).__name__,
-                          label if isinstance(label, str) or label is None else None])
+            nodes.id.append(wire)
+            nodes.data.append(data if type(data) is float else _plain_float(data))
+            nodes.grad.append(grad if type(grad) is float else _plain_float(grad))
+            nodes.arity.append(arity)
+            nodes.op.append(op if isinstance(op, str) else type(op).__name__)
+            nodes.label.append(label if isinstance(label, str) or label is None else None)
 
     def _walk(self, root: Node) -> list[Node]:
         """The nodes behind ``root`` not yet named, parents first (iteratively)."""
@@ -256,42 +263,37 @@ class Session:
         return self._decode(message["value"], 0, budget)
 
     def _decode_nodes(self, table: object) -> None:
-        if not isinstance(table, list) or len(table) > MAX_NODES:
-            raise Malformed("the node table must be a list of at most "
-                            f"{MAX_NODES:,} nodes")
+        columns = NodeTable.read(table)
         objects, sign, number = self.objects, self.sign, self._number
-        for entry in table:
-            if type(entry) is not list or len(entry) != 7:
-                raise Malformed("a node must be [id, data, grad, parents, local_grads, op, label]")
-            wire, data, grad, parents, grads, op, label = entry
+        parents, local = columns.parents, columns.local
+        at = 0
+        for wire, data, grad, arity, op, label in zip(columns.id, columns.data, columns.grad,
+                                                       columns.arity, columns.op, columns.label):
             if type(wire) is not int or wire * sign >= 0 or wire in objects:
                 raise Malformed(f"node id {wire!r} is not a new id of the other side")
-            if not (type(parents) is list and type(grads) is list
-                    and len(parents) == len(grads)):
-                raise Malformed("a node's parents and local_grads must be lists of one length")
             try:
-                known = tuple([objects[p] for p in parents])
+                known = [objects[p] for p in parents[at : at + arity]]
             except (KeyError, TypeError):
                 raise Malformed("a node's parent must be a node listed before it") from None
             for parent in known:
                 if not isinstance(parent, Node):
                     raise Malformed("a node's parent must be a node")
+            grads = [g if type(g) is float else number(g) for g in local[at : at + arity]]
+            at += arity
             if type(op) is not str or len(op) > 100:
                 raise Malformed("a node's op must be a short string")
             if label is not None and (type(label) is not str or len(label) > 1000):
                 raise Malformed("a node's label must be a short string or null")
-            local = [g if type(g) is float else number(g) for g in grads]
             data = data if type(data) is float else number(data)
-            count = len(known)
-            if count == 0:
+            if arity == 0:
                 node = leaf_node(Value, data)
                 node.op = op
-            elif count == 1:
-                node = new_node(Value, data, op, known[0], local[0])
-            elif count == 2:
-                node = new_node(Value, data, op, known[0], local[0], known[1], local[1])
+            elif arity == 1:
+                node = new_node(Value, data, op, known[0], grads[0])
+            elif arity == 2:
+                node = new_node(Value, data, op, known[0], grads[0], known[1], grads[1])
             else:
-                node = Value(0.0, known, tuple(local), op)
+                node = Value(0.0, tuple(known), tuple(grads), op)
                 node.data = data
             if label is not None:
                 node.label = label
@@ -438,12 +440,14 @@ class Session:
 
     def state_after(self) -> dict[str, Any]:
         """What became of the other side's objects here: nodes, containers, kinds."""
-        nodes: list[list[Any]] = []
-        changed = []
+        nodes = NodeTable()
+        changed: dict[str, list[Any]] = {"id": [], "data": [], "grad": []}
         for wire, (data, grad) in self.node_state.items():
             node = self.objects[wire]
             if node.data is not data or node.grad is not grad:
-                changed.append([wire, _plain_float(node.data), _plain_float(node.grad)])
+                changed["id"].append(wire)
+                changed["data"].append(_plain_float(node.data))
+                changed["grad"].append(_plain_float(node.grad))
         from engine.app.classroom.kinds import kind_of  # noqa: PLC0415
 
         contents = []
@@ -457,7 +461,7 @@ class Session:
                 kind = kind_of(obj)
                 if kind is not None:
                     contents.append([wire, self._encode(kind.fields(obj), 1, nodes)])
-        return {"nodes": nodes, "changed": changed, "contents": contents}
+        return {"nodes": nodes.plain(), "changed": changed, "contents": contents}
 
     def apply_after(self, state: object) -> None:
         """Write the other side's account of our objects into them."""
@@ -465,16 +469,21 @@ class Session:
             raise Malformed("the state after a call must be {nodes, changed, contents}")
         self._decode_nodes(state["nodes"])
         changed, contents = state["changed"], state["contents"]
-        if not isinstance(changed, list) or not isinstance(contents, list):
-            raise Malformed("changed and contents must be lists")
+        if not (isinstance(changed, dict) and set(changed) == {"id", "data", "grad"}
+                and all(isinstance(c, list) for c in changed.values())
+                and len(changed["id"]) == len(changed["data"]) == len(changed["grad"])
+                and len(changed["id"]) <= MAX_NODES):
+            raise Malformed("changed must be {id, data, grad}, lists of one length")
+        if not isinstance(contents, list):
+            raise Malformed("contents must be a list")
         updates = []
-        for entry in changed:
-            if not (isinstance(entry, list) and len(entry) == 3):
-                raise Malformed("a changed node must be [id, data, grad]")
-            node = self.objects.get(entry[0]) if isinstance(entry[0], int) else None
-            if not isinstance(node, Node) or entry[0] * self.sign < 0:
-                raise Malformed(f"changed node {entry[0]!r} is not one of ours")
-            updates.append((node, self._number(entry[1]), self._number(entry[2])))
+        objects, sign, number = self.objects, self.sign, self._number
+        for wire, data, grad in zip(changed["id"], changed["data"], changed["grad"]):
+            node = objects.get(wire) if type(wire) is int else None
+            if not isinstance(node, Node) or wire * sign < 0:
+                raise Malformed(f"changed node {wire!r} is not one of ours")
+            updates.append((node, data if type(data) is float else number(data),
+                            grad if type(grad) is float else number(grad)))
         budget = [MAX_ITEMS]
         filled = []
         for entry in contents:
@@ -506,6 +515,45 @@ class Session:
                     kind.update(obj, items)
                 except (TypeError, ValueError, KeyError, IndexError) as error:
                     raise Malformed(f"{kind.name}: {error}") from None
+
+
+class NodeTable:
+    """Graph nodes by columns, one entry a node (edges of all nodes in a row)."""
+
+    COLUMNS = ("id", "data", "grad", "arity", "op", "label")
+
+    def __init__(self) -> None:
+        self.id: list[Any] = []
+        self.data: list[Any] = []
+        self.grad: list[Any] = []
+        self.arity: list[Any] = []
+        self.op: list[Any] = []
+        self.label: list[Any] = []
+        self.parents: list[Any] = []
+        self.local: list[Any] = []
+
+    def plain(self) -> dict[str, list[Any]]:
+        return {name: getattr(self, name) for name in (*self.COLUMNS, "parents", "local")}
+
+    @classmethod
+    def read(cls, table: object) -> NodeTable:
+        """The columns of a received table, checked for shape (not yet for content)."""
+        names = (*cls.COLUMNS, "parents", "local")
+        if not (isinstance(table, dict) and set(table) == set(names)
+                and all(isinstance(table[n], list) for n in names)):
+            raise Malformed(f"a node table must be {{{', '.join(names)}}}, each a list")
+        count = len(table["id"])
+        if count > MAX_NODES or any(len(table[n]) != count for n in cls.COLUMNS):
+            raise Malformed(f"a node table's columns must have one length, at most {MAX_NODES:,}")
+        arity = table["arity"]
+        if not all(type(a) is int and a >= 0 for a in arity) or \
+                sum(arity) != len(table["parents"]) or len(table["parents"]) != len(
+                    table["local"]) or len(table["parents"]) > 4 * MAX_NODES:
+            raise Malformed("a node table's arities must count its parents and local grads")
+        columns = cls()
+        for name in names:
+            setattr(columns, name, table[name])
+        return columns
 
 
 class RemoteFunction:

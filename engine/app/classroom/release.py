@@ -44,8 +44,8 @@ def source_notebooks(source: Path = SOURCE) -> list[Path]:
     """The chapter notebooks of ``source``, in chapter order."""
     if not Path(source).is_dir():
         raise ValueError(
-            f"no folder of source notebooks at {source}: the sources (the solution key) are not "
-            "installed with the package; give --source FOLDER (in the repository: "
+            f"no source notebooks: {source} is not a folder. The sources (the solution key) "
+            "are not installed with the package; give --source FOLDER (in the repository: "
             "notebooks/exercises/source)")
     paths = [p for p in Path(source).glob("*.ipynb") if not p.name.startswith(".")]
     if not paths:

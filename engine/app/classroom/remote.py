@@ -328,7 +328,7 @@ class Sandbox:
         exercise.close()
         if self.process is None:
             return None
-        code = self._ready(time.monotonic() + 10.0, "clearing the exercise").get("exit")
+        code = self._ready(time.monotonic() + 30.0, "clearing the exercise").get("exit")
         return code if isinstance(code, int) else None
 
     def stop(self) -> None:
