@@ -53,8 +53,11 @@ from engine.app.classroom.loading import loading
 RECURSION_LIMIT = 1000  # Python's default; a student's function cannot raise it here
 
 
-class Unavailable(NotImplementedError):
-    """Raised by an engine implementation the exercise asks the student to write."""
+class Unavailable(RuntimeError):
+    """Raised by an engine implementation the exercise asks the student to write.
+
+    Not a NotImplementedError: that would read as the student's own stub.
+    """
 
 
 # --- limits and the removed implementations ----------------------------------------------
