@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import linecache
 import os
-import stat
 import sys
 import traceback
 from collections.abc import Iterator
@@ -25,6 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from engine.files import FileTooLarge, NotARegularFile, read_regular_file
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a chapter's notebook with outputs is well under 1 MB
 
@@ -48,27 +49,23 @@ def is_loading() -> bool:
 def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     """The text of ``path``: a regular file (not a link) of at most ``limit`` bytes.
 
-    Raises ``ValueError`` saying why the file was refused.
+    Raises ``ValueError`` saying, by the file's name, why it was refused.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    name = Path(path).name
+    if Path(path).is_symlink():  # never followed out of a submission
+        raise ValueError(f"{name} is a symbolic link, not a file")
     try:
-        descriptor = os.open(path, flags)
+        data = read_regular_file(path, limit)
+    except NotARegularFile as error:  # named by the file alone: a report shows no teacher path
+        raise ValueError(str(error).replace(os.fspath(path), name, 1)) from None
+    except FileTooLarge:
+        raise ValueError(f"{name} is larger than {limit // (1024 * 1024)} MB") from None
     except OSError as error:
-        if Path(path).is_symlink():
-            raise ValueError(f"{Path(path).name} is a symbolic link, not a file") from None
-        raise ValueError(f"{Path(path).name} cannot be read: {error.strerror}") from None
-    with os.fdopen(descriptor, "rb") as file:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            raise ValueError(f"{Path(path).name} is not a regular file (a FIFO, device or "
-                             "folder), so it is not read")
-        data = file.read(limit + 1)
-    if len(data) > limit:
-        raise ValueError(f"{Path(path).name} is larger than {limit // (1024 * 1024)} MB")
+        raise ValueError(f"{name} cannot be read: {error.strerror}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ValueError(f"{Path(path).name} is not UTF-8 text: {error.reason} at byte "
+        raise ValueError(f"{name} is not UTF-8 text: {error.reason} at byte "
                          f"{error.start}") from None
 
 
