@@ -3,8 +3,9 @@ report in Markdown or HTML.
 
 ``grades.csv`` has one row per student and exercise, with the columns
 ``student,exercise,points,max_points,status,message``, sorted by student
-and exercise, so grading the same folder twice gives the same file. Every
-file is written atomically.
+and exercise, so grading the same folder twice gives the same file; its
+cells are made safe for a spreadsheet like the gradebook's
+(``gradebook.spreadsheet_safe``). Every file is written atomically.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from engine import format_table, write_atomically
+from engine.app.classroom.gradebook import spreadsheet_safe
 from engine.app.classroom.results import STATUSES, ExerciseResult
 
 COLUMNS = ("student", "exercise", "points", "max_points", "status", "message")
@@ -32,8 +34,9 @@ def csv_text(grades: Grades) -> str:
     writer.writerow(COLUMNS)
     for student in sorted(grades):
         for r in grades[student]:
-            writer.writerow([student, r.exercise, _points(r.points), _points(r.max_points),
-                             r.status, " ".join(r.message.split())])
+            row = [student, r.exercise, _points(r.points), _points(r.max_points), r.status,
+                   " ".join(r.message.split())]
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
     return buffer.getvalue()
 
 
