@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 
+from engine.app.commands.check import add_exercises_option
+
 
 def run_list(args: argparse.Namespace) -> int:
     from engine import format_table
@@ -82,9 +84,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Write the zip to upload as a Gradescope programming assignment's "
         "autograder: setup.sh, run_autograder and sweepgrad's wheel.")
     gradescope.add_argument("out", metavar="OUT.zip", help="the zip to write")
-    gradescope.add_argument("--exercises", dest="exercise", default="all",
-                            help="which exercises: all (default), a chapter, one number, or "
-                            "a list such as graph,ops")
+    add_exercises_option(gradescope)
     gradescope.add_argument("--wheel", default=None, metavar="WHL",
                             help="a sweepgrad wheel to put in (default: built from this "
                             "source checkout)")

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from engine import write_atomically
-from engine.app.commands.check import add_limit_options, prepare
+from engine.app.commands.check import add_exercises_option, add_limit_options, prepare
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,9 +87,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "address")
     parser.add_argument("--gradescope", default=None, metavar="RESULTS_JSON",
                         help="also write Gradescope's results.json (SUBMISSIONS holds one)")
-    parser.add_argument("--exercises", dest="exercise", default="all",
-                        help="which exercises: all (default), a chapter, one number, or a "
-                        "list such as graph,ops")
+    add_exercises_option(parser)
     parser.add_argument("--jobs", type=int, default=None,
                         help=f"students graded at once (default: the cores, {os.cpu_count()})")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
