@@ -129,6 +129,7 @@ def run_autograder(bundle: Path, root: Path, files: dict[str, str]) -> dict:
     os.chmod(root / "run_autograder", 0o755)
     (root / "submission").mkdir()
     for name, text in files.items():
+        (root / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "submission" / name).write_text(text, encoding="utf-8")
     scripts = str(Path(sys.executable).parent)
     env = {**os.environ, "SWEEPGRAD_AUTOGRADER_ROOT": str(root),
@@ -179,6 +180,19 @@ def test_an_empty_submission_is_told_what_is_missing(bundle: Path, tmp_path: Pat
     assert all("missing: no graph.py or graph.ipynb" in t["output"] for t in results["tests"])
 
 
+def test_a_repository_is_graded_in_the_folder_the_bundle_names(
+        release: Path, key_graph: str, tmp_path: Path):
+    out = tmp_path / "modules.zip"
+    made = sweepgrad("exercises", "gradescope", str(out), "--exercises", "graph",
+                     "--folder", "modules")
+    assert made.returncode == 0, made.stderr
+    starter = (release / "starter" / "notebooks" / "graph.ipynb").read_text(encoding="utf-8")
+    results = run_autograder(out, tmp_path / "root", {
+        "modules/graph.py": key_graph, "notebooks/graph.ipynb": starter,
+        "graph.py": "raise SystemExit('the top of the repository is not graded')\n"})
+    assert results["score"] == sum(e.points for e in GRAPH)
+
+
 FORGER = '''
 import json, os
 root = os.environ.get("SWEEPGRAD_AUTOGRADER_ROOT", "/autograder")
@@ -210,7 +224,9 @@ def test_gradescope_results_are_for_one_submission(release: Path, tmp_path: Path
 
 def test_bad_bundle_input_is_one_line(tmp_path: Path):
     for args, message in ((["--exercises", "9.9"], "no exercise '9.9'"),
-                          (["--wheel", str(tmp_path / "x.whl")], "not a sweepgrad wheel")):
+                          (["--wheel", str(tmp_path / "x.whl")], "not a sweepgrad wheel"),
+                          (["--wheel", str(tmp_path / "x.whl"), "--exercises", "graph,9"],
+                           "no exercise '9'")):
         result = sweepgrad("exercises", "gradescope", str(tmp_path / "a.zip"), *args)
         assert result.returncode == 2 and message in result.stderr
         assert len(result.stderr.splitlines()) == 1 and not (tmp_path / "a.zip").exists()

@@ -93,8 +93,16 @@ rm -f "$results"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/submissions"
+# The student's files: the folder named here (modules or notebooks) when the
+# submission has it (a repository submitted from GitHub holds the whole
+# release), else the top of the submission.
+submission="$root/submission"
+folder={folder}
+if [ -n "$folder" ] && [ -d "$submission/$folder" ]; then
+    submission="$submission/$folder"
+fi
 # sweepgrad grade takes a folder of students: this one is the only one.
-ln -s "$root/submission" "$work/submissions/submission"
+ln -s "$submission" "$work/submissions/submission"
 cd "$work"
 sweepgrad grade "$work/submissions" --exercises {exercises} --quiet \\
     --out "$work/grades.csv" --gradescope "$results"
@@ -160,23 +168,30 @@ def _executable(name: str, text: str) -> tuple[zipfile.ZipInfo, bytes]:
     return info, text.encode()
 
 
-def bundle(out: str | Path, exercises: str, wheel: str | Path | None = None) -> list[str]:
+def bundle(out: str | Path, exercises: str, wheel: str | Path | None = None,
+           folder: str = "") -> list[str]:
     """Write the autograder zip for ``exercises`` (``all``, or chapters/numbers
-    separated by commas, as ``sweepgrad grade --exercises`` takes them); the names inside."""
+    separated by commas, as ``sweepgrad grade --exercises`` takes them); the names inside.
+
+    ``folder`` (``modules`` or ``notebooks``): grade that folder of a submission
+    that has one, as a repository made from the release has."""
     select(exercises)  # a bad choice fails here, not on Gradescope
+    if folder not in ("", "modules", "notebooks"):
+        raise ValueError(f"--folder {folder}: choose modules or notebooks")
     out = Path(out)
     if out.suffix.lower() != ".zip":
         raise ValueError(f"{out}: Gradescope takes the autograder as a .zip file")
-    with tempfile.TemporaryDirectory(prefix="sweepgrad-bundle-") as folder:
+    with tempfile.TemporaryDirectory(prefix="sweepgrad-bundle-") as scratch:
         if wheel is None:
-            made = build_wheel(Path(folder))
+            made = build_wheel(Path(scratch))
         else:
             made = Path(wheel)
             if not (made.is_file() and made.name.startswith("sweepgrad-")
                     and made.suffix == ".whl"):
                 raise ValueError(f"--wheel {wheel}: not a sweepgrad wheel (sweepgrad-*.whl)")
         files = [_executable("setup.sh", SETUP.format(wheel=shlex.quote(made.name))),
-                 _executable("run_autograder", RUN.format(exercises=shlex.quote(exercises)))]
+                 _executable("run_autograder", RUN.format(exercises=shlex.quote(exercises),
+                                                          folder=shlex.quote(folder)))]
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             for info, data in files:

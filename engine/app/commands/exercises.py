@@ -55,7 +55,7 @@ def default_install() -> str:
 def run_gradescope(args: argparse.Namespace) -> int:
     from engine.app.classroom.gradescope import bundle
 
-    names = bundle(args.out, args.exercise, args.wheel)
+    names = bundle(args.out, args.exercise, args.wheel, args.folder or "")
     print(f"Gradescope autograder: {args.out} ({', '.join(names)}), grading {args.exercise}")
     return 0
 
@@ -88,4 +88,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     gradescope.add_argument("--wheel", default=None, metavar="WHL",
                             help="a sweepgrad wheel to put in (default: built from this "
                             "source checkout)")
+    gradescope.add_argument("--folder", default=None, choices=("modules", "notebooks"),
+                            help="grade this folder of a submission that has one (a "
+                            "repository made from the release); else the top of it")
     gradescope.set_defaults(run=run_gradescope)
