@@ -121,14 +121,16 @@ def test_the_zip_holds_setup_run_autograder_and_a_wheel_at_its_root(bundle: Path
         assert checked.returncode == 0, f"{script}: {checked.stderr}"
 
 
-def run_autograder(bundle: Path, root: Path, files: dict[str, str]) -> dict:
-    """Lay out a fake /autograder for one submission, run the bundle, read results.json."""
+def run_autograder(bundle: Path, root: Path, files: dict[str, str] | None) -> dict:
+    """Lay out a fake /autograder for one submission (None: none came), run the bundle,
+    read results.json."""
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(root / "source")
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
     os.chmod(root / "run_autograder", 0o755)
-    (root / "submission").mkdir()
-    for name, text in files.items():
+    if files is not None:
+        (root / "submission").mkdir()
+    for name, text in (files or {}).items():
         (root / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "submission" / name).write_text(text, encoding="utf-8")
     scripts = str(Path(sys.executable).parent)
@@ -191,6 +193,12 @@ def test_a_repository_is_graded_in_the_folder_the_bundle_names(
         "modules/graph.py": key_graph, "notebooks/graph.ipynb": starter,
         "graph.py": "raise SystemExit('the top of the repository is not graded')\n"})
     assert results["score"] == sum(e.points for e in GRAPH)
+
+
+def test_when_grading_fails_results_json_still_says_so(bundle: Path, tmp_path: Path):
+    results = run_autograder(bundle, tmp_path, None)
+    assert results["score"] == 0 and results["tests"] == []
+    assert "could not grade this submission" in results["output"]
 
 
 FORGER = '''
