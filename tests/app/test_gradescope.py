@@ -270,3 +270,33 @@ def test_a_process_left_behind_cannot_rewrite_results_json(
     time.sleep(5)
     results = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == 0 and len(results["tests"]) == len(GRAPH)
+
+
+def test_an_installed_sweepgrad_is_packed_again_as_its_wheel(bundle: Path, tmp_path: Path):
+    """A teacher who installed sweepgrad from a wheel gets that wheel back in the bundle."""
+    import importlib.metadata
+
+    from engine.app.classroom.gradescope import wheel_from_installed
+
+    with zipfile.ZipFile(bundle) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".whl"))
+        archive.extract(name, tmp_path / "built")
+    built = tmp_path / "built" / name
+    site = tmp_path / "site"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+           "--disable-pip-version-check"]
+    done = subprocess.run([*pip, "--target", str(site), str(built)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    (dist,) = importlib.metadata.distributions(path=[str(site)])
+    packed = wheel_from_installed(tmp_path, dist)
+    assert packed.name == built.name
+    with zipfile.ZipFile(built) as original, zipfile.ZipFile(packed) as again:
+        assert sorted(again.namelist()) == sorted(original.namelist())
+        for member in original.namelist():
+            if not member.endswith("RECORD"):
+                assert again.read(member) == original.read(member), member
+    done = subprocess.run([*pip, "--target", str(tmp_path / "again"), str(packed)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "again" / "engine" / "app" / "classroom" / "grading.py").is_file()

@@ -21,6 +21,8 @@ its ``output``.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import importlib.metadata
 import io
 import shlex
@@ -136,11 +138,11 @@ def _isolation_flags() -> list[str]:
 
 
 def build_wheel(into: Path) -> Path:
-    """sweepgrad's wheel, built from the source checkout into ``into``."""
+    """sweepgrad's wheel in ``into``: built from the source checkout when this runs
+    from one, else packed again from the installed distribution."""
     root = project_root()
     if root is None:
-        raise ValueError("sweepgrad is not running from its source checkout, so no wheel can "
-                         "be built here: give one with --wheel sweepgrad-*.whl")
+        return wheel_from_installed(into)
     with tempfile.TemporaryDirectory(prefix="sweepgrad-wheel-") as folder:
         # A copy, so that building leaves no build/ or egg-info in the checkout.
         copy = Path(folder) / "sweepgrad"
@@ -159,6 +161,38 @@ def build_wheel(into: Path) -> Path:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
         raise RuntimeError(f"building sweepgrad's wheel failed: {last}")
     return next(Path(into).glob("sweepgrad-*.whl"))
+
+
+# What installing a wheel adds to its dist-info, and so what a wheel does not hold.
+INSTALL_RECORDS = ("RECORD", "INSTALLER", "REQUESTED", "direct_url.json")
+
+
+def wheel_from_installed(into: Path,
+                         dist: importlib.metadata.Distribution | None = None) -> Path:
+    """The installed sweepgrad (or ``dist``) packed again as the wheel it came from:
+    its files and dist-info, with a RECORD of their hashes (scripts are made again
+    from entry_points.txt on install)."""
+    dist = dist or importlib.metadata.distribution("sweepgrad")
+    files = [f for f in dist.files or [] if f.parts and f.parts[0] != ".."
+             and "__pycache__" not in f.parts and f.suffix != ".pyc"
+             and not (f.parts[0].endswith(".dist-info") and f.name in INSTALL_RECORDS)]
+    info = next((f.parts[0] for f in files if f.parts[0].endswith(".dist-info")), None)
+    if info is None or not any(f.parts[0] == "engine" for f in files):
+        raise ValueError("the installed sweepgrad holds no package files to pack (an "
+                         "editable install?): give a wheel with --wheel sweepgrad-*.whl")
+    tags = [line.split(":", 1)[1].strip() for line in (dist.read_text("WHEEL") or "").splitlines()
+            if line.startswith("Tag:")]
+    wheel = Path(into) / f"sweepgrad-{dist.version}-{tags[0] if tags else 'py3-none-any'}.whl"
+    record = []
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in files:
+            data = Path(str(file.locate())).read_bytes()
+            archive.writestr(file.as_posix(), data)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+            record.append(f"{file.as_posix()},sha256={digest.decode()},{len(data)}")
+        record.append(f"{info}/RECORD,,")
+        archive.writestr(f"{info}/RECORD", "\n".join(record) + "\n")
+    return wheel
 
 
 def _executable(name: str, text: str) -> tuple[zipfile.ZipInfo, bytes]:

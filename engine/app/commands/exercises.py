@@ -87,7 +87,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_exercises_option(gradescope)
     gradescope.add_argument("--wheel", default=None, metavar="WHL",
                             help="a sweepgrad wheel to put in (default: built from this "
-                            "source checkout)")
+                            "source checkout, or packed from the installed sweepgrad)")
     gradescope.add_argument("--folder", default=None, choices=("modules", "notebooks"),
                             help="grade this folder of a submission that has one (a "
                             "repository made from the release); else the top of it")
