@@ -100,6 +100,16 @@ def bundle(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def wheel(bundle: Path, tmp_path_factory) -> Path:
+    """The wheel inside the bundle."""
+    folder = tmp_path_factory.mktemp("wheel")
+    with zipfile.ZipFile(bundle) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".whl"))
+        archive.extract(name, folder)
+    return folder / name
+
+
 def test_the_zip_holds_setup_run_autograder_and_a_wheel_at_its_root(bundle: Path):
     with zipfile.ZipFile(bundle) as archive:
         names = archive.namelist()
@@ -183,10 +193,10 @@ def test_an_empty_submission_is_told_what_is_missing(bundle: Path, tmp_path: Pat
 
 
 def test_a_repository_is_graded_in_the_folder_the_bundle_names(
-        release: Path, key_graph: str, tmp_path: Path):
+        release: Path, wheel: Path, key_graph: str, tmp_path: Path):
     out = tmp_path / "modules.zip"
     made = sweepgrad("exercises", "gradescope", str(out), "--exercises", "graph",
-                     "--folder", "modules")
+                     "--folder", "modules", "--wheel", str(wheel))
     assert made.returncode == 0, made.stderr
     starter = (release / "starter" / "notebooks" / "graph.ipynb").read_text(encoding="utf-8")
     results = run_autograder(out, tmp_path / "root", {
@@ -272,16 +282,13 @@ def test_a_process_left_behind_cannot_rewrite_results_json(
     assert results["score"] == 0 and len(results["tests"]) == len(GRAPH)
 
 
-def test_an_installed_sweepgrad_is_packed_again_as_its_wheel(bundle: Path, tmp_path: Path):
+def test_an_installed_sweepgrad_is_packed_again_as_its_wheel(wheel: Path, tmp_path: Path):
     """A teacher who installed sweepgrad from a wheel gets that wheel back in the bundle."""
     import importlib.metadata
 
     from engine.app.classroom.gradescope import wheel_from_installed
 
-    with zipfile.ZipFile(bundle) as archive:
-        name = next(n for n in archive.namelist() if n.endswith(".whl"))
-        archive.extract(name, tmp_path / "built")
-    built = tmp_path / "built" / name
+    built = wheel
     site = tmp_path / "site"
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
            "--disable-pip-version-check"]
