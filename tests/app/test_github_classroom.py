@@ -125,6 +125,8 @@ def test_notebooks_and_the_install_requirement_can_be_chosen(tmp_path: Path):
     workflow = yaml.safe_load((tmp_path / "r" / ".github/workflows/classroom.yml").read_text())
     steps = workflow["jobs"]["run-autograding-tests"]["steps"]
     assert {s["with"]["command"].split()[-1] for s in graders(workflow)} == {"notebooks"}
+    assert "`sweepgrad check` on each exercise\nof `notebooks/`" in (
+        tmp_path / "r" / "README.md").read_text()
     assert any(s.get("run") == "python -m pip install git+https://example.org/sweepgrad@v1"
                for s in steps)
 

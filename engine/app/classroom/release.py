@@ -187,6 +187,13 @@ mistake looks like, where, and a hint.
 """
 
 
+CLASSROOM_README = """
+Each push to your repository is graded the same way: the workflow in
+`.github/workflows/classroom.yml` runs `sweepgrad check` on each exercise
+of `{folder}/`, worth its points. Work in `{folder}/`, check before you push.
+"""
+
+
 def release(out: str | Path, *, solutions: bool = False, source: str | Path = SOURCE,
             force: bool = False, github_classroom: str | None = None,
             install: str = "sweepgrad") -> list[Path]:
@@ -204,7 +211,9 @@ def release(out: str | Path, *, solutions: bool = False, source: str | Path = SO
         plan.append((out / "notebooks" / f"{chapter}.ipynb",
                      json.dumps(released, indent=1, ensure_ascii=False) + "\n"))
         plan.append((out / "modules" / f"{chapter}.py", module_text(notebook, solutions)))
-    plan.append((out / "README.md", README))
+    readme = README if github_classroom is None else README + CLASSROOM_README.format(
+        folder=github_classroom)
+    plan.append((out / "README.md", readme))
     if github_classroom is not None:
         from engine.app.classroom.github_classroom import WORKFLOW, workflow_text
         from engine.app.classroom.registry import in_order
