@@ -91,8 +91,8 @@ def gradebook_rows(grades: Grades, form: str, roster: Roster | None = None) -> l
     if form not in FORMATS:
         raise ValueError(f"gradebook format {form!r}: choose one of {', '.join(FORMATS)}")
     identity = IDENTITY[form]
-    firsts = [grades[s] for s in sorted(grades)]
-    exercises = [(r.exercise, r.title, r.max_points) for r in firsts[0]] if firsts else []
+    first = grades[min(grades)] if grades else []
+    exercises = [(r.exercise, r.title, r.max_points) for r in first]
     for student in grades:
         if [r.exercise for r in grades[student]] != [e for e, _, _ in exercises]:
             raise ValueError(f"{student} was graded on other exercises than the rest")
