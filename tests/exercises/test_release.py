@@ -31,7 +31,7 @@ def test_one_source_notebook_per_chapter_holds_every_exercise():
             assert cell.metadata["nbgrader"]["points"] == EXERCISES[number].points
             # The check itself scores it under nbgrader: no hidden test to restore (and warn
             # about) when nbgrader gets the cell back.
-            assert cell.source == f'check("{number}")'
+            assert cell.source == f'from engine.app.classroom import check\ncheck("{number}")'
             assert cell.metadata["nbgrader"]["locked"]
         assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
 
@@ -93,22 +93,23 @@ def test_check_in_a_notebook_takes_the_functions_from_its_namespace(capsys):
         exec("from engine.app.classroom import assert_passes\nassert_passes('1.1')", namespace)
 
 
-def test_under_nbgrader_check_raises_when_the_exercise_fails(capsys, monkeypatch):
+def test_under_nbgrader_check_returns_the_graders_points(capsys, monkeypatch):
     def backward(root):
         root.backward()
 
+    assert check("2.2", backward) is None  # in a student's notebook: the report alone
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    with pytest.raises(AssertionError, match="exercise 2.2: not every check passes"):
-        check("2.2", backward)
+    assert check("2.2", backward) == 0.0  # the engine's own sweep earns nothing
     assert "calling the engine's own implementation" in capsys.readouterr().out
     from engine.app.classroom.release import SOURCE, read_notebook, release_notebook
 
     key = release_notebook(read_notebook(SOURCE / "graph.ipynb"), solutions=True)
     namespace: dict = {}
-    for cell in key["cells"][1:]:  # after the set-up cell: the key passes, nothing raises
+    for cell in key["cells"][1:]:  # after the set-up cell: the key earns every point
         if cell["cell_type"] == "code":
             exec("".join(cell["source"]), namespace)
     assert "all 5 checks passed" in capsys.readouterr().out
+    assert check("2.2", namespace["backward"]) == float(EXERCISES["2.2"].points)
 
 
 def test_released_notebooks_start_with_the_set_up_cell_and_carry_nbgrader_metadata(
@@ -166,3 +167,54 @@ def test_a_released_notebook_runs_and_its_check_cells_report(release: Path, tmp_
     assert not [o for o in outputs if o.output_type == "error"]
     printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert printed.count("Exercise 2.") == 2 and says in printed
+
+
+def test_check_in_a_notebook_stops_at_the_time_limit_with_one_line(capsys, monkeypatch):
+    from engine.app.classroom import notebook
+
+    monkeypatch.setattr(notebook, "SECONDS", 0.5)
+
+    def backward(root):
+        while True:
+            pass
+
+    check("2.2", backward)
+    out = capsys.readouterr().out
+    assert out.strip() == ("check 2.2: stopped after 0.5 s, the time limit per exercise (an "
+                           "endless loop, or far too slow?)")
+    with pytest.raises(AssertionError, match="stopped after 0.5 s"):
+        assert_passes("2.2", backward)
+
+
+def test_ctrl_c_during_check_is_one_line(capsys):
+    def backward(root):
+        raise KeyboardInterrupt
+
+    check("2.2", backward)
+    assert capsys.readouterr().out.strip() == (
+        "check 2.2: interrupted (Ctrl-C) before the checks finished")
+
+
+def test_the_check_cell_gives_the_graders_points_and_survives_a_rebound_name(monkeypatch):
+    """Under nbgrader a check cell's value is the points ``sweepgrad grade`` gives (nbgrader's
+    partial credit); it imports ``check`` itself, so a student's ``check`` cannot answer."""
+    from engine.app.classroom.release import source_notebooks, source_of
+
+    cells = {c["metadata"]["nbgrader"]["grade_id"]: source_of(c)
+             for p in source_notebooks() for c in read_notebook(p)["cells"]
+             if c.get("metadata", {}).get("nbgrader", {}).get("grade")}
+    assert len(cells) == len(EXERCISES)
+    assert all("HIDDEN TESTS" not in text for text in cells.values())
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    namespace: dict = {}
+    exec("def add(a, b):\n    return a + b, (1.0, 1.0)\n"
+         "def mul(a, b):\n    return a * b, (b, a)\n"
+         "def div(a, b):\n    return a / b, (1 / b, -a / b / b)\n"
+         "def power(a, n):\n    return a ** n, (n * a ** (n - 1),)\n"
+         "check = lambda *a, **k: 2.0\n", namespace)  # a student's cell cheats
+    *statements, last = cells["check_1_1"].strip().splitlines()
+    exec("\n".join(statements), namespace)
+    assert eval(last, namespace) == run_checks("1.1", namespace).points == 2.0
+    namespace["mul"] = eval("lambda a, b: (a * b, (a, b))")  # swapped: fewer points
+    got = eval(last, namespace)
+    assert got == run_checks("1.1", namespace).points < 2.0
