@@ -152,4 +152,6 @@ def test_the_readme_sweepgrad_commands_run_as_printed(tmp_path: Path):
         assert result.returncode == (1 if starters else 0), \
             f"{command}: exit {result.returncode}\n{result.stdout[-2000:]}{result.stderr}"
         assert "Traceback" not in result.stderr
+        if words[1:3] == ["exercises", "list"]:
+            assert len(re.findall(r"^\d\.\d ", result.stdout, re.MULTILINE)) == 17
     assert (tmp_path / "grades.csv").read_text(encoding="utf-8").count(",passed,") == 17
