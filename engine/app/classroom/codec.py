@@ -35,13 +35,17 @@ student who sent it, never to the class.
 
 from __future__ import annotations
 
+import importlib
+import json
 import math
-import random
+import select
+import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from engine.app.classroom.kinds import KINDS, kind_of
 from engine.graph import topological_order
 from engine.node import Node, leaf_node, new_node
 from engine.value import Value
@@ -180,8 +184,6 @@ class Session:
             if obj.dtype.kind not in "biuf":
                 return {"O": "ndarray", "repr": _short_repr(obj)}
             return {"A": list(obj.shape), "data": [float(x) for x in obj.ravel().tolist()]}
-        from engine.app.classroom.kinds import kind_of  # noqa: PLC0415 (kinds imports codec)
-
         kind = kind_of(obj)
         if kind is not None:
             wire, new = self._name(obj)
@@ -412,8 +414,6 @@ class Session:
         return np.array(data, dtype=float).reshape(shape)
 
     def _decode_kind(self, tree: dict[str, Any], depth: int, budget: list[int]) -> Any:
-        from engine.app.classroom.kinds import KINDS  # noqa: PLC0415 (kinds imports codec)
-
         wire = self._new_id(tree["K"])
         kind = KINDS.get(tree["kind"]) if isinstance(tree["kind"], str) else None
         fields = self._decode(tree["fields"], depth + 1, budget)
@@ -448,8 +448,6 @@ class Session:
                 changed["id"].append(wire)
                 changed["data"].append(_plain_float(node.data))
                 changed["grad"].append(_plain_float(node.grad))
-        from engine.app.classroom.kinds import kind_of  # noqa: PLC0415
-
         contents = []
         for wire in self.received:
             obj = self.objects[wire]
@@ -494,8 +492,6 @@ class Session:
         # Checked in full first, then written: a malformed state changes nothing.
         for node, data, grad in updates:
             node.data, node.grad = data, grad
-        from engine.app.classroom.kinds import kind_of  # noqa: PLC0415
-
         for obj, items in filled:
             if isinstance(obj, list) and isinstance(items, list):
                 obj[:] = items
@@ -587,8 +583,6 @@ def _reference(function: object) -> str:
 
 
 def _resolve(reference: object) -> Any:
-    import importlib  # noqa: PLC0415
-
     if not isinstance(reference, str) or reference.count(":") != 1:
         raise Malformed("a function reference is 'module:qualname'")
     module_name, qualname = reference.split(":")
@@ -603,19 +597,6 @@ def _resolve(reference: object) -> Any:
     return obj
 
 
-def random_state(rng: random.Random) -> list[Any]:
-    """A ``Random``'s state as plain lists (and back with ``set_random_state``)."""
-    version, internal, gauss = rng.getstate()
-    return [version, list(internal), gauss]
-
-
-def set_random_state(rng: random.Random, state: object) -> None:
-    if not (isinstance(state, list) and len(state) == 3 and isinstance(state[1], list)
-            and len(state[1]) == 625 and all(isinstance(x, int) for x in state[1])):
-        raise ValueError("a random state is [version, 625 ints, gauss]")
-    rng.setstate((state[0], tuple(state[1]), state[2]))
-
-
 # --- framing: one JSON object a line ---------------------------------------------------------
 
 MAX_LINE = 64 * 1024 * 1024  # bytes in one message; a 20,000-link chain takes about 4 MB
@@ -623,8 +604,6 @@ MAX_LINE = 64 * 1024 * 1024  # bytes in one message; a 20,000-link chain takes a
 
 def send(sock: Any, message: dict[str, Any]) -> None:
     """Write ``message`` as one line on a connected socket (or a binary file)."""
-    import json  # noqa: PLC0415
-
     data = json.dumps(message, separators=(",", ":")).encode() + b"\n"
     if hasattr(sock, "sendall"):
         sock.sendall(data)
@@ -647,10 +626,6 @@ class Reader:
         Raises ``TimeoutError`` past ``deadline`` (``time.monotonic()``) and
         ``Malformed`` for a line too long, not JSON, or not an object.
         """
-        import json  # noqa: PLC0415
-        import select  # noqa: PLC0415
-        import time  # noqa: PLC0415
-
         while True:
             end = self.buffer.find(b"\n")
             if end >= 0:

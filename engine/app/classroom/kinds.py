@@ -25,7 +25,6 @@ from typing import Any
 
 import nn
 from engine import Value
-from engine.app.classroom.codec import random_state, set_random_state
 
 
 @dataclass(frozen=True)
@@ -60,6 +59,19 @@ def _nothing(obj: Any, fields: dict[str, Any]) -> None:
 
 
 # --- random.Random -----------------------------------------------------------------------
+
+
+def random_state(rng: random.Random) -> list[Any]:
+    """A ``Random``'s state as plain lists (and back with ``set_random_state``)."""
+    version, internal, gauss = rng.getstate()
+    return [version, list(internal), gauss]
+
+
+def set_random_state(rng: random.Random, state: object) -> None:
+    if not (isinstance(state, list) and len(state) == 3 and isinstance(state[1], list)
+            and len(state[1]) == 625 and all(isinstance(x, int) for x in state[1])):
+        raise ValueError("a random state is [version, 625 ints, gauss]")
+    rng.setstate((state[0], tuple(state[1]), state[2]))
 
 
 def _build_random(fields: dict[str, Any]) -> random.Random:

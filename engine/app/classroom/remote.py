@@ -35,6 +35,7 @@ exercise to that student alone and starts a fresh sandbox for the next.
 from __future__ import annotations
 
 import builtins
+import json
 import os
 import signal
 import socket
@@ -346,6 +347,4 @@ class Sandbox:
 
 
 def _json_line(job: dict[str, Any]) -> bytes:
-    import json  # noqa: PLC0415
-
     return json.dumps(job, separators=(",", ":")).encode() + b"\n"

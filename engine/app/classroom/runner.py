@@ -37,6 +37,7 @@ lower a grade.
 from __future__ import annotations
 
 import builtins
+import json
 import os
 import resource
 import signal
@@ -48,7 +49,7 @@ from typing import Any
 
 from engine.app.classroom import kinds  # noqa: F401 (registers the kinds of objects)
 from engine.app.classroom.codec import MAX_LINE, Malformed, Reader, Session, _resolve, send
-from engine.app.classroom.loading import loading
+from engine.app.classroom.loading import loading, run_module, run_notebook
 
 RECURSION_LIMIT = 1000  # Python's default; a student's function cannot raise it here
 
@@ -255,7 +256,7 @@ def _with_depth(function: Callable[..., Any], deepest: list[int]) -> Callable[..
 
 def run_exercise(job: dict[str, Any], sock: socket.socket) -> None:
     """The child's whole life: limits, removals, the student's files, then calls."""
-    from engine.app.classroom.loading import run_module, run_notebook  # noqa: PLC0415
+
 
     set_limits(job.get("limits", {}))
     reached: list[str] = []
@@ -329,8 +330,6 @@ def main() -> None:
 
 def _next_exercise(control: socket.socket) -> tuple[dict[str, Any], int]:
     """The next exercise's job and the socket sent with it; leave when the judge is gone."""
-    import json  # noqa: PLC0415
-
     data = bytearray()
     received: list[int] = []
     while not data.endswith(b"\n"):
