@@ -35,7 +35,6 @@ exercise to that student alone and starts a fresh sandbox for the next.
 from __future__ import annotations
 
 import builtins
-import json
 import os
 import signal
 import socket
@@ -273,64 +272,64 @@ class StudentFunction:
 
 
 class Sandbox:
-    """One student's runner in its sandbox, started when first needed, killed when done."""
+    """A student's runner in a sandbox of its own, one per exercise.
+
+    Each exercise starts a fresh sandbox, whose runner imports the chapter
+    with the exercise's refused implementations already gone, and ends it
+    (killing the sandbox kills everything inside it): nothing one exercise
+    leaves behind reaches the next.
+    """
 
     def __init__(self, isolation: Isolation, folder: str) -> None:
         self.isolation, self.folder = isolation, folder
         self.process: subprocess.Popen[Any] | None = None
-        self.control: socket.socket | None = None
-        self.reader: Reader | None = None
 
-    def _start(self) -> None:
+    def exercise(self, job: dict[str, Any], seconds: float) -> Exercise:
+        """Start a sandbox for ``job``; its runner has ``seconds`` from when it is ready."""
+        self.stop()
         judge_end, runner_end = socket.socketpair()
         command = self.isolation.command([sys.executable, "-m", "engine.app.classroom.runner"])
-        self.process = subprocess.Popen(
-            command, stdin=runner_end.fileno(), stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, cwd=self.folder,
-            env=self.isolation.environment(self.folder), start_new_session=True)
+        with self.isolation.seccomp() as passed:
+            self.process = subprocess.Popen(
+                command, stdin=runner_end.fileno(), stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, cwd=self.folder, pass_fds=passed,
+                env=self.isolation.environment(self.folder), start_new_session=True)
         runner_end.close()
-        self.control, self.reader = judge_end, Reader(judge_end)
-        self._ready(time.monotonic() + STARTUP_SECONDS, "starting")
-
-    def _ready(self, deadline: float, doing: str) -> dict[str, Any]:
-        assert self.reader is not None
+        # Starting Python and importing numpy, engine and nn is not the student's time.
+        starting = Exercise(judge_end, time.monotonic() + STARTUP_SECONDS)
         try:
-            message = self.reader.next(deadline)
-        except (TimeoutError, Malformed, OSError):
-            message = None
-        if not message or message.get("ready") is not True:
+            ready = starting.receive()
+        except (ExerciseTimeout, RunnerGone):
+            ready = {}
+        if ready.get("ready") is not True:
             self.stop()
-            raise RunnerGone(f"the sandbox did not answer ({doing})")
-        return message
-
-    def exercise(self, job: dict[str, Any], deadline: float) -> Exercise:
-        """Hand the runner an exercise; its child answers on a socket of its own."""
-        if self.process is None:
-            self._start()
-        assert self.control is not None
-        judge_end, runner_end = socket.socketpair()
+            judge_end.close()
+            raise RunnerGone("the sandbox did not start")
+        exercise = Exercise(judge_end, time.monotonic() + seconds)
+        exercise.reader = starting.reader
         try:
-            line = _json_line(job)
-            socket.send_fds(self.control, [line[:65536]], [runner_end.fileno()])
-            if len(line) > 65536:
-                self.control.sendall(line[65536:])
+            send(judge_end, job)
         except OSError:
             self.stop()
             raise RunnerGone("the sandbox ended before the exercise started") from None
-        finally:
-            runner_end.close()
-        exercise = Exercise(judge_end, deadline)
         exercise.load()
         return exercise
 
-    def finish(self, exercise: Exercise) -> int | None:
-        """Close the exercise, wait until the runner has cleared what it left, and return
-        how the exercise's process ended (an exit code, or minus a signal's number)."""
-        exercise.close()
+    def finish(self, exercise: Exercise | None) -> int | None:
+        """Close the exercise and end its sandbox; how the runner ended: an exit code, or
+        minus a signal's number (None when it had to be killed)."""
+        if exercise is not None:
+            exercise.close()
         if self.process is None:
             return None
-        code = self._ready(time.monotonic() + 30.0, "clearing the exercise").get("exit")
-        return code if isinstance(code, int) else None
+        try:
+            code: int | None = self.process.wait(timeout=5.0)
+        except subprocess.TimeoutExpired:
+            code = None
+        self.stop()
+        if code is not None and self.isolation.kind == "bubblewrap" and code > 128:
+            code = -(code - 128)  # bwrap reports a command killed by signal N as 128 + N
+        return code
 
     def stop(self) -> None:
         """Kill the sandbox and everything in it."""
@@ -341,10 +340,3 @@ class Sandbox:
                 pass
             self.process.wait()
             self.process = None
-        if self.control is not None:
-            self.control.close()
-            self.control = self.reader = None
-
-
-def _json_line(job: dict[str, Any]) -> bytes:
-    return json.dumps(job, separators=(",", ":")).encode() + b"\n"

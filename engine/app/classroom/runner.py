@@ -5,23 +5,18 @@ nothing: it runs the student's functions on the inputs the judge sends and
 answers with plain data (``engine.app.classroom.codec``). It imports no
 check, no reference and no diagnosis.
 
-One runner serves one student. On its control socket (file descriptor 0) it
-says ``{"ready": true}``, then receives one exercise at a time, each with a
-socket of its own (passed with SCM_RIGHTS). For each it forks a child that:
+One runner serves one exercise of one student, in a sandbox of its own. On
+its socket (file descriptor 0) it says ``{"ready": true}`` once Python,
+numpy, ``engine`` and ``nn`` are imported, receives the exercise, and then:
 
-1. closes the control socket, so nothing the student runs can speak on it;
-2. sets the limits (CPU seconds, address space, processes, file size, open
+1. sets the limits (CPU seconds, address space, processes, file size, open
    files) with ``resource``;
-3. replaces the engine's implementations the exercise asks students to
+2. replaces the engine's implementations the exercise asks students to
    write (``unavailable``) with functions that refuse, in every module and
    class that holds them, and pins the recursion limit;
-4. runs the chapter's files (their text, sent by the judge), says which of
+3. runs the chapter's files (their text, sent by the judge), says which of
    the exercise's functions exist, and answers calls until the judge closes
-   the socket.
-
-Then the runner kills every other process left in the sandbox before it
-says ``ready`` again, so nothing a student starts outlives its exercise. It
-makes itself non-dumpable, so a student's process cannot take its sockets.
+   the socket; then the judge ends the sandbox and all it holds.
 
 A call is ``{"call": name, "args": …, "measure": {"recursion": bool}}``; the
 answer ``{"returned": …}`` or ``{"raised": {type, args, message, where}}``,
@@ -37,10 +32,8 @@ lower a grade.
 from __future__ import annotations
 
 import builtins
-import json
 import os
 import resource
-import signal
 import socket
 import sys
 import traceback
@@ -48,7 +41,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.app.classroom import kinds  # noqa: F401 (registers the kinds of objects)
-from engine.app.classroom.codec import MAX_LINE, Malformed, Reader, Session, _resolve, send
+from engine.app.classroom.codec import Malformed, Reader, Session, _resolve, send
 from engine.app.classroom.loading import loading, run_module, run_notebook
 
 RECURSION_LIMIT = 1000  # Python's default; a student's function cannot raise it here
@@ -278,34 +271,6 @@ def run_exercise(job: dict[str, Any], sock: socket.socket) -> None:
     Serving(sock, {f: functions[f] for f in wanted}, set(sources), reached, raised_limit).serve()
 
 
-def _clear_the_sandbox(child: int) -> None:
-    """Kill everything the exercise left running in the sandbox.
-
-    Without a sandbox this cannot be done safely (``kill(-1)`` would reach
-    the teacher's own processes): what a student leaves running then is
-    one of the risks ``--no-sandbox`` names.
-    """
-    if os.environ.get("SWEEPGRAD_SANDBOXED") == "bwrap" and _in_own_pid_namespace():
-        for _ in range(1000):
-            try:
-                os.kill(-1, signal.SIGKILL)
-            except ProcessLookupError:
-                break
-            try:
-                while os.waitpid(-1, os.WNOHANG)[0]:
-                    pass
-            except ChildProcessError:
-                pass
-
-
-def _in_own_pid_namespace() -> bool:
-    try:
-        with open("/proc/1/comm", encoding="ascii") as comm:
-            return comm.read().strip() == "bwrap"
-    except OSError:
-        return False
-
-
 def main() -> None:
     control = socket.socket(fileno=os.dup(0))
     quiet = os.open(os.devnull, os.O_RDWR)
@@ -313,38 +278,13 @@ def main() -> None:
         os.dup2(quiet, descriptor)
     sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     send(control, {"ready": True})
-    while True:
-        message, descriptor = _next_exercise(control)
-        child = os.fork()
-        if child == 0:
-            try:
-                control.close()
-                run_exercise(message, socket.socket(fileno=descriptor))
-            finally:
-                os._exit(0)
-        os.close(descriptor)
-        _, status = os.waitpid(child, 0)
-        _clear_the_sandbox(child)
-        send(control, {"ready": True, "exit": os.waitstatus_to_exitcode(status)})
-
-
-def _next_exercise(control: socket.socket) -> tuple[dict[str, Any], int]:
-    """The next exercise's job and the socket sent with it; leave when the judge is gone."""
-    data = bytearray()
-    received: list[int] = []
-    while not data.endswith(b"\n"):
-        chunk, fds, _, _ = socket.recv_fds(control, 1 << 20, 4)
-        received += fds
-        if not chunk or len(data) > MAX_LINE:
-            os._exit(0)
-        data += chunk
     try:
-        message = json.loads(bytes(data))
-    except ValueError:
-        os._exit(2)
-    if not isinstance(message, dict) or "exercise" not in message or len(received) != 1:
-        os._exit(2)
-    return message, received[0]
+        job = Reader(control).next()
+    except Malformed:
+        job = None
+    if job is not None and "exercise" in job:
+        run_exercise(job, control)
+    os._exit(0)
 
 
 if __name__ == "__main__":
