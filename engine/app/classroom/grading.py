@@ -33,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.app.classroom import checks  # noqa: F401 (registers the course's exercises)
 from engine.app.classroom.registry import find
 from engine.app.classroom.results import ExerciseResult
 from engine.app.classroom.sandbox import Isolation

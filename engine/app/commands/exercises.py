@@ -16,6 +16,7 @@ import argparse
 
 def run_list(args: argparse.Namespace) -> int:
     from engine import format_table
+    from engine.app.classroom import checks  # noqa: F401 (registers the course's exercises)
     from engine.app.classroom.registry import in_order
 
     rows = [[e.number, e.chapter, ", ".join(e.functions), e.title, f"{e.points:g}",
