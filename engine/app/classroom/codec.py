@@ -388,7 +388,7 @@ class Session:
         if keys == {"G"}:
             if self.sign > 0:  # the judge resolves no name a student sends
                 return foreign("function", "<a function named by the submission>")
-            return _resolve(tree["G"])
+            return resolve_reference(tree["G"])
         if keys == {"F"}:
             wire = tree["F"]
             if not isinstance(wire, int) or wire <= 0:
@@ -596,13 +596,13 @@ def _reference(function: object) -> str:
     if module.split(".")[0] not in ("engine", "nn", "math"):
         return ""
     try:
-        found = _resolve(f"{module}:{qualname}")
+        found = resolve_reference(f"{module}:{qualname}")
     except Malformed:
         return ""
     return f"{module}:{qualname}" if found is function else ""
 
 
-def _resolve(reference: object) -> Any:
+def resolve_reference(reference: object) -> Any:
     if not isinstance(reference, str) or reference.count(":") != 1:
         raise Malformed("a function reference is 'module:qualname'")
     module_name, qualname = reference.split(":")

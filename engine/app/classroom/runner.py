@@ -41,7 +41,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.app.classroom import kinds  # noqa: F401 (registers the kinds of objects)
-from engine.app.classroom.codec import Malformed, Reader, Session, _resolve, send
+from engine.app.classroom.codec import Malformed, Reader, Session, resolve_reference, send
 from engine.app.classroom.loading import loading, run_module, run_notebook
 
 RECURSION_LIMIT = 1000  # Python's default; a student's function cannot raise it here
@@ -82,7 +82,7 @@ def make_unavailable(references: list[list[str]], exercise: str, reached: list[s
     """Replace each implementation (``[shown name, "module:qualname"]``) everywhere it is held."""
     for shown, reference in references:
         try:
-            original = _resolve(reference)
+            original = resolve_reference(reference)
         except Malformed:
             continue
         stub = _refusal(shown, exercise, reached)
