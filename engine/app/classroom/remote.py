@@ -35,6 +35,7 @@ exercise to that student alone and starts a fresh sandbox for the next.
 from __future__ import annotations
 
 import builtins
+import json
 import os
 import signal
 import socket
@@ -244,11 +245,6 @@ class Exercise:
         except OSError as error:
             raise RunnerGone(f"the submission's process ended ({error.strerror})") from None
 
-    def close(self) -> None:
-        try:
-            self.sock.close()
-        except OSError:
-            pass
 
 
 class StudentFunction:
@@ -272,20 +268,43 @@ class StudentFunction:
 
 
 class Sandbox:
-    """A student's runner in a sandbox of its own, one per exercise.
+    """A student's runner in a sandbox, for one exercise or a run of them.
 
-    Each exercise starts a fresh sandbox, whose runner imports the chapter
-    with the exercise's refused implementations already gone, and ends it
-    (killing the sandbox kills everything inside it): nothing one exercise
-    leaves behind reaches the next.
+    A sandbox serves the exercises of one chapter that refuse the same
+    implementations (the runner imported the chapter with them already gone);
+    any other exercise gets a fresh one, and so does the next exercise after
+    a timeout or an error. Ending a sandbox kills everything inside it.
     """
 
     def __init__(self, isolation: Isolation, folder: str) -> None:
         self.isolation, self.folder = isolation, folder
         self.process: subprocess.Popen[Any] | None = None
+        self.sock: socket.socket | None = None
+        self.reader: Reader | None = None
+        self.serves: str = ""  # what the running sandbox was started for
 
     def exercise(self, job: dict[str, Any], seconds: float) -> Exercise:
-        """Start a sandbox for ``job``; its runner has ``seconds`` from when it is ready."""
+        """``job`` in a sandbox; the runner has ``seconds`` from when it is ready."""
+        serves = json.dumps([job.get("chapter"), job.get("sources"), job.get("unavailable"),
+                             job.get("limits")], sort_keys=True)
+        if self.process is None or serves != self.serves or self.sock is None:
+            self._start()
+            self.serves = serves
+            message: dict[str, Any] = job
+        else:  # the same chapter, refusing the same: its runner answers again
+            message = {"exercise": job.get("exercise"), "functions": job.get("functions")}
+        assert self.sock is not None and self.reader is not None
+        exercise = Exercise(self.sock, time.monotonic() + seconds)
+        exercise.reader = self.reader
+        try:
+            send(self.sock, message)
+        except OSError:
+            self.stop()
+            raise RunnerGone("the sandbox ended before the exercise started") from None
+        exercise.load()
+        return exercise
+
+    def _start(self) -> None:
         self.stop()
         judge_end, runner_end = socket.socketpair()
         command = self.isolation.command([sys.executable, "-m", "engine.app.classroom.runner"])
@@ -295,7 +314,8 @@ class Sandbox:
                 stderr=subprocess.DEVNULL, cwd=self.folder, pass_fds=passed,
                 env=self.isolation.environment(self.folder), start_new_session=True)
         runner_end.close()
-        # Starting Python and importing numpy, engine and nn is not the student's time.
+        self.sock = judge_end
+        # Starting Python and importing the engine is not the student's time.
         starting = Exercise(judge_end, time.monotonic() + STARTUP_SECONDS)
         try:
             ready = starting.receive()
@@ -303,25 +323,17 @@ class Sandbox:
             ready = {}
         if ready.get("ready") is not True:
             self.stop()
-            judge_end.close()
             raise RunnerGone("the sandbox did not start")
-        exercise = Exercise(judge_end, time.monotonic() + seconds)
-        exercise.reader = starting.reader
-        try:
-            send(judge_end, job)
-        except OSError:
-            self.stop()
-            raise RunnerGone("the sandbox ended before the exercise started") from None
-        exercise.load()
-        return exercise
+        self.reader = starting.reader
 
-    def finish(self, exercise: Exercise | None) -> int | None:
-        """Close the exercise and end its sandbox; how the runner ended: an exit code, or
-        minus a signal's number (None when it had to be killed)."""
-        if exercise is not None:
-            exercise.close()
+    def finish(self) -> int | None:
+        """End the sandbox; how its runner ended: an exit code, or minus a signal's number
+        (None when it had to be killed)."""
         if self.process is None:
             return None
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
         try:
             code: int | None = self.process.wait(timeout=5.0)
         except subprocess.TimeoutExpired:
@@ -340,3 +352,8 @@ class Sandbox:
                 pass
             self.process.wait()
             self.process = None
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+        self.reader = None
+        self.serves = ""

@@ -16,7 +16,9 @@ numpy, ``engine`` and ``nn`` are imported, receives the exercise, and then:
    class that holds them, and pins the recursion limit;
 3. runs the chapter's files (their text, sent by the judge), says which of
    the exercise's functions exist, and answers calls until the judge closes
-   the socket; then the judge ends the sandbox and all it holds.
+   the socket; then the judge ends the sandbox and all it holds. The next
+   exercise of the chapter may be handed to the same runner when it refuses
+   the same implementations (``{"exercise": …, "functions": […]}``).
 
 A call is ``{"call": name, "args": …, "measure": {"recursion": bool}}``; the
 answer ``{"returned": …}`` or ``{"raised": {type, args, message, where}}``,
@@ -78,14 +80,14 @@ def set_limits(limits: dict[str, Any]) -> None:
                 pass  # e.g. the process count of a user outside a sandbox: already above
 
 
-def make_unavailable(references: list[list[str]], exercise: str, reached: list[str]) -> None:
+def make_unavailable(references: list[list[str]], reached: list[str]) -> None:
     """Replace each implementation (``[shown name, "module:qualname"]``) everywhere it is held."""
     for shown, reference in references:
         try:
             original = resolve_reference(reference)
         except Malformed:
             continue
-        stub = _refusal(shown, exercise, reached)
+        stub = _refusal(shown, reached)
         for module in list(sys.modules.values()):
             namespace = getattr(module, "__dict__", None)
             if not isinstance(namespace, dict):
@@ -100,11 +102,11 @@ def make_unavailable(references: list[list[str]], exercise: str, reached: list[s
                             setattr(value, attribute, stub)
 
 
-def _refusal(shown: str, exercise: str, reached: list[str]) -> Callable[..., Any]:
+def _refusal(shown: str, reached: list[str]) -> Callable[..., Any]:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         if shown not in reached:
             reached.append(shown)
-        raise Unavailable(f"{shown} is not available in exercise {exercise}: write it yourself")
+        raise Unavailable(f"{shown} is not available in this exercise: write it yourself")
 
     refuse.__name__ = refuse.__qualname__ = shown.rsplit(".", 1)[-1]
     return refuse
@@ -150,13 +152,27 @@ def _raised(error: BaseException, files: set[str]) -> dict[str, Any]:
 
 
 class Serving:
-    """One exercise's child: the student's functions and the socket to the judge."""
+    """One chapter's functions in the sandbox, and the socket to the judge.
 
-    def __init__(self, sock: socket.socket, functions: dict[str, Any], files: set[str],
-                 reached: list[str], raised_limit: list[bool]) -> None:
-        self.sock, self.reader = sock, Reader(sock)
-        self.functions, self.files = functions, files
+    The judge may hand it several exercises in turn (those of one chapter
+    that refuse the same implementations): each ``{"exercise": …,
+    "functions": […]}`` is answered with ``{"loaded": …}``.
+    """
+
+    def __init__(self, sock: socket.socket, reader: Reader, namespace: dict[str, Any],
+                 error: str, files: set[str], reached: list[str],
+                 raised_limit: list[bool]) -> None:
+        self.sock, self.reader = sock, reader
+        self.namespace, self.error, self.files = namespace, error, files
+        self.functions: dict[str, Any] = {}
         self.reached, self.raised_limit = reached, raised_limit
+
+    def start(self, job: dict[str, Any]) -> None:
+        asked = job.get("functions")
+        names = [f for f in asked if isinstance(f, str)] if isinstance(asked, list) else []
+        self.functions = {f: self.namespace[f] for f in names if callable(self.namespace.get(f))}
+        send(self.sock, {"loaded": {"functions": list(self.functions),
+                                    "error": self.error[:1000]}})
 
     def serve(self) -> None:
         while True:
@@ -167,7 +183,9 @@ class Serving:
             if message is None:
                 return
             name = message.get("call")
-            if isinstance(name, str) and name in self.functions:
+            if "exercise" in message:
+                self.start(message)
+            elif isinstance(name, str) and name in self.functions:
                 self.answer(name, message)
 
     def call_judge(self, session: Session, wire: int, args: tuple) -> Any:
@@ -247,28 +265,26 @@ def _with_depth(function: Callable[..., Any], deepest: list[int]) -> Callable[..
 # --- one exercise, in a child ----------------------------------------------------------------
 
 
-def run_exercise(job: dict[str, Any], sock: socket.socket) -> None:
-    """The child's whole life: limits, removals, the student's files, then calls."""
-
-
+def run_exercise(job: dict[str, Any], sock: socket.socket, reader: Reader) -> None:
+    """Limits, removals, the student's files, then calls until the judge is done."""
     set_limits(job.get("limits", {}))
     reached: list[str] = []
     raised_limit = [False]
-    make_unavailable(job.get("unavailable", []), str(job.get("exercise")), reached)
+    make_unavailable(job.get("unavailable", []), reached)
     pin_recursion_limit(raised_limit)
     chapter = str(job.get("chapter"))
     sources = job.get("sources", {})
-    functions: dict[str, Any] = {}
+    namespace: dict[str, Any] = {}
     error = ""
     with loading():
         for name, text in sources.items():
             run = run_notebook if name.endswith(".ipynb") else run_module
             defined, failed = run(str(name), str(text), chapter)
-            functions.update(defined)
+            namespace.update(defined)
             error = error or failed
-    wanted = [f for f in job.get("functions", []) if callable(functions.get(f))]
-    send(sock, {"loaded": {"functions": wanted, "error": error[:1000]}})
-    Serving(sock, {f: functions[f] for f in wanted}, set(sources), reached, raised_limit).serve()
+    serving = Serving(sock, reader, namespace, error, set(sources), reached, raised_limit)
+    serving.start(job)
+    serving.serve()
 
 
 def main() -> None:
@@ -278,12 +294,13 @@ def main() -> None:
         os.dup2(quiet, descriptor)
     sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     send(control, {"ready": True})
+    reader = Reader(control)
     try:
-        job = Reader(control).next()
+        job = reader.next()
     except Malformed:
         job = None
     if job is not None and "exercise" in job:
-        run_exercise(job, control)
+        run_exercise(job, control, reader)
     os._exit(0)
 
 

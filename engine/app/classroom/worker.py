@@ -100,13 +100,12 @@ class Judge:
                       "exercise)"
             return ExerciseResult(ex.number, ex.title, "timeout", 0.0, ex.points, why, files)
         except RunnerEnded:
-            code = self.sandbox.finish(exercise)
+            code = self.sandbox.finish()
             return ExerciseResult(ex.number, ex.title, "error", 0.0, ex.points, _ended(code),
                                   files)
         except RunnerGone as gone:
             self.sandbox.stop()
             return ExerciseResult(ex.number, ex.title, "error", 0.0, ex.points, str(gone), files)
-        self.sandbox.finish(exercise)
         return result
 
     def close(self) -> None:
