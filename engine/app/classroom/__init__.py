@@ -18,7 +18,10 @@ how they run), ``diagnose``, ``gradient_diagnosis`` and ``probes``
 (``check`` in a notebook), ``submission`` (reading a student's files),
 ``worker`` and ``grading`` (one process per student, limits, parallel),
 ``output`` (grades.csv and the reports), ``release`` (the student version
-from the source notebooks in ``source/``).
+from the source notebooks in ``notebooks/exercises/source/``); beyond
+grades.csv, ``gradebook`` (a row per student for Canvas or Moodle),
+``gradescope`` (the autograder bundle and its results.json) and
+``github_classroom`` (the autograding workflow).
 
 The package imports its modules when a name is first asked for, so the
 sandboxed runner (``runner``, with ``codec``, ``kinds`` and ``loading``)

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from engine import format_table, write_atomically
+from engine.app.classroom.gradebook import spreadsheet_safe as cell
 from engine.app.classroom.results import STATUSES, ExerciseResult
 
 COLUMNS = ("student", "exercise", "points", "max_points", "status", "message")
@@ -30,14 +31,6 @@ Grades = Mapping[str, Sequence[ExerciseResult]]
 
 def _points(x: float) -> str:
     return f"{x:g}"
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(text: str) -> str:
-    """A CSV cell no spreadsheet reads as a formula (OWASP's CSV-injection rule)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def shown(text: str) -> str:

@@ -13,7 +13,10 @@ notebooks as they are). ``release`` writes from them:
 - ``modules/<chapter>.py``: the same exercises as a Python module, for work
   in an editor and ``sweepgrad check``;
 - with ``solutions=True``, the same with the reference bodies kept (the
-  teacher's key, and what the tests grade for full marks).
+  teacher's key, and what the tests grade for full marks);
+- with ``github_classroom="modules"`` (or ``"notebooks"``), GitHub
+  Classroom's autograding workflow checking that folder
+  (``engine.app.classroom.github_classroom``).
 
 The sources are the solution key, so they are not part of the installed
 package (the wheel holds no solution): they live in the repository, in
@@ -198,9 +201,20 @@ mistake looks like, where, and a hint.
 """
 
 
+CLASSROOM_README = """
+Each push to your repository is graded the same way: the workflow in
+`.github/workflows/classroom.yml` runs `sweepgrad check` on each exercise
+of `{folder}/`, worth its points. Work in `{folder}/`, check before you push.
+"""
+
+
 def release(out: str | Path, *, solutions: bool = False, source: str | Path = SOURCE,
-            force: bool = False) -> list[Path]:
-    """Write the release of every source notebook under ``out``; the files written."""
+            force: bool = False, github_classroom: str | None = None,
+            install: str = "sweepgrad") -> list[Path]:
+    """Write the release of every source notebook under ``out``; the files written.
+
+    ``github_classroom`` (``"modules"`` or ``"notebooks"``) adds the autograding
+    workflow, whose install step runs ``pip install INSTALL``."""
     out = Path(out)
     notebooks = source_notebooks(Path(source))
     plan: list[tuple[Path, str]] = []
@@ -211,7 +225,16 @@ def release(out: str | Path, *, solutions: bool = False, source: str | Path = SO
         plan.append((out / "notebooks" / f"{chapter}.ipynb",
                      json.dumps(released, indent=1, ensure_ascii=False) + "\n"))
         plan.append((out / "modules" / f"{chapter}.py", module_text(notebook, solutions)))
-    plan.append((out / "README.md", README))
+    readme = README if github_classroom is None else README + CLASSROOM_README.format(
+        folder=github_classroom)
+    plan.append((out / "README.md", readme))
+    if github_classroom is not None:
+        from engine.app.classroom.github_classroom import WORKFLOW, workflow_text
+        from engine.app.classroom.registry import in_order
+
+        chapters = {path.stem for path in notebooks}
+        exercises = [e for e in in_order() if e.chapter in chapters]
+        plan.append((out / WORKFLOW, workflow_text(exercises, github_classroom, install)))
     existing = [p for p, _ in plan if p.exists()]
     if existing and not force:
         raise ValueError(f"{existing[0]} exists (and {len(existing) - 1} more): release into "

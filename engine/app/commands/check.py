@@ -40,6 +40,13 @@ def add_limit_options(parser: argparse.ArgumentParser, default_seconds: float) -
                         help="a folder of *.py files adding exercises or hidden checks")
 
 
+def add_exercises_option(parser: argparse.ArgumentParser) -> None:
+    """--exercises: shared by ``sweepgrad grade`` and ``sweepgrad exercises gradescope``."""
+    parser.add_argument("--exercises", dest="exercise", default="all",
+                        help="which exercises: all (default), a chapter, one number, or a "
+                        "list such as graph,ops")
+
+
 def prepare(args: argparse.Namespace) -> tuple[list[str], object]:
     """The chosen exercises' numbers and the limits, after loading any extra checks."""
     from engine.app.classroom import select
