@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.app.classroom import checks  # noqa: F401 (registers the course's exercises)
 from engine.app.classroom.registry import in_order
 
 yaml = pytest.importorskip("yaml")

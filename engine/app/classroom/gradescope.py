@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from engine import write_atomically
+from engine.app.classroom import checks  # noqa: F401 (registers the course's exercises)
 from engine.app.classroom.registry import select
 from engine.app.classroom.results import ExerciseResult
 

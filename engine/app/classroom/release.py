@@ -229,6 +229,7 @@ def release(out: str | Path, *, solutions: bool = False, source: str | Path = SO
         folder=github_classroom)
     plan.append((out / "README.md", readme))
     if github_classroom is not None:
+        from engine.app.classroom import checks  # noqa: F401 (registers the exercises)
         from engine.app.classroom.github_classroom import WORKFLOW, workflow_text
         from engine.app.classroom.registry import in_order
 
