@@ -255,6 +255,13 @@ def backward(root):
             parent.grad += local_grad * node.grad
 '''),
     Wrong("root.backward()", "2.2", "engine_call", "def backward(root):\n    root.backward()\n"),
+    Wrong("the seed set, the loop writing node.grad", "2.2", "nothing_passed_on", '''
+def backward(root):
+    root.grad = 1.0
+    for node in reversed(engine_topological_order(root)):
+        for parent, local_grad in zip(node.parents, node.local_grads):
+            node.grad += 0.0 * local_grad * parent.grad
+'''),
     Wrong("no seed", "2.2", "root_not_seeded", '''
 def backward(root):
     for node in reversed(engine_topological_order(root)):
@@ -301,8 +308,10 @@ def chain_rule_derivative(root, w):
 '''),
     central("forward difference", "forward_difference", low="point", divisor="eps"),
     central("ε instead of 2ε", "half_divisor", divisor="eps"),
-    central("ignores eps", "bad_eps", step="1e-6", divisor="2e-6"),
-    central("ε far too small", "bad_eps", step="1e-13", divisor="2e-13"),
+    central("ignores eps", "eps_ignored", step="1e-6", divisor="2e-6"),
+    central("ε far too small, eps ignored", "eps_ignored", step="1e-13", divisor="2e-13"),
+    Wrong("a default ε of 1e-12", "3.2", "bad_eps", CENTRAL.format(
+        step="eps", low="below", divisor="2.0 * eps").replace("eps=1e-6", "eps=1e-12")),
     Wrong("changes the point", "3.2", "mutates_point", '''
 def central_difference(f, point, index, eps=1e-6):
     point[index] += eps
@@ -365,7 +374,7 @@ def softmax_cross_entropy(scores, target):
     import nn
     return nn.softmax_cross_entropy(scores, target)
 '''),
-    Wrong("the max not added back", "5.2", "wrong_loss", '''
+    Wrong("the max not added back", "5.2", "max_not_restored", '''
 def softmax_cross_entropy(scores, target):
     m = max(s.data for s in scores)
     total = Value(0.0)
@@ -451,13 +460,27 @@ def batch_loss(model, inputs, targets, loss):
         total = total + loss(model(x), y) / len(inputs)
     return total / len(inputs)
 '''),
-    Wrong("one example's loss kept", "7.1", "assign_not_accumulate", '''
+    Wrong("one example's loss kept", "7.1", "one_example_kept", '''
 def batch_loss(model, inputs, targets, loss):
     for x, y in zip(inputs, targets):
         total = loss(model(x), y)
     return total
 '''),
+    Wrong("loss(target, prediction)", "7.1", "loss_arguments_swapped", '''
+def batch_loss(model, inputs, targets, loss):
+    total = Value(0.0)
+    for x, y in zip(inputs, targets):
+        total = total + loss(y, model(x))
+    return total / len(inputs)
+'''),
     loop("gradients never zeroed", "not_zeroed", zero="pass"),
+    loop("the global random module in the loop", "rng_ignored",
+         shuffle="order = list(range(n)); random.shuffle(order)"),
+    loop("no backward()", "backward_missing", late="model.zero_grad()").__class__(
+        "no backward()", "7.2", "backward_missing", TRAIN.format(
+            before="", shuffle="order = list(range(n)); rng.shuffle(order)", batches="",
+            zero="model.zero_grad()", mean="/ len(batch)", late="").replace(
+            "            objective.backward()\n", "")),
     loop("gradients zeroed before the step", "zeroed_too_late", zero="pass",
          late="model.zero_grad()"),
     loop("the loop divides again", "mean_twice", mean="/ len(batch) / len(batch)"),

@@ -133,6 +133,13 @@ ROOT_NOT_SEEDED = _m(
     "d(root)/d(root) = 1 starts the sweep; without it every product is 0",
     "set root.grad = 1.0 before the loop",
 )
+NOTHING_PASSED_ON = _m(
+    "nothing_passed_on", "nothing is passed on along the edges",
+    "the sweep must add local_grad · node.grad to every parent; when no parent's .grad "
+    "changes, the loop over the edges never ran or wrote somewhere else",
+    "for node in reversed(order): for parent, local in zip(node.parents, node.local_grads): "
+    "parent.grad += local * node.grad",
+)
 RECURSION = _m(
     "recursion", "recursion over the graph",
     "a function that calls itself once per node needs one Python frame per level: a deep "
@@ -191,10 +198,20 @@ HALF_DIVISOR = _m(
     "divide by (2 * eps)",
 )
 BAD_EPS = _m(
-    "bad_eps", "a bad ε",
-    "too large an ε leaves truncation error, too small one rounding noise; and the eps "
-    "argument must be the one used",
-    "use the eps argument (default 1e-6)",
+    "bad_eps", "the default ε is not 1e-6",
+    "called without eps, the quotient uses another step: too large an ε leaves truncation "
+    "error, too small one rounding noise",
+    "give the function the default the docstring names: eps=1e-6",
+)
+EPS_IGNORED = _m(
+    "eps_ignored", "the eps argument is ignored",
+    "the caller's eps must be the step used; a number of your own replaces it",
+    "step by the eps parameter: point[index] ± eps, and divide by 2 * eps",
+)
+W_NOT_SEEDED = _m(
+    "w_not_seeded", "dw/dw is not set to 1",
+    "forward-mode rates start at w: dw/dw = 1; without it every rate after it is 0",
+    "rate[w] = 1.0 when the loop reaches w",
 )
 MUTATES_POINT = _m(
     "mutates_point", "the point given is changed",
@@ -266,8 +283,9 @@ MISSING_LR = _m(
     "p.data -= lr * p.grad",
 )
 REBINDING = _m(
-    "rebinding", "rebinding instead of updating the parameter",
-    "`p = p - lr * p.grad` makes a new Value and leaves the model's parameter unchanged",
+    "rebinding", "the parameters are not changed in place",
+    "no parameter moved although every one has a gradient: `p = p - lr * p.grad` makes a new "
+    "Value and leaves the model's parameter as it was (and so does a step that writes nothing)",
     "change the parameter in place: p.data -= lr * p.grad",
 )
 PARTIAL_UPDATE = _m(
@@ -279,11 +297,6 @@ WRONG_LOSSES = _m(
     "wrong_losses", "the losses returned are not one batch loss per step",
     "the list must hold L.data of every step's batch mean, in order",
     "append objective.data after each step",
-)
-WRONG_STEP = _m(
-    "wrong_step", "the step is not θ ← θ − η·∂L/∂θ",
-    "each parameter must move by exactly −η times its gradient",
-    "p.data -= lr * p.grad, nothing more",
 )
 UPDATED_GRAD = _m(
     "updated_grad", "the gradient is changed instead of the data",
@@ -350,20 +363,33 @@ RNG_IGNORED = _m(
     "the result must follow the rng argument, so that a seed reproduces it",
     "call rng.shuffle(...), not random.shuffle(...)",
 )
-WRONG_BATCHES = _m(
-    "wrong_batches", "the batches are not ⌈n/B⌉ consecutive slices of size B",
-    "every index 0…n−1 must appear in exactly one batch, every batch but the last of size B",
-    "shuffle a list of range(n) and cut it with slices of batch_size",
-)
 UNSTABLE_SOFTMAX = _m(
     "unstable_softmax", "an unstable softmax",
     "e^s overflows for scores near 710 and beyond, which gives inf or nan",
     "subtract the constant m = max(s.data) before exp and add it back after log",
 )
-WRONG_LOSS = _m(
-    "wrong_loss", "the loss has the wrong value",
-    "ℓ = log Σₖ e^{sₖ} − s_t",
-    "check at scores [0, 0]: ℓ = log 2 for either target",
+MAX_NOT_RESTORED = _m(
+    "max_not_restored", "the max subtracted inside the exp is not added back",
+    "log Σₖ e^{sₖ} = m + log Σₖ e^{sₖ − m}: subtracting m inside needs + m after the log",
+    "ℓ = m + log Σₖ e^{sₖ − m} − s_t, with m = max(s.data) a plain number",
+)
+LOSS_ARGUMENTS_SWAPPED = _m(
+    "loss_arguments_swapped", "the loss is called as loss(target, prediction)",
+    "the loss is not symmetric in its two arguments: loss(prediction, target) is the "
+    "one the docstring gives",
+    "call loss(model(x), y): the prediction first, the target second",
+)
+ONE_EXAMPLE_KEPT = _m(
+    "one_example_kept", "only one example's loss is kept",
+    "the batch loss must add every example's loss; `total = loss(...)` in the loop keeps the "
+    "last one",
+    "total = total + loss(model(x), y) for every example, then divide by B once",
+)
+BACKWARD_MISSING = _m(
+    "backward_missing", "backward() never reaches the parameters",
+    "the model was called, but no parameter ever held a gradient, so the step had nothing "
+    "to follow",
+    "call objective.backward() on each batch's mean loss, before the step",
 )
 
 # --- the matrix form (chapter 6) -----------------------------------------------------------
