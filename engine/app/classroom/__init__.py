@@ -36,7 +36,7 @@ from engine.app.classroom.gradient_diagnosis import (
     reference_gradients,
 )
 from engine.app.classroom.mistakes import MISTAKES, Mistake
-from engine.app.classroom.notebook import assert_passes, check, run_checks
+from engine.app.classroom.notebook import assert_passes, check, run_checks, score
 from engine.app.classroom.registry import EXERCISES, Exercise, check_of, exercise, select
 from engine.app.classroom.results import CheckFailed, CheckResult, ExerciseResult
 
@@ -64,5 +64,6 @@ __all__ = [
     "reference_gradients",
     "refuse_engine",
     "run_checks",
+    "score",
     "select",
 ]

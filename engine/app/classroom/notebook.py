@@ -2,12 +2,16 @@
 functions the notebook defines, and a short report.
 
 ``check`` takes the exercise's functions from the caller's namespace (the
-notebook's), or from its arguments (``check("2.2", backward)``), prints
-which checks pass and, for a failure, what the mistake looks like, and
-returns nothing. ``assert_passes`` does the same but raises AssertionError
-with the report when a check fails: the hidden test of each exercise in
-the source notebooks, so nbgrader's autograder scores it. ``run_checks``
-returns the ``ExerciseResult`` for code of your own.
+notebook's), or from its arguments (``check("2.2", backward)``), shows
+which checks pass and, for a failure, what it observed first and then what
+the mistake looks like; in Jupyter the hint sits behind a click (an HTML
+``<details>``), so a student can try again before reading the fix, and a
+terminal gets the same report as plain text. ``score`` returns the points
+the exercise earns (by ``registry.points_earned``, as ``sweepgrad grade``
+gives them): the hidden test of each exercise in the source notebooks, whose
+value nbgrader's autograder takes as the cell's partial credit.
+``assert_passes`` raises AssertionError with the report unless every check
+passes. ``run_checks`` returns the ``ExerciseResult`` for code of your own.
 """
 
 from __future__ import annotations
@@ -62,11 +66,45 @@ def _caller_namespace() -> dict[str, Any]:
     return frame.f_globals
 
 
+class Report:
+    """An exercise's report: plain text in a terminal, HTML with folded hints in Jupyter."""
+
+    def __init__(self, result: ExerciseResult) -> None:
+        self.result = result
+
+    def __str__(self) -> str:
+        return self.result.report()
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        return self.result.report_html()
+
+
+def _show(report: Report) -> None:
+    shell = sys.modules.get("IPython")
+    get_ipython = getattr(shell, "get_ipython", None)
+    if get_ipython is not None and get_ipython() is not None:
+        from IPython.display import display
+
+        display(report)
+    else:
+        print(report)
+
+
 def check(exercise: str, *functions: Callable[..., Any]) -> None:
-    """Print the report of exercise ``exercise`` on this notebook's functions."""
+    """Show the report of exercise ``exercise`` on this notebook's functions."""
     if _loading[0]:
         return
-    print(run_checks(exercise, _caller_namespace(), *functions).report())
+    _show(Report(run_checks(exercise, _caller_namespace(), *functions)))
+
+
+def score(exercise: str, *functions: Callable[..., Any]) -> float:
+    """The points exercise ``exercise`` earns on this notebook's functions (its value is
+    the partial credit nbgrader's autograder gives the cell that ends with it)."""
+    if _loading[0]:
+        return 0.0
+    return run_checks(exercise, _caller_namespace(), *functions).points
 
 
 def assert_passes(exercise: str, *functions: Callable[..., Any]) -> None:

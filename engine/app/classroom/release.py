@@ -2,9 +2,10 @@
 
 Each chapter's source is a notebook in ``source/`` that follows nbgrader's
 conventions: a solution cell holds the reference body between
-``### BEGIN SOLUTION`` and ``### END SOLUTION``, and each check cell holds
-the autograder's assertion between ``### BEGIN HIDDEN TESTS`` and
-``### END HIDDEN TESTS`` (nbgrader's ``generate_assignment`` takes these
+``### BEGIN SOLUTION`` and ``### END SOLUTION``, and each check cell ends
+with the autograder's ``score("2.1")`` between ``### BEGIN HIDDEN TESTS`` and
+``### END HIDDEN TESTS`` (its value, the points by the registry's policy, is
+the partial credit nbgrader gives the cell) (nbgrader's ``generate_assignment`` takes these
 notebooks as they are). ``release`` writes from them:
 
 - ``notebooks/<chapter>.ipynb``: the statement, starter cells whose bodies
@@ -28,7 +29,7 @@ from engine import write_atomically
 SOURCE = Path(__file__).resolve().parent / "source"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-CHECK_IMPORT = "from engine.app.classroom import assert_passes, check"
+CHECK_IMPORT = "from engine.app.classroom import check, score"
 
 
 def source_notebooks(source: Path = SOURCE) -> list[Path]:

@@ -13,6 +13,7 @@ so the grader's workers send exactly what a notebook shows.
 from __future__ import annotations
 
 import re
+from html import escape
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
@@ -129,6 +130,26 @@ class ExerciseResult:
             body = [f"  {self.message}: write the function, then check again"]
         points = f"  points: {self.points:g} of {self.max_points:g}"
         return "\n".join([head, *body, points])
+
+    def report_html(self) -> str:
+        """The report for a notebook: each failure's observation and diagnosis shown, its
+        hint folded in a ``<details>`` to open after trying again; every text escaped."""
+        text = self.report().split("\n")
+        head, points = text[0], text[-1].strip()
+        rows = []
+        for check in self.checks:
+            if check.passed:
+                rows.append(f"<li>ok {escape(check.name)}</li>")
+                continue
+            said = "".join(f"<div>{escape(t)}</div>" for t in (check.detail, check.diagnosis())
+                           if t)
+            folded = (f"<details><summary>Hint</summary>{escape(check.hint)}</details>"
+                      if check.hint else "")
+            rows.append(f"<li><b>FAIL {escape(check.name)}</b>{said}{folded}</li>")
+        if not self.checks or self.message.startswith("not implemented yet"):
+            rows = [f"<li>{escape(line.strip())}</li>" for line in text[1:-1]]
+        return (f'<div class="sweepgrad-report"><p>{escape(head)}</p><ul>{"".join(rows)}</ul>'
+                f"<p>{escape(points)}</p></div>")
 
     def to_dict(self) -> dict:
         return asdict(self)
