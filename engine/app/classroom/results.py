@@ -13,9 +13,9 @@ so the grader's workers send exactly what a notebook shows.
 from __future__ import annotations
 
 import re
-from html import escape
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from html import escape
 
 from engine.app.classroom.mistakes import Mistake
 
