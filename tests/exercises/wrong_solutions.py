@@ -530,3 +530,35 @@ def train(model, inputs, targets, loss, epochs, batch_size, lr, rng):
     return losses
 '''),
 ]
+
+FIRST_WEIGHT = '''
+def first_weight_gradient(weights, x, activation):
+    ws = [Value(w) for w in weights]
+    xv = Value(x)
+    z = xv
+    for w in ws:
+        s = w * z
+        z = {{"sigmoid": s.sigmoid, "tanh": s.tanh, "relu": s.relu}}[activation]()
+    z.backward()
+    return {which}.grad
+'''
+
+WRONG += [
+    # chapter 8
+    Wrong("leaky ReLU with ReLU's slope", "8.1", "leaky_slope",
+          "def leaky_relu(a, alpha=0.01):\n    return (a, (1.0,)) if a > 0 else "
+          "(alpha * a, (0.0,))\n"),
+    Wrong("SiLU's slope σ(a)", "8.1", "silu_product_rule", '''
+def silu(a):
+    s = 1.0 / (1.0 + math.exp(-a)) if a >= 0 else math.exp(a) / (1.0 + math.exp(a))
+    return a * s, (s,)
+'''),
+    Wrong("the last weight's gradient", "8.2", "last_weight", FIRST_WEIGHT.format(which="ws[-1]")),
+    Wrong("the input's gradient", "8.2", "input_gradient", FIRST_WEIGHT.format(which="xv")),
+    Wrong("a bound with (¼)^(L−1)", "8.2", "bound_depth", '''
+def sigmoid_bound(weights, x):
+    return abs(x) * math.prod(abs(w) for w in weights[1:]) * 0.25 ** (len(weights) - 1)
+'''),
+    Wrong("a bound of (¼)^L alone", "8.2", "bound_without_weights",
+          "def sigmoid_bound(weights, x):\n    return 0.25 ** len(weights)\n"),
+]

@@ -444,3 +444,106 @@ MISSING_TWO = _m(
     "d‖r‖²/dr = 2r",
     "δ = 2(out − y)",
 )
+
+# --- activations and vanishing gradients (chapter 8) ----------------------------------------
+
+LEAKY_SLOPE = _m(
+    "leaky_slope", "the slope of leaky ReLU below 0 is not α",
+    "LReLU(a) = α·a for a < 0, so its slope there is α (not 0 as for ReLU, not 1)",
+    "slope = 1.0 if a > 0 else alpha",
+)
+SILU_PRODUCT_RULE = _m(
+    "silu_product_rule", "SiLU's slope misses a term of the product rule",
+    "d(a·σ(a))/da = σ(a) + a·σ′(a) = σ(a)·(1 + a·(1 − σ(a))): both terms",
+    "slope = s * (1 + a * (1 - s)) with s = σ(a)",
+)
+LAST_WEIGHT = _m(
+    "last_weight", "the gradient of the last weight instead of the first",
+    "∂out/∂w₁ passes through every layer of the chain; ∂out/∂w_L only through the last",
+    "keep the Value of weights[0] (w₁) and return its .grad after backward()",
+)
+INPUT_GRADIENT = _m(
+    "input_gradient", "∂out/∂x instead of ∂out/∂w₁",
+    "the first layer's sum is w₁·x: its derivative in w₁ is x, in x it is w₁",
+    "make w₁ a Value and x a plain number (or read w₁'s .grad, not x's)",
+)
+BOUND_DEPTH = _m(
+    "bound_depth", "the bound has one factor ¼ too many or too few",
+    "each of the L layers multiplies by σ′ ≤ ¼, so the bound has (¼)^L, and a weight for "
+    "each layer above the first",
+    "bound = |x| · Π_{k≥2} |w_k| · 0.25 ** L",
+)
+BOUND_WITHOUT_WEIGHTS = _m(
+    "bound_without_weights", "the bound leaves out the weights or the input",
+    "∂out/∂w₁ = x · σ′(s₁) · Π_{k≥2} w_k·σ′(s_k): the weights above the first, and x, "
+    "multiply too",
+    "bound = |x| · Π_{k≥2} |w_k| · 0.25 ** L",
+)
+
+# --- losses (chapter 9) ----------------------------------------------------------------------
+
+UNSTABLE_LOGISTIC = _m(
+    "unstable_logistic", "an unstable logistic loss",
+    "log(1 + e^{−y·s}) computes e^{−y·s}, which overflows for y·s ≲ −710",
+    "for m = −y·s > 0 use m + log(1 + e^{−m}) (math.log1p); the slope from the stable σ",
+)
+LABEL_FACTOR = _m(
+    "label_factor", "the label's factor y is missing from the slope",
+    "d log(1 + e^{−y·s})/ds = −y·σ(−y·s): the inner derivative of −y·s is −y",
+    "slope = -y * σ(-y * s)",
+)
+LABELS_01 = _m(
+    "labels_01", "the labels are read as 0 and 1",
+    "the lecture's binary labels are y ∈ {+1, −1}; −1 is not the 0 of the cross-entropy "
+    "with y ∈ {0, 1}",
+    "ℓ = log(1 + e^{−y·s}) with y = ±1 as given",
+)
+ONE_HOT_MISSING = _m(
+    "one_hot_missing", "e_t is not subtracted from the softmax",
+    "∂ℓ/∂s = softmax(s) − e_t: the −s_t term of the loss gives −1 at the target",
+    "delta = p.copy(); delta[t] -= 1.0",
+)
+
+# --- the cost of the naive methods, and gradient checking (chapter 10) ----------------------
+
+NAIVE_REUSES = _m(
+    "naive_reuses", "the naive count reuses products, as the sweep does",
+    "the per-edge chain rule multiplies every path's factors from scratch: T + (T − 1) + … + 1 "
+    "= T(T + 1)/2 products for T links; keeping a running product is the sweep's saving",
+    "for each k, start from 1.0 and multiply factors k…T again, counting each product",
+)
+COUNT_OFF_BY_ONE = _m(
+    "count_off_by_one", "a path's product counted one short",
+    "counting from 1.0, a product of m factors takes m multiplications; m − 1 counts only "
+    "those after the first factor",
+    "start every product at 1.0 and count every multiplication",
+)
+SWEEP_RECOMPUTES = _m(
+    "sweep_recomputes", "the sweep recomputes what it already has",
+    "the backward sweep multiplies each link once into the running product: T products "
+    "for T links",
+    "running = 1.0; for each factor from the output down: running *= factor (one product)",
+)
+REVERSED_LIST = _m(
+    "reversed_list", "the derivatives are listed in the wrong order",
+    "derivatives[k] belongs to link k + 1, counted from the input; a loop from the output "
+    "finds them last first",
+    "fill derivatives[k] by index, or reverse the list at the end",
+)
+ABSOLUTE_ONLY = _m(
+    "absolute_only", "only an absolute tolerance",
+    "a right gradient of size 10⁶ differs from central differences by about 10⁻⁴ from "
+    "rounding alone: a tolerance must grow with the size of the numbers",
+    "|analytic − numeric| ≤ atol + rtol·|numeric|",
+)
+RELATIVE_ONLY = _m(
+    "relative_only", "only a relative tolerance",
+    "where the gradient is 0, central differences give about 10⁻¹⁰, and any relative "
+    "error to 0 is huge: a small absolute tolerance must be allowed too",
+    "|analytic − numeric| ≤ atol + rtol·|numeric|",
+)
+FIRST_COORDINATE_ONLY = _m(
+    "first_coordinate_only", "only some coordinates are compared",
+    "a gradient is right only when every one of its coordinates is",
+    "loop over every index of the point, and return False at the first that fails",
+)
