@@ -562,3 +562,57 @@ def sigmoid_bound(weights, x):
     Wrong("a bound of (¼)^L alone", "8.2", "bound_without_weights",
           "def sigmoid_bound(weights, x):\n    return 0.25 ** len(weights)\n"),
 ]
+
+SOFTMAX_MATRIX = '''
+def softmax_gradients(W, z, t):
+    s = W @ z
+    m = float(np.max(s))
+    total = float(np.sum(np.exp(s - m)))
+    loss = m + math.log(total) - float(s[t])
+    p = np.exp(s - m) / total
+    delta = {delta}
+    return loss, {grad_W}, W.T @ delta
+'''
+
+
+def softmax_matrix(name: str, mistake: str, delta: str = "p - np.eye(len(p))[t]",
+                   grad_W: str = "np.outer(delta, z)") -> Wrong:
+    return Wrong(name, "9.2", mistake, SOFTMAX_MATRIX.format(delta=delta, grad_W=grad_W))
+
+
+WRONG += [
+    # chapter 9
+    Wrong("log(1 + e^{−ys}) as written", "9.1", "unstable_logistic", '''
+def logistic_loss(score, label):
+    e = math.exp(-label * score)
+    return math.log(1 + e), -label * e / (1 + e)
+'''),
+    Wrong("the slope without y", "9.1", "label_factor", '''
+def logistic_loss(score, label):
+    m = -label * score
+    value = m + math.log1p(math.exp(-m)) if m > 0 else math.log1p(math.exp(m))
+    sigma = 1.0 / (1.0 + math.exp(-m)) if m >= 0 else math.exp(m) / (1.0 + math.exp(m))
+    return value, -sigma
+'''),
+    Wrong("the 0/1 cross-entropy", "9.1", "labels_01", '''
+def logistic_loss(score, label):
+    def softplus(m):
+        return m + math.log1p(math.exp(-m)) if m > 0 else math.log1p(math.exp(m))
+
+    def sigma(a):
+        return 1.0 / (1.0 + math.exp(-a)) if a >= 0 else math.exp(a) / (1.0 + math.exp(a))
+
+    value = label * softplus(-score) + (1 - label) * softplus(score)
+    return value, -label * sigma(-score) + (1 - label) * sigma(score)
+'''),
+    softmax_matrix("δ = softmax alone", "one_hot_missing", delta="p"),
+    softmax_matrix("δ = e_t − softmax", "wrong_sign", delta="np.eye(len(p))[t] - p"),
+    softmax_matrix("z δᵀ for ∂ℓ/∂W", "transpose", grad_W="np.outer(z, delta)"),
+    Wrong("softmax without the max", "9.2", "unstable_softmax", '''
+def softmax_gradients(W, z, t):
+    s = W @ z
+    p = np.exp(s) / np.sum(np.exp(s))
+    delta = p - np.eye(len(p))[t]
+    return float(-np.log(p[t])), np.outer(delta, z), W.T @ delta
+'''),
+]

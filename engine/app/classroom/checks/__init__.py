@@ -8,6 +8,7 @@ from engine.app.classroom.checks import (  # noqa: F401 (imported to register)
     activations,
     checking,
     graph,
+    losses,
     matrix_form,
     neuron,
     ops,
