@@ -616,3 +616,71 @@ def softmax_gradients(W, z, t):
     return float(-np.log(p[t])), np.outer(delta, z), W.T @ delta
 '''),
 ]
+
+GRADCHECK = '''
+def gradcheck(f, gradient, point, eps=1e-6, rtol=1e-5, atol=1e-8):
+    for index in range({indices}):
+        above, below = list(point), list(point)
+        above[index] += {step}
+        below[index] -= {step}
+        numeric = (f(above) - f(below)) / (2 * {step})
+        if not abs(gradient[index] - numeric) <= {bound}:
+            return False
+    return True
+'''
+
+
+def gradcheck(name: str, mistake: str, indices: str = "len(point)", step: str = "eps",
+              bound: str = "atol + rtol * abs(numeric)") -> Wrong:
+    return Wrong(name, "10.2", mistake, GRADCHECK.format(indices=indices, step=step,
+                                                         bound=bound))
+
+
+WRONG += [
+    # chapter 10
+    Wrong("the naive count with a running product", "10.1", "naive_reuses", '''
+def naive_derivatives(factors):
+    derivatives = [0.0] * len(factors)
+    running, products = 1.0, 0
+    for k in range(len(factors) - 1, -1, -1):
+        running *= factors[k]
+        products += 1
+        derivatives[k] = running
+    return derivatives, products
+'''),
+    Wrong("the first factor not counted", "10.1", "count_off_by_one", '''
+def naive_derivatives(factors):
+    derivatives, products = [], 0
+    for k in range(len(factors)):
+        product = factors[k]
+        for g in factors[k + 1:]:
+            product *= g
+            products += 1
+        derivatives.append(product)
+    return derivatives, products
+'''),
+    Wrong("the sweep recomputing each product", "10.1", "sweep_recomputes", '''
+def sweep_derivatives(factors):
+    derivatives, products = [], 0
+    for k in range(len(factors)):
+        product = 1.0
+        for g in factors[k:]:
+            product *= g
+            products += 1
+        derivatives.append(product)
+    return derivatives, products
+'''),
+    Wrong("the sweep's list output first", "10.1", "reversed_list", '''
+def sweep_derivatives(factors):
+    derivatives, running, products = [], 1.0, 0
+    for k in range(len(factors) - 1, -1, -1):
+        running *= factors[k]
+        products += 1
+        derivatives.append(running)
+    return derivatives, products
+'''),
+    gradcheck("an absolute tolerance alone", "absolute_only", bound="atol"),
+    gradcheck("a relative tolerance alone", "relative_only", bound="rtol * abs(numeric)"),
+    gradcheck("only the first coordinate", "first_coordinate_only", indices="1"),
+    gradcheck("its own ε", "eps_ignored", step="1e-6"),
+]

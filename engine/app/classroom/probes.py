@@ -14,6 +14,7 @@ it was asked and when its gradients were zeroed.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -159,3 +160,28 @@ class Recording:
                 state = params
             groups[-1].append(index)
         return groups
+
+
+# --- functions for a gradient check to check ----------------------------------------------------
+
+
+def gentle(p: Sequence[float]) -> float:
+    """sin(p₀)·cos(p₁) + p₀·p₁: gradients of size about 1."""
+    return math.sin(p[0]) * math.cos(p[1]) + p[0] * p[1]
+
+
+def steep(p: Sequence[float]) -> float:
+    """10⁶·(p₀² + 3·p₁²): gradients near 10⁶, so central differences carry rounding
+    error near 10⁻⁴ however right the gradient is."""
+    return 1e6 * (p[0] ** 2 + 3.0 * p[1] ** 2)
+
+
+def flat_at_zero(p: Sequence[float]) -> float:
+    """p₀³·(1 + p₁²): at p₀ = 0 the gradient is 0, but the central difference in p₀ is
+    ε²·(1 + p₁²), which no relative tolerance accepts against 0."""
+    return p[0] ** 3 * (1.0 + p[1] ** 2)
+
+
+def cube(p: Sequence[float]) -> float:
+    """p₀³: the central difference at p₀ is exactly 3p₀² + ε²."""
+    return p[0] ** 3

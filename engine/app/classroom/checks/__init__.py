@@ -7,6 +7,7 @@ Importing this package registers them all, in chapter order.
 from engine.app.classroom.checks import (  # noqa: F401 (imported to register)
     activations,
     checking,
+    cost,
     graph,
     losses,
     matrix_form,
