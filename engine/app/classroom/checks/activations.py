@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from engine import Value
@@ -184,7 +185,7 @@ def compare_chain(student: Any, activation: str) -> None:
 
 for _activation in ACTIVATIONS:
     check_of("8.2", f"∂out/∂w₁ through {_activation} chains of 1 to 20 layers")(
-        lambda student, a=_activation: compare_chain(student, a))
+        partial(compare_chain, activation=_activation))
 
 
 @check_of("8.2", "the sigmoid bound |x|·Π|w_k|·(¼)^L, and the gradient under it")

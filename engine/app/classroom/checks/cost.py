@@ -153,7 +153,7 @@ def reference_gradcheck(f: Callable[[list[float]], float], gradient: Sequence[fl
     return True
 
 
-Case = tuple[str, Callable[[list[float]], float], list[float], list[float], dict[str, float]]
+Case = tuple[str, Callable[[list[float]], float], list[float], list[float], dict[str, Any]]
 
 
 def _cases() -> list[Case]:
