@@ -684,3 +684,33 @@ def sweep_derivatives(factors):
     gradcheck("only the first coordinate", "first_coordinate_only", indices="1"),
     gradcheck("its own ε", "eps_ignored", step="1e-6"),
 ]
+
+OUTPUT = '''
+def output_gradients(weights, x, y, output):
+    activations = [np.asarray(x, dtype=float)]
+    for index, W in enumerate(weights):
+        s = W @ activations[-1]
+        last = index == len(weights) - 1
+        activations.append(s if last and {linear} else np.tanh(s))
+    out = activations[-1]
+    loss = float(np.sum((out - y) ** 2))
+    delta = 2.0 * (out - y)
+    if {slope}:
+        delta = delta * (1.0 - out**2)
+    grads = [None] * len(weights)
+    for index in range(len(weights) - 1, -1, -1):
+        grads[index] = np.outer(delta, activations[index])
+        if index > 0:
+            delta = (weights[index].T @ delta) * (1.0 - activations[index] ** 2)
+    return loss, grads
+'''
+
+WRONG += [
+    # chapter 6, the output layer as the lecture writes it
+    Wrong("the tanh output left linear", "6.3", "output_not_activated",
+          OUTPUT.format(linear="True", slope="False")),
+    Wrong("a tanh output without its slope in δ", "6.3", "output_slope_missing",
+          OUTPUT.format(linear="output == 'linear'", slope="False")),
+    Wrong("every output activated", "6.3", "last_layer_activated",
+          OUTPUT.format(linear="False", slope="True")),
+]

@@ -255,8 +255,21 @@ NO_ERROR_FOR_BAD_INPUT = _m(
 )
 LAST_LAYER_ACTIVATED = _m(
     "last_layer_activated", "the last layer is activated",
-    "the last layer gives scores for a loss and must be linear",
+    "this exercise's last layer is linear (the lecture on losses writes regression with "
+    "h(t) = t), so its outputs are the sums themselves",
     "use 'linear' for the last layer, the activation for the others",
+)
+OUTPUT_NOT_ACTIVATED = _m(
+    "output_not_activated", "the output layer is left linear",
+    "with an activated output, x⁽ᴸ⁾ = Θ(s⁽ᴸ⁾): the forward pass applies Θ at the last layer "
+    "too, and δ⁽ᴸ⁾ = 2(x⁽ᴸ⁾ − y)·Θ′(s⁽ᴸ⁾)",
+    "when output == 'tanh', out = np.tanh(W @ z) and δ = 2(out − y)·(1 − out²)",
+)
+OUTPUT_SLOPE_MISSING = _m(
+    "output_slope_missing", "Θ′ of the output layer is missing from δ⁽ᴸ⁾",
+    "the output is activated in the forward pass, so the chain rule passes through Θ at the "
+    "output: δ⁽ᴸ⁾ = 2(x⁽ᴸ⁾ − y)·Θ′(s⁽ᴸ⁾)",
+    "δ = 2(out − y) * (1 − out**2) for a tanh output",
 )
 LAST_LAYER_DROPPED = _m(
     "last_layer_dropped", "a layer is dropped",

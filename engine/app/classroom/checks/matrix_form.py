@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,8 @@ from engine.app.classroom.mistakes import (
     LAST_LAYER_DROPPED,
     MISSING_DERIVATIVE,
     MISSING_TWO,
+    OUTPUT_NOT_ACTIVATED,
+    OUTPUT_SLOPE_MISSING,
     SQUARED_NORM,
     TRANSPOSE,
     WRONG_ACTIVATION_DERIVATIVE,
@@ -44,12 +47,16 @@ from engine.app.classroom.results import CheckFailed
 
 exercise("6.1", "matrix_form", ("two_layer_gradients",), "two layers in matrix form", points=3)
 exercise("6.2", "matrix_form", ("deep_gradients",), "any depth in matrix form", points=3)
+exercise("6.3", "matrix_form", ("output_gradients",),
+         "the output layer, linear or activated, as the lecture writes it", points=2)
 
 Array = np.ndarray
 
 
-def engine_gradients(weights: Sequence[Array], x: Array, y: Array) -> tuple[float, list[Array]]:
-    """The same network from Values (tanh hidden layers, linear last, squared loss), swept."""
+def engine_gradients(weights: Sequence[Array], x: Array, y: Array, output: str = "linear"
+                     ) -> tuple[float, list[Array]]:
+    """The same network from Values (tanh hidden layers, the last ``output``: linear or
+    tanh, squared loss), swept."""
     params = [[[Value(float(w)) for w in row] for row in W] for W in weights]
     activations: list[Any] = [float(v) for v in x]
     for index, W in enumerate(params):
@@ -59,7 +66,8 @@ def engine_gradients(weights: Sequence[Array], x: Array, y: Array) -> tuple[floa
             for w, a in zip(row, activations):
                 total = total + w * a
             sums.append(total)
-        activations = sums if index == len(params) - 1 else [s.tanh() for s in sums]
+        linear = index == len(params) - 1 and output == "linear"
+        activations = sums if linear else [s.tanh() for s in sums]
     loss = Value(0.0)
     for out, target in zip(activations, y):
         loss = loss + (out - float(target)) ** 2
@@ -300,9 +308,50 @@ def deep_by_hand(student: Any) -> None:
     refuse_engine(lambda: DEEP.result(student, weights, x, y), FORBIDDEN, "deep_gradients")
 
 
+# --- Exercise 6.3 ------------------------------------------------------------------------
+
+# What each setting of ``output`` may be confused with, as switches of deep_reference.
+OUTPUT_VARIANTS: dict[str, list[tuple[Mistake, dict[str, Any]]]] = {
+    "linear": [(LAST_LAYER_ACTIVATED, {"last": "activated"}),
+               (LAST_LAYER_ACTIVATED, {"last": "activated forward"})],
+    "tanh": [(OUTPUT_NOT_ACTIVATED, {"last": "linear"}),
+             (OUTPUT_SLOPE_MISSING, {"last": "activated forward"})],
+}
+OUTPUT_REFERENCE = {"linear": {"last": "linear"}, "tanh": {"last": "activated"}}
+
+
+def compare_output(student: Any, widths: tuple[int, ...], output: str, seed: int) -> None:
+    weights, x, y = network(widths, seed)
+    want = engine_gradients(weights, x, y, output)
+    assert _same(deep_reference(weights, x, y, **OUTPUT_REFERENCE[output]), want)
+    names = [f"∂ℓ/∂W{i + 1}" for i in range(len(weights))]
+    got = _as_result(student.output_gradients(list(weights), x, y, output), 2,
+                     "output_gradients")
+    if _same(got, want):
+        return
+    fits = {m for m, switches in OUTPUT_VARIANTS[output]
+            if _same(got, deep_reference(weights, x, y, **switches))}
+    shape = "→".join(map(str, widths))
+    raise CheckFailed(f"network {shape}, output={output!r}: {_first_difference(got, want, names)}",
+                      fits.pop() if len(fits) == 1 else None)
+
+
+for _output in ("linear", "tanh"):
+    for _widths, _seed in (((3, 4, 2), 31), ((2, 3, 3, 2), 32)):
+        check_of("6.3", f"output={_output!r}, a network {'→'.join(map(str, _widths))}")(
+            partial(compare_output, widths=_widths, output=_output, seed=_seed))
+
+
+@check_of("6.3", "numpy formulas, not the engine's sweep", scores=False)
+def output_by_hand(student: Any) -> None:
+    weights, x, y = network((2, 3, 2), 9)
+    refuse_engine(lambda: student.output_gradients(list(weights), x, y, "tanh"), FORBIDDEN,
+                  "output_gradients")
+
+
 # --- hints written for these exercises -------------------------------------------------------
 
-for _number in ("6.1", "6.2"):
+for _number in ("6.1", "6.2", "6.3"):
     hint(_number, ENGINE_CALL, "compute with numpy arrays only: the forward pass, δ, "
          "np.outer(δ, z) and Wᵀδ; no Value and no backward()")
     hint(_number, WRONG_SIGN, "δ = 2(out − y): the output minus the target")
