@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 OUT    := out
 
-.PHONY: demo test lint notebooks lab graphviz chromium clean
+.PHONY: demo test lint notebooks lab dist graphviz chromium clean
 
 demo: $(VENV)/.demo-installed graphviz
 	$(VENV)/bin/sweepgrad demo --out $(OUT)
@@ -25,6 +25,13 @@ notebooks: $(VENV)/.test-installed graphviz
 # the quick start's setting) Jupyter needs --allow-root.
 lab: $(VENV)/.notebooks-installed graphviz
 	$(VENV)/bin/jupyter lab notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+# The wheel and the source distribution, into dist/, built in an isolated
+# environment as any installer would build them (with byte-compiling allowed,
+# which setuptools otherwise reports skipping).
+dist: $(VENV)/.test-installed
+	rm -rf dist
+	PYTHONDONTWRITEBYTECODE= $(PY) -m build --outdir dist .
 
 # Style (ruff) and types (mypy, configured in pyproject.toml: engine/ and nn/).
 lint: $(VENV)/.test-installed
@@ -91,4 +98,4 @@ chromium:
 	$(call debian_package,chromium,chromium,Chromium,CHROMIUM_HELP)
 
 clean:
-	rm -rf $(VENV) $(OUT) test-artifacts .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) $(OUT) dist build test-artifacts .pytest_cache .ruff_cache .hypothesis *.egg-info
