@@ -136,7 +136,7 @@ ROOT_NOT_SEEDED = _m(
 NOTHING_PASSED_ON = _m(
     "nothing_passed_on", "nothing is passed on along the edges",
     "the sweep must add local_grad · node.grad to every parent; when no parent's .grad "
-    "changes, the loop over the edges never ran or wrote somewhere else",
+    "changes, the loop over the edges never ran, skipped the output, or wrote somewhere else",
     "for node in reversed(order): for parent, local in zip(node.parents, node.local_grads): "
     "parent.grad += local * node.grad",
 )
@@ -187,9 +187,9 @@ NO_DEPENDENCY = _m(
 # --- finite differences (chapter 3) ---------------------------------------------------------
 
 FORWARD_DIFFERENCE = _m(
-    "forward_difference", "a one-sided (forward) difference instead of a central one",
-    "(f(x+ε) − f(x))/ε has error O(ε); the central difference (f(x+ε) − f(x−ε))/(2ε) has "
-    "O(ε²)",
+    "forward_difference", "a one-sided difference instead of a central one",
+    "(f(x+ε) − f(x))/ε (or (f(x) − f(x−ε))/ε) has error O(ε); the central difference "
+    "(f(x+ε) − f(x−ε))/(2ε) has O(ε²)",
     "evaluate on both sides: x + ε and x − ε, and divide by 2ε",
 )
 HALF_DIVISOR = _m(
@@ -212,6 +212,11 @@ W_NOT_SEEDED = _m(
     "w_not_seeded", "dw/dw is not set to 1",
     "forward-mode rates start at w: dw/dw = 1; without it every rate after it is 0",
     "rate[w] = 1.0 when the loop reaches w",
+)
+DIVISOR_WITHOUT_EPS = _m(
+    "divisor_without_eps", "the difference is divided by 2, not by 2ε",
+    "the slope is the rise over the run: the run from x − ε to x + ε is 2ε",
+    "divide by (2 * eps)",
 )
 MUTATES_POINT = _m(
     "mutates_point", "the point given is changed",
@@ -350,6 +355,11 @@ NO_SHUFFLE = _m(
     "no_shuffle", "no shuffle",
     "every epoch sees the examples in their original order",
     "shuffle the indices with rng.shuffle at the start of every epoch",
+)
+EPOCH_COUNT = _m(
+    "epoch_count", "the loop runs another number of epochs than asked",
+    "the parameters are those of one epoch more or fewer than `epochs`",
+    "for _ in range(epochs): every epoch, no more, no fewer",
 )
 SAME_SHUFFLE = _m(
     "same_shuffle", "the same shuffle every epoch",

@@ -25,6 +25,7 @@ from engine.app.classroom.gradient_diagnosis import reference_gradients
 from engine.app.classroom.mistakes import (
     ASSIGN_NOT_ACCUMULATE,
     BAD_EPS,
+    DIVISOR_WITHOUT_EPS,
     ENGINE_CALL,
     EPS_IGNORED,
     FORWARD_DIFFERENCE,
@@ -241,8 +242,9 @@ def _quotient(student: Any, f: Callable[[list[float]], float], point: list[float
     return float(got)
 
 
+# x² + 3x at 1 with ε = 0.5: what each formula gives (the central difference: exactly 5).
 FINGERPRINTS = {5.5: FORWARD_DIFFERENCE, 4.5: FORWARD_DIFFERENCE, 10.0: HALF_DIVISOR,
-                2.75: FORWARD_DIFFERENCE, -5.0: WRONG_SIGN}
+                2.75: FORWARD_DIFFERENCE, -5.0: WRONG_SIGN, 2.5: DIVISOR_WITHOUT_EPS}
 
 
 def _cube(p: list[float]) -> float:
@@ -270,6 +272,11 @@ def diagnose_quotient(student: Any, default: bool) -> tuple[Mistake | None, str]
     for value, mistake in FINGERPRINTS.items():
         if close(q, value, 1e-9):
             return mistake, f"On x² + 3x at 1 with eps=0.5 it gives {number(q)}."
+    if not close(q, 5.0, 1e-2):
+        # Not the central quotient with some other ε (exact on a quadratic, but for the
+        # rounding noise of a tiny ε), so the ε cannot be read off x³ either.
+        return None, (f"On x² + 3x at 1 with eps=0.5 it gives {number(q)}, where the central "
+                      "difference is exactly 5 for any ε.")
     if default:
         used = step_used(student)
         if used == 0.0:

@@ -29,6 +29,7 @@ from engine.app.classroom.mistakes import (
     ENGINE_CALL,
     EPS_IGNORED,
     FIRST_COORDINATE_ONLY,
+    FORWARD_DIFFERENCE,
     NAIVE_REUSES,
     RELATIVE_ONLY,
     REVERSED_LIST,
@@ -137,14 +138,15 @@ def the_gap(student: Any) -> None:
 def reference_gradcheck(f: Callable[[list[float]], float], gradient: Sequence[float],
                         point: Sequence[float], eps: float = 1e-6, rtol: float = 1e-5,
                         atol: float = 1e-8, *, rule: str = "right", first_only: bool = False,
-                        own_eps: float | None = None) -> bool:
+                        own_eps: float | None = None, one_sided: bool = False) -> bool:
     """The check done right; ``rule``, ``first_only`` and ``own_eps`` switch a mistake on."""
     step = own_eps if own_eps is not None else eps
     for index in range(1 if first_only else len(point)):
         above, below = list(point), list(point)
         above[index] += step
         below[index] -= step
-        numeric = (f(above) - f(below)) / (2 * step)
+        numeric = ((f(above) - f(list(point))) / step if one_sided
+                   else (f(above) - f(below)) / (2 * step))
         error = abs(gradient[index] - numeric)
         bound = {"right": atol + rtol * abs(numeric), "absolute": atol,
                  "relative": rtol * abs(numeric)}[rule]
@@ -181,6 +183,7 @@ CASES = _cases()
 GRADCHECK_MISTAKES: list[tuple[Mistake, dict[str, Any]]] = [
     (ABSOLUTE_ONLY, {"rule": "absolute"}), (RELATIVE_ONLY, {"rule": "relative"}),
     (FIRST_COORDINATE_ONLY, {"first_only": True}), (EPS_IGNORED, {"own_eps": 1e-6}),
+    (FORWARD_DIFFERENCE, {"one_sided": True}),
 ]
 
 

@@ -18,7 +18,13 @@ import engine.graph
 from engine import Node, Value, naive_gradients, path_gradients, sweep_gradients, topological_order
 from engine import backward as engine_backward
 from engine.app.classroom import probes
-from engine.app.classroom.diagnose import close, deepest_recursion, refuse_engine, versus
+from engine.app.classroom.diagnose import (
+    close,
+    deepest_recursion,
+    number,
+    refuse_engine,
+    versus,
+)
 from engine.app.classroom.gradient_diagnosis import (
     gradient_failure,
     reference_gradients,
@@ -249,7 +255,11 @@ def _nothing_passed_on(build: probes.Builder, what: str,
     backward(copy)
     grads = probes.gradients(copy)
     expected = [0.5 * g for g in probes.gradients(_swept(build))]
-    if copy.grad == 0.5 and all(close(g, w, 1e-9, 1e-12) for g, w in zip(grads, expected)):
+    if copy.grad != 0.5:
+        return CheckFailed(f"{observed}; on a graph whose output holds grad 0.5 beforehand, "
+                           f"backward sets it to {number(copy.grad)}: the sweep starts from "
+                           "d(out)/d(out) = 1", ROOT_NOT_SEEDED)
+    if all(close(g, w, 1e-9, 1e-12) for g, w in zip(grads, expected)):
         return CheckFailed(f"{observed}; on a graph whose output already holds grad 0.5 every "
                            "gradient comes out half the right one: the sweep passes on what "
                            "it finds at the output", ROOT_NOT_SEEDED)

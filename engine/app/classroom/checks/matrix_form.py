@@ -317,7 +317,8 @@ OUTPUT_VARIANTS: dict[str, list[tuple[Mistake, dict[str, Any]]]] = {
     "tanh": [(OUTPUT_NOT_ACTIVATED, {"last": "linear"}),
              (OUTPUT_SLOPE_MISSING, {"last": "activated forward"})],
 }
-OUTPUT_REFERENCE = {"linear": {"last": "linear"}, "tanh": {"last": "activated"}}
+OUTPUT_REFERENCE: dict[str, dict[str, Any]] = {"linear": {"last": "linear"},
+                                               "tanh": {"last": "activated"}}
 
 
 def compare_output(student: Any, widths: tuple[int, ...], output: str, seed: int) -> None:

@@ -30,6 +30,7 @@ from engine.app.classroom.mistakes import (
     BATCH_ORDER_ONLY,
     DETACHED,
     ENGINE_CALL,
+    EPOCH_COUNT,
     LAST_BATCH_DROPPED,
     LOSS_ARGUMENTS_SWAPPED,
     MEAN_TWICE,
@@ -236,6 +237,12 @@ def compare_training(student: Any, n: int, batch_size: int, epochs: int, seed: i
         same = all(close(a, b.data, 1e-9, 1e-12) for a, b in zip(final, variant.parameters()))
         if same and mistake not in fits:
             fits.append(mistake)
+    for other in (epochs - 1, epochs + 1):
+        variant = model(seed)
+        reference_train(variant, inputs, targets, loss, other, batch_size, 0.2,
+                        random.Random(seed))
+        if all(close(a, b.data, 1e-9, 1e-12) for a, b in zip(final, variant.parameters())):
+            fits.append(EPOCH_COUNT)
     if len(fits) == 1:
         raise CheckFailed(detail, fits[0])
     if fits:
@@ -325,6 +332,9 @@ def train_follows_the_rng(student: Any) -> None:
         return recording.batches()
 
     first, again, other = batches(7), batches(7), batches(8)
+    if not first:
+        raise CheckFailed("with random.Random(7) the model was never called: no batches to "
+                          "compare")
     if first != again:
         raise CheckFailed("two runs with random.Random(7) fed the model different batches: "
                           f"{first[:2]}… and {again[:2]}…", RNG_IGNORED)
