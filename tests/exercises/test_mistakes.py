@@ -43,9 +43,15 @@ def ex_hint(number: str, key: str) -> str:
     return EXERCISES[number].hints.get(key, MISTAKES[key].hint)
 
 
+# Named only in other ways: a stub by the starters' own tests, and dw/dw = 1 missing only as a
+# candidate (a chain rule that gives 0 everywhere cannot be told from one that does nothing).
+NOT_MADE_HERE = {"not_implemented", "w_not_seeded"}
+
+
 def test_every_listed_mistake_has_a_wrong_solution():
     assert LISTED <= {w.mistake for w in WRONG}
     assert {w.mistake for w in WRONG} <= set(MISTAKES)
+    assert set(MISTAKES) - NOT_MADE_HERE == {w.mistake for w in WRONG}
 
 
 @pytest.mark.parametrize("wrong", WRONG, ids=lambda w: f"{w.exercise} {w.name}")

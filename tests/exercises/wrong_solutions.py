@@ -714,3 +714,81 @@ WRONG += [
     Wrong("every output activated", "6.3", "last_layer_activated",
           OUTPUT.format(linear="False", slope="True")),
 ]
+
+WRONG += [
+    # the rest of the named mistakes, one each
+    Wrong("add returning a bare number", "1.1", "wrong_type",
+          "def add(a, b):\n    return a + b\n"),
+    Wrong("log(a) computed as log10", "1.2", "wrong_value",
+          "def log(a):\n    return math.log10(a), (1.0 / a,)\n"),
+    Wrong("sigmoid's slope as σ(a)²", "1.2", "wrong_local_derivative", '''
+def sigmoid(a):
+    s = 1.0 / (1.0 + math.exp(-a)) if a >= 0 else math.exp(a) / (1.0 + math.exp(a))
+    return s, (s * s,)
+'''),
+    Wrong("order of the inputs only", "2.1", "missing_nodes", '''
+def topological_order(root):
+    order, seen, stack = [], set(), [root]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if not node.parents:
+            order.append(node)
+        stack.extend(node.parents)
+    return order + ([root] if root.parents else [])
+'''),
+    Wrong("each node emitted when first reached", "2.1", "parent_after_node", '''
+def topological_order(root):
+    order, seen, stack = [], set(), [root]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        order.append(node)
+        stack.extend(node.parents)
+    order.reverse()
+    return order
+'''),
+    Wrong("every leaf at rate 1", "3.1", "leaves_seeded", '''
+def chain_rule_derivative(root, w):
+    rate = {}
+    for node in topological_order(root):
+        if node is w or not node.parents:
+            rate[node] = 1.0
+        else:
+            rate[node] = sum(g * rate[p] for p, g in zip(node.parents, node.local_grads))
+    return rate[root] if w in rate else 0.0
+'''),
+    Wrong("rates from the output down", "3.1", "rate_before_parents", '''
+def chain_rule_derivative(root, w):
+    rate = {w: 1.0}
+    for node in reversed(topological_order(root)):
+        if node is not w and node.parents:
+            rate[node] = sum(g * rate[p] for p, g in zip(node.parents, node.local_grads))
+    return rate.get(root, 0.0)
+'''),
+    central("the quotient over 2", "divisor_without_eps", divisor="2.0"),
+    Wrong("a step for the first parameter only", "5.1", "partial_update", '''
+def sgd_step(parameters, lr):
+    parameters[0].data -= lr * parameters[0].grad
+'''),
+    Wrong("the step written to .grad", "5.1", "updated_grad", '''
+def sgd_step(parameters, lr):
+    for p in parameters:
+        p.grad = p.data - lr * p.grad
+'''),
+    two("Θ′ from the sums of the layer", "wrong_activation_derivative",
+        down="(W.T @ delta) * (1.0 - (V @ x) ** 2)"),
+    two("∂ℓ/∂W without its 2", "wrong_delta", grad_W="np.outer(out - y, z)"),
+    two("the message with 1 − z", "wrong_message", down="(W.T @ delta) * (1.0 - z)"),
+    Wrong("the gradients listed last layer first", "6.2", "grads_reversed",
+          DEEP.format(forward="s if index == len(weights) - 1 else np.tanh(s)",
+                      slope="activations[index]").replace("return loss, grads",
+                                                          "return loss, grads[::-1]")),
+    loop("one epoch too many", "epoch_count", before="epochs = epochs + 1"),
+    loop("the loss list of the last epoch only", "wrong_losses",
+         shuffle="order = list(range(n)); rng.shuffle(order); losses = []"),
+]
