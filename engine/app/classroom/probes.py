@@ -162,7 +162,22 @@ class Recording:
         return groups
 
 
-# --- functions for a gradient check to check ----------------------------------------------------
+# --- functions of a point, for difference quotients and gradient checks to evaluate --------------
+
+
+def quadratic(p: Sequence[float]) -> float:
+    """p₀² + 3p₀: its central difference is exact whatever ε (5 at p₀ = 1)."""
+    return p[0] ** 2 + 3 * p[0]
+
+
+def sine_cube(p: Sequence[float]) -> float:
+    """sin(p₀)·p₁³."""
+    return math.sin(p[0]) * p[1] ** 3
+
+
+def product(p: Sequence[float]) -> float:
+    """p₀·p₁."""
+    return p[0] * p[1]
 
 
 def gentle(p: Sequence[float]) -> float:

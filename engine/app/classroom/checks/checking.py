@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import engine.finite_differences
@@ -233,7 +233,7 @@ def chain_rule_by_hand(student: Any) -> None:
 # --- Exercise 3.2: central differences ------------------------------------------------------
 
 
-def _quotient(student: Any, f: Callable[[list[float]], float], point: list[float],
+def _quotient(student: Any, f: Callable[[Sequence[float]], float], point: list[float],
               index: int, **eps: float) -> float:
     got = student.central_difference(f, list(point), index, **eps)
     if not isinstance(got, (int, float)):
@@ -247,14 +247,6 @@ FINGERPRINTS = {5.5: FORWARD_DIFFERENCE, 4.5: FORWARD_DIFFERENCE, 10.0: HALF_DIV
                 2.75: FORWARD_DIFFERENCE, -5.0: WRONG_SIGN, 2.5: DIVISOR_WITHOUT_EPS}
 
 
-def _cube(p: list[float]) -> float:
-    return p[0] ** 3
-
-
-def _quadratic(p: list[float]) -> float:
-    return p[0] ** 2 + 3 * p[0]
-
-
 def step_used(student: Any, **eps: float) -> float:
     """The ε of the student's quotient, read off x³ at 0 (exactly ε² there); 0.0 if it gives 0.
 
@@ -262,13 +254,13 @@ def step_used(student: Any, **eps: float) -> float:
     noise whatever ε); a quotient divided by ε instead of 2ε gives 2ε², but
     that is named before ε is read.
     """
-    quotient = _quotient(student, _cube, [0.0], 0, **eps)
+    quotient = _quotient(student, probes.cube, [0.0], 0, **eps)
     return math.sqrt(quotient) if quotient > 0 else 0.0
 
 
 def diagnose_quotient(student: Any, default: bool) -> tuple[Mistake | None, str]:
     """The formula, by its fingerprint on x² + 3x at 1 with ε = 0.5; then the ε it used."""
-    q = _quotient(student, _quadratic, [1.0], 0, eps=0.5)
+    q = _quotient(student, probes.quadratic, [1.0], 0, eps=0.5)
     for value, mistake in FINGERPRINTS.items():
         if close(q, value, 1e-9):
             return mistake, f"On x² + 3x at 1 with eps=0.5 it gives {number(q)}."
@@ -299,7 +291,7 @@ def diagnose_quotient(student: Any, default: bool) -> tuple[Mistake | None, str]
 
 @check_of("3.2", "exact for a quadratic, whatever ε")
 def difference_on_a_quadratic(student: Any) -> None:
-    got = _quotient(student, _quadratic, [1.0], 0, eps=0.5)
+    got = _quotient(student, probes.quadratic, [1.0], 0, eps=0.5)
     if not close(got, 5.0, 1e-12):
         mistake, detail = diagnose_quotient(student, default=False)
         detail = "" if mistake in FINGERPRINTS.values() else detail
@@ -309,7 +301,7 @@ def difference_on_a_quadratic(student: Any) -> None:
 
 @check_of("3.2", "uses the eps it is given")
 def difference_uses_eps(student: Any) -> None:
-    got = _quotient(student, _cube, [1.0], 0, eps=0.1)
+    got = _quotient(student, probes.cube, [1.0], 0, eps=0.1)
     if not close(got, 3.01, 1e-9):
         mistake, detail = diagnose_quotient(student, default=False)
         raise CheckFailed(f"x³ at 1 with eps=0.1: {versus(got, 3.01)} (3 + ε²). "
@@ -319,10 +311,7 @@ def difference_uses_eps(student: Any) -> None:
 @check_of("3.2", "sin(x)·y³ at 20 points, default ε")
 def difference_at_many_points(student: Any) -> None:
     rng = random.Random(32)
-
-    def f(p: list[float]) -> float:
-        return math.sin(p[0]) * p[1] ** 3
-
+    f = probes.sine_cube
     for _ in range(20):
         x, y = rng.uniform(-2, 2), rng.uniform(0.5, 2)
         for index, want in ((0, math.cos(x) * y**3), (1, 3 * math.sin(x) * y**2)):
@@ -337,7 +326,7 @@ def difference_at_many_points(student: Any) -> None:
 @check_of("3.2", "leaves the point as it was", scores=False)
 def difference_keeps_the_point(student: Any) -> None:
     point = [0.3, 2.0]
-    student.central_difference(lambda p: p[0] * p[1], point, 0)
+    student.central_difference(probes.product, point, 0)
     if point != [0.3, 2.0]:
         raise CheckFailed(f"after the call the point is {point}, it was [0.3, 2.0]",
                           MUTATES_POINT)
@@ -348,7 +337,7 @@ def difference_by_hand(student: Any) -> None:
     forbidden = {"engine.central_difference": engine.finite_differences.central_difference,
                  "engine.finite_difference_gradients":
                      engine.finite_differences.finite_difference_gradients}
-    refuse_engine(lambda: student.central_difference(lambda p: p[0] ** 2, [1.0], 0), forbidden,
+    refuse_engine(lambda: student.central_difference(probes.quadratic, [1.0], 0), forbidden,
                   "central_difference")
 
 
