@@ -143,7 +143,7 @@ class ExerciseResult:
                 continue
             said = "".join(f"<div>{escape(t)}</div>" for t in (check.detail, check.diagnosis())
                            if t)
-            folded = (f"<details><summary>Hint</summary>{escape(check.hint)}</details>"
+            folded = (f"<details><summary>Hint</summary><div>{escape(check.hint)}</div></details>"
                       if check.hint else "")
             rows.append(f"<li><b>FAIL {escape(check.name)}</b>{said}{folded}</li>")
         if not self.checks or self.message.startswith("not implemented yet"):
