@@ -1,15 +1,13 @@
-"""What the checks hand to students' code: graphs, losses and a recording model.
+"""What the checks hand to students' code: graphs, and functions of a point.
 
 Every builder makes a fresh graph on each call, so a student's function and
 the known-wrong variants it is compared with each get their own copy, and
 nodes are matched by their place in the topological order (the same for
 every copy). Labels name every node, so a report can say "at 'd'".
 
-Besides plain data, graphs, nn objects and ``random.Random``, these are the
-only kinds of callables a check passes to a student's function: the losses
-``squared_error`` and ``skewed_error`` (not symmetric, so a loss called with
-its arguments swapped shows), and ``Recording``, a model that remembers what
-it was asked and when its gradients were zeroed.
+The functions of a point below are what difference quotients (3.2) and
+gradient checks (10.2) are asked to evaluate; the model and the losses the
+training checks pass are ``engine.app.classroom.kinds``'.
 """
 
 from __future__ import annotations
@@ -17,9 +15,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
-from typing import Any
 
-import nn
 from engine import Node, Value, examples, topological_order
 
 Builder = Callable[[], Value]
@@ -104,62 +100,6 @@ def gradients(root: Value) -> list[float]:
 def by_node(root: Value, values: list[float]) -> dict[Node, float]:
     """Values listed in topological order, keyed by the nodes of ``root``'s graph."""
     return dict(zip(topological_order(root), values))
-
-
-# --- losses and a recording model for the training exercises ------------------------------------
-
-
-def squared_error(prediction: Value, target: float) -> Value:
-    """ℓ(ŷ, y) = (ŷ − y)²."""
-    return (prediction - target) ** 2
-
-
-def skewed_error(prediction: Value, target: float) -> Value:
-    """ℓ(ŷ, y) = (ŷ − y)² + ½(ŷ − y): an over-estimate costs more than an under-estimate,
-    so ``skewed_error(y, ŷ)`` differs from ``skewed_error(ŷ, y)``."""
-    error = prediction - target
-    return error * error + error * 0.5
-
-
-class Recording:
-    """A model that remembers which examples it saw under which parameters.
-
-    ``seen`` holds, per call, the parameters' values and the index of the
-    input (−1 for one it was not given); ``zeroed`` holds, per call of
-    ``zero_grad``, whether any gradient was non-zero just before.
-    """
-
-    def __init__(self, model: nn.MLP, inputs: Sequence[Sequence[float]]) -> None:
-        self.model = model
-        self.index = {id(x): i for i, x in enumerate(inputs)}
-        self.lookup = {tuple(x): i for i, x in enumerate(inputs)}
-        self.seen: list[tuple[tuple[float, ...], int]] = []
-        self.zeroed: list[bool] = []
-
-    def __call__(self, x: Sequence[Any]) -> Any:
-        index = self.index.get(id(x))
-        if index is None:
-            index = self.lookup.get(tuple(float(v) for v in x), -1)
-        self.seen.append((tuple(p.data for p in self.model.parameters()), index))
-        return self.model(x)
-
-    def parameters(self) -> list[Value]:
-        return self.model.parameters()
-
-    def zero_grad(self) -> None:
-        self.zeroed.append(any(p.grad != 0.0 for p in self.model.parameters()))
-        self.model.zero_grad()
-
-    def batches(self) -> list[list[int]]:
-        """The examples seen, cut wherever the parameters changed."""
-        groups: list[list[int]] = []
-        state = None
-        for params, index in self.seen:
-            if params != state:
-                groups.append([])
-                state = params
-            groups[-1].append(index)
-        return groups
 
 
 # --- functions of a point, for difference quotients and gradient checks to evaluate --------------

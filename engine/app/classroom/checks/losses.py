@@ -102,6 +102,12 @@ def logistic_at_many_points(student: Any) -> None:
                      "logistic_loss", diagnose=diagnose_logistic)
 
 
+@check_of("9.1", "at s = 0: ℓ = log 2 and slope −y/2, for either label")
+def logistic_at_zero(student: Any) -> None:
+    compare_function(student.logistic_loss, reference_logistic, [(0.0, 1.0), (0.0, -1.0)],
+                     "logistic_loss", diagnose=diagnose_logistic)
+
+
 @check_of("9.1", "finite far out: scores ±800, ±40")
 def logistic_is_stable(student: Any) -> None:
     for score in (-800.0, 800.0, -40.0, 40.0):

@@ -6,7 +6,7 @@ sizes that leave a last partial batch.
 
 The student's loop trains a small labelled MLP on a model that records
 which examples it sees between two parameter updates and whether gradients
-were there when it was zeroed (``probes.Recording``), so the batches the
+were there when it was zeroed (``kinds.Recording``), so the batches the
 loop really used, and why nothing moved when nothing did, are known. The
 parameters after training are compared with ``reference_train``, the loop
 done right, and then with the same loop with each classic mistake switched
@@ -25,6 +25,7 @@ import nn.losses
 from engine import Value
 from engine.app.classroom.checks.training import diagnose_batches
 from engine.app.classroom.diagnose import close, number, refuse_engine, versus
+from engine.app.classroom.kinds import Recording, skewed, squared
 from engine.app.classroom.mistakes import (
     BACKWARD_MISSING,
     BATCH_ORDER_ONLY,
@@ -48,7 +49,6 @@ from engine.app.classroom.mistakes import (
     ZEROED_TOO_LATE,
     Mistake,
 )
-from engine.app.classroom.probes import Recording, skewed_error, squared_error
 from engine.app.classroom.registry import check_of, exercise, hint
 from engine.app.classroom.results import CheckFailed
 
@@ -186,16 +186,16 @@ def _wrong_batch_loss(got: float, want: float, size: int, inputs: list, targets:
     return CheckFailed(detail, candidates=tuple(fits))
 
 
-check_of("7.1", "a batch of 4: value and gradients")(_batch_check(4, squared_error))
-check_of("7.1", "a batch of 1")(_batch_check(1, squared_error))
-check_of("7.1", "a batch of 7")(_batch_check(7, squared_error))
-check_of("7.1", "a batch of 5, with a loss that is not symmetric")(_batch_check(5, skewed_error))
+check_of("7.1", "a batch of 4: value and gradients")(_batch_check(4, squared))
+check_of("7.1", "a batch of 1")(_batch_check(1, squared))
+check_of("7.1", "a batch of 7")(_batch_check(7, squared))
+check_of("7.1", "a batch of 5, with a loss that is not symmetric")(_batch_check(5, skewed))
 
 
 @check_of("7.1", "its own mean, not nn's", scores=False)
 def batch_loss_by_hand(student: Any) -> None:
     inputs, targets = data(3, 1)
-    refuse_engine(lambda: _batch_loss(student, model(1), inputs, targets, squared_error),
+    refuse_engine(lambda: _batch_loss(student, model(1), inputs, targets, squared),
                   {"nn.mean": nn.losses.mean,
                    "nn.mean_squared_error": nn.losses.mean_squared_error}, "batch_loss")
 
@@ -204,7 +204,7 @@ def batch_loss_by_hand(student: Any) -> None:
 
 
 def compare_training(student: Any, n: int, batch_size: int, epochs: int, seed: int,
-                     loss: Loss = squared_error) -> None:
+                     loss: Loss = squared) -> None:
     inputs, targets = data(n, seed)
     recording = Recording(model(seed), inputs)
     losses = student.train(recording, inputs, targets, loss, epochs, batch_size, 0.2,
@@ -319,7 +319,7 @@ def train_four_epochs(student: Any) -> None:
 
 @check_of("7.2", "2 epochs, n = 5, B = 2, with a loss that is not symmetric")
 def train_with_a_skewed_loss(student: Any) -> None:
-    compare_training(student, 5, 2, 2, 74, skewed_error)
+    compare_training(student, 5, 2, 2, 74, skewed)
 
 
 @check_of("7.2", "follows the random generator it is given")
@@ -328,7 +328,7 @@ def train_follows_the_rng(student: Any) -> None:
 
     def batches(seed: int) -> list[list[int]]:
         recording = Recording(model(75), inputs)
-        student.train(recording, inputs, targets, squared_error, 2, 3, 0.2, random.Random(seed))
+        student.train(recording, inputs, targets, squared, 2, 3, 0.2, random.Random(seed))
         return recording.batches()
 
     first, again, other = batches(7), batches(7), batches(8)
@@ -348,7 +348,7 @@ def train_by_hand(student: Any) -> None:
     inputs, targets = data(4, 2)
     forbidden = {"nn.fit": nn.fit, "nn.SGD.step": nn.SGD.step,
                  "nn.Minibatches": nn.Minibatches.__iter__}
-    refuse_engine(lambda: student.train(model(2), inputs, targets, squared_error, 1, 2, 0.1,
+    refuse_engine(lambda: student.train(model(2), inputs, targets, squared, 1, 2, 0.1,
                                         random.Random(0)), forbidden, "train")
 
 
