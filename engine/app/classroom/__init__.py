@@ -43,7 +43,7 @@ _HOMES = {
     "MISTAKES": "mistakes", "Mistake": "mistakes",
     "assert_passes": "notebook", "check": "notebook", "run_checks": "notebook",
     "EXERCISES": "registry", "Exercise": "registry", "check_of": "registry",
-    "exercise": "registry", "select": "registry", "hint": "registry",
+    "exercise": "registry", "in_order": "registry", "select": "registry", "hint": "registry",
     "CheckFailed": "results", "CheckResult": "results", "ExerciseResult": "results",
 }
 
