@@ -10,7 +10,9 @@ lecture's networks and their training, with PyTorch's names:
 - losses (squared, hinge, logistic, softmax cross-entropy, L2 penalty) and
   ``accuracy`` (``nn.losses``, ``nn.metrics``);
 - ``SGD`` and ``Adam`` (``nn.optim``);
-- seeded toy datasets, a train/test split and ``Minibatches`` (``nn.data``);
+- seeded toy datasets, a train/test split and ``Minibatches`` (``nn.data``),
+  the handwritten digits (``nn.digits``, shipped in ``nn/data_files``), all
+  by name in ``DATASETS`` (``nn.datasets``);
 - ``fit`` (``nn.train``, with its compiled step in ``nn.compiled_step``) and
   ``evaluate`` (``nn.evaluation``); argument checks (``nn.validation``);
 - plots (``nn.plots``, loaded on first use: it needs matplotlib);
@@ -28,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 from engine import __version__  # nn is released with the engine, under one version
 from nn.activations import ACTIVATIONS, get_activation
 from nn.data import (
-    DATASETS,
     Dataset,
     Minibatches,
     blobs,
@@ -39,6 +40,8 @@ from nn.data import (
     train_test_split,
     xor,
 )
+from nn.datasets import DATASETS
+from nn.digits import digits
 from nn.evaluation import evaluate
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import (
@@ -54,7 +57,7 @@ from nn.losses import (
     softmax_cross_entropy,
     squared_error,
 )
-from nn.metrics import accuracy, predicted_class
+from nn.metrics import accuracy, confusion_matrix, predicted_class
 from nn.module import Module
 from nn.optim import OPTIMIZERS, SGD, Adam, Optimizer
 from nn.train import History, TrainingDiverged, fit
@@ -82,6 +85,8 @@ __all__ = [
     "accuracy",
     "blobs",
     "circles",
+    "confusion_matrix",
+    "digits",
     "evaluate",
     "fit",
     "get_activation",
