@@ -11,8 +11,11 @@ lecture's networks and their training, with PyTorch's names:
   ``accuracy`` (``nn.losses``, ``nn.metrics``);
 - ``SGD`` and ``Adam`` (``nn.optim``);
 - seeded toy datasets, a train/test split and ``Minibatches`` (``nn.data``),
-  the handwritten digits (``nn.digits``, shipped in ``nn/data_files``), all
-  by name in ``DATASETS`` (``nn.datasets``);
+  the handwritten digits (``nn.handwritten_digits``, shipped in ``nn/data_files``), all
+  by name in ``DATASETS`` (``nn.datasets``); first names for a character
+  model (``nn.text``);
+- a tiny character-level GPT (``nn.gpt``) and its step, built or compiled
+  per name length (``nn.gpt_step``);
 - ``fit`` (``nn.train``, with its compiled step in ``nn.compiled_step``) and
   ``evaluate`` (``nn.evaluation``); argument checks (``nn.validation``);
 - plots (``nn.plots``, loaded on first use: it needs matplotlib);
@@ -41,8 +44,10 @@ from nn.data import (
     xor,
 )
 from nn.datasets import DATASETS
-from nn.digits import digits
 from nn.evaluation import evaluate
+from nn.gpt import GPT
+from nn.gpt_step import NameStep
+from nn.handwritten_digits import digits
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import (
     LOSSES,
@@ -60,6 +65,7 @@ from nn.losses import (
 from nn.metrics import accuracy, confusion_matrix, predicted_class
 from nn.module import Module
 from nn.optim import OPTIMIZERS, SGD, Adam, Optimizer
+from nn.text import Characters, names
 from nn.train import History, TrainingDiverged, fit
 
 if TYPE_CHECKING:
@@ -69,16 +75,19 @@ __all__ = [
     "__version__",
     "ACTIVATIONS",
     "DATASETS",
+    "GPT",
     "LOSSES",
     "MLP",
     "OPTIMIZERS",
     "SGD",
     "Adam",
+    "Characters",
     "Dataset",
     "History",
     "Layer",
     "Minibatches",
     "Module",
+    "NameStep",
     "Neuron",
     "Optimizer",
     "TrainingDiverged",
@@ -98,6 +107,7 @@ __all__ = [
     "mean",
     "mean_squared_error",
     "moons",
+    "names",
     "plots",
     "predicted_class",
     "regression_1d",

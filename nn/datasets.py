@@ -1,7 +1,7 @@
 """``DATASETS``: every dataset nn offers, by name (the command line lists the keys).
 
 The seeded toy sets of ``nn.data`` (generated in pure Python) and the
-handwritten digits of ``nn.digits`` (read from the file shipped with nn).
+handwritten digits of ``nn.handwritten_digits`` (read from the file shipped with nn).
 Each is called as ``maker(n=..., seed=...)`` and returns a ``Dataset``.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from nn.data import Dataset, blobs, circles, moons, regression_1d, spirals, xor
-from nn.digits import digits
+from nn.handwritten_digits import digits
 
 DATASETS: dict[str, Callable[..., Dataset]] = {
     "moons": moons,

@@ -6,7 +6,7 @@ import hashlib
 import pytest
 
 import nn
-from nn.digits import DIGITS_FILE, image
+from nn.handwritten_digits import DIGITS_FILE, image
 
 
 def test_the_shipped_file_is_scikit_learns_copy_with_its_licence_beside_it():
