@@ -195,3 +195,47 @@ def sample(model: GPT, bos: int, *, seed: Seed = 0, temperature: float = 1.0) ->
                 break
             tokens.append(token)
     return tokens[1:]
+
+
+def attention_head_graph(model: GPT, tokens: Sequence[int], head: int = 1) -> Value:
+    """One head's work at the last position of ``tokens``, as a graph to draw.
+
+    The normalised inputs xⱼ of the positions (computed by the model, under
+    ``no_grad``) become leaves ``x0[0]`` …, grouped by position (``P0.x``);
+    from them and copies of the head's rows of Wq, Wk, Wv (boxed as
+    ``H1.Wq`` …) the head's queries, keys, values, attention weights and
+    output are built as in ``GPT.forward``, grouped the same way; the root
+    is the sum of the output.
+    """
+    if not 1 <= head <= model.n_head:
+        raise ValueError(f"head must be in 1..{model.n_head}, got {head}")
+    with no_grad():
+        normed = [rms_norm([a + b for a, b in zip(vector, model.wpe[i])])
+                  for i, vector in enumerate(model.embed(tokens))]
+    d = model.n_embd // model.n_head
+    part = slice((head - 1) * d, head * d)
+    xs = [[Value(v.data, label=f"x{i}[{c}]") for c, v in enumerate(x)]
+          for i, x in enumerate(normed)]
+    for i, x in enumerate(xs):
+        for leaf in x:
+            leaf.group = f"P{i}.x"  # a position's input, one box
+    last = len(xs) - 1
+    projected = {}
+    for name, weights in (("q", model.wq), ("k", model.wk), ("v", model.wv)):
+        # The head's rows of the matrix, copied as leaves boxed together: every position
+        # reads them, so uncopied they would be drawn one by one.
+        rows = [[Value(w.data, label=f"w{name}[{r}][{c}]") for c, w in enumerate(row)]
+                for r, row in enumerate(weights[part], start=part.start)]
+        for row in rows:
+            for leaf in row:
+                leaf.group = f"H{head}.W{name}"
+        projected[name] = [linear(x, rows) for x in xs]
+        for j, vector in enumerate(projected[name]):
+            _name(vector, f"P{j}.H{head}.{name}")
+    out = attention_head(projected["q"][last], projected["k"], projected["v"],
+                         f"P{last}.H{head}")
+    total = out[0]
+    for o in out[1:]:
+        total = total + o
+    total.label = f"Σ head {head} output"
+    return total

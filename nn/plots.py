@@ -210,6 +210,30 @@ def plot_confusion_matrix(
     return _save(figure, path)
 
 
+def plot_running_loss(
+    losses: Sequence[float], *, window: int = 50, path: str | Path | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Every step's loss (faint) and its mean over the last ``window`` steps."""
+    if not losses:
+        raise ValueError("plot_running_loss needs at least one loss")
+    window = checks.integer(window, "window", minimum=1)
+    figure = _figure(6.0, 3.5)
+    axes = figure.add_subplot()
+    steps = list(range(1, len(losses) + 1))
+    axes.plot(steps, losses, color=REGION_COLORS[0], linewidth=0.6, label="a step's loss")
+    running, total = [], 0.0
+    for k, loss in enumerate(losses):
+        total += loss - (losses[k - window] if k >= window else 0.0)
+        running.append(total / min(k + 1, window))
+    axes.plot(steps, running, color=POINT_COLORS[0], label=f"mean of the last {window}")
+    axes.set_xlabel("step")
+    axes.set_ylabel("loss")
+    axes.legend(loc="upper right", fontsize="small")
+    axes.set_title(title or "training loss")
+    return _save(figure, path)
+
+
 def plot_timings(
     seconds: dict[str, float], *, path: str | Path | None = None, title: str | None = None
 ) -> Figure:

@@ -126,3 +126,18 @@ def test_sampling_is_seeded_and_stops_at_bos():
     assert drawn[0] == sample(model, chars.bos, seed=0)
     assert all(len(tokens) <= 6 and chars.bos not in tokens for tokens in drawn)
     assert len({tuple(tokens) for tokens in drawn}) > 1
+
+
+def test_one_attention_head_draws_as_boxes_of_its_parts():
+    from engine import draw
+    from nn.gpt import attention_head_graph
+
+    model, chars = GPT(7, block_size=6, n_embd=4, n_head=2, seed=6), Characters(WORDS)
+    root = attention_head_graph(model, chars.encode("ava")[:3], head=2)
+    source = draw(root, collapse="neuron").source
+    for box in ("P0.x", "H2.Wq", "H2.Wk", "H2.Wv", "P0.H2.k", "P1.H2.v", "P2.H2.q",
+                "P2.H2.weights", "P2.H2.out"):
+        assert f"<B>{box}</B>" in source, box
+    assert "P0.H2.q" not in source  # only the last position asks
+    with pytest.raises(ValueError, match="head must be in 1..2"):
+        attention_head_graph(model, [6, 1], head=3)
