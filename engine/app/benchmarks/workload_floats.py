@@ -68,7 +68,13 @@ def digits_step_floats(layers: Sequence[Matrix], points: Sequence[Sequence[float
 
 
 def _matvec(w: Matrix, x: Sequence[float]) -> list[float]:
-    return [sum(wi * xi for wi, xi in zip(row, x)) for row in w]
+    out = []
+    for row in w:
+        total = 0.0
+        for wi, xi in zip(row, x):
+            total += wi * xi
+        out.append(total)
+    return out
 
 
 def _outer_add(grad: Matrix, delta: Sequence[float], x: Sequence[float]) -> None:
@@ -86,14 +92,20 @@ def _transposed_matvec(w: Matrix, delta: Sequence[float]) -> list[float]:
 
 
 def _rms(u: Sequence[float]) -> tuple[list[float], float]:
-    r = (sum(x * x for x in u) / len(u) + 1e-5) ** -0.5
+    total = 0.0
+    for x in u:
+        total += x * x
+    r = (total / len(u) + 1e-5) ** -0.5
     return [x * r for x in u], r
 
 
 def _rms_backward(u: Sequence[float], r: float, dn: Sequence[float]) -> list[float]:
     """n = u·r, r = (mean(u²) + ε)^−½:  du_k = dn_k·r − r³·u_k·(Σ_j dn_j u_j)/e."""
-    dot = sum(d * x for d, x in zip(dn, u))
-    return [d * r - r * r * r * x * dot / len(u) for d, x in zip(dn, u)]
+    dot = 0.0
+    for d, x in zip(dn, u):
+        dot += d * x
+    factor = r * r * r * dot / len(u)
+    return [d * r - x * factor for d, x in zip(dn, u)]
 
 
 def gpt_step_floats(weights: dict[str, Matrix], n_head: int,
@@ -114,14 +126,24 @@ def gpt_step_floats(weights: dict[str, Matrix], n_head: int,
         per_head, out = [], []
         for h in range(n_head):
             lo, hi = h * d, (h + 1) * d
-            scores = [sum(a * b for a, b in zip(qs[i][lo:hi], ks[j][lo:hi])) * c
-                      for j in range(i + 1)]
+            q = qs[i]
+            scores = []
+            for j in range(i + 1):
+                key, total = ks[j], 0.0
+                for k in range(lo, hi):
+                    total += q[k] * key[k]
+                scores.append(total * c)
             top = max(scores)
             exps = [math.exp(s - top) for s in scores]
             norm = sum(exps)
             a = [x / norm for x in exps]
             per_head.append(a)
-            out += [sum(a[j] * vs[j][k] for j in range(i + 1)) for k in range(lo, hi)]
+            mixed = [0.0] * d
+            for j in range(i + 1):
+                aj, value = a[j], vs[j]
+                for k in range(lo, hi):
+                    mixed[k - lo] += aj * value[k]
+            out += mixed
         attention.append(per_head)
         heads.append(out)
     zs = [[x + y for x, y in zip(xs[i], _matvec(w["wo"], heads[i]))] for i in range(n)]
@@ -157,9 +179,11 @@ def gpt_step_floats(weights: dict[str, Matrix], n_head: int,
             a = attention[i][h]
             da = []
             for j in range(i + 1):
-                da.append(sum(dout[k] * vs[j][k] for k in range(lo, hi)))
+                value, dv, aj, dot = vs[j], dvs[j], a[j], 0.0
                 for k in range(lo, hi):
-                    dvs[j][k] += a[j] * dout[k]
+                    dot += dout[k] * value[k]
+                    dv[k] += aj * dout[k]
+                da.append(dot)
             mixed = sum(aj * daj for aj, daj in zip(a, da))
             for j in range(i + 1):
                 ds = a[j] * (da[j] - mixed) * c
