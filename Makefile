@@ -8,12 +8,12 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 OUT    := out
 
-.PHONY: demo test lint notebooks lab dist graphviz chromium clean
+.PHONY: demo test lint notebooks lab dist graphviz chromium bubblewrap clean
 
 demo: $(VENV)/.demo-installed graphviz
 	$(VENV)/bin/sweepgrad demo --out $(OUT)
 
-test: lint graphviz chromium
+test: lint graphviz chromium bubblewrap
 	$(PY) -m pytest
 
 # Execute every notebook in place, seeded, so they are committed with their
@@ -96,6 +96,14 @@ graphviz:
 CHROMIUM_HELP := "Chromium is missing; the browser test needs it: sudo apt-get install chromium"
 chromium:
 	$(call debian_package,chromium,chromium,Chromium,CHROMIUM_HELP)
+
+# Grading runs each student's code in a bubblewrap sandbox (the grading
+# tests attack it); without it, `sweepgrad grade` refuses unless --no-sandbox.
+BUBBLEWRAP_HELP := "bubblewrap ('bwrap') is missing; grading sandboxes students' code with it:" \
+  "  Debian/Ubuntu: sudo apt-get install bubblewrap" \
+  "  Fedora:        sudo dnf install bubblewrap"
+bubblewrap:
+	$(call debian_package,bwrap,bubblewrap,bubblewrap,BUBBLEWRAP_HELP)
 
 clean:
 	rm -rf $(VENV) $(OUT) dist build test-artifacts .pytest_cache .ruff_cache .hypothesis *.egg-info

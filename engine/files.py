@@ -4,7 +4,9 @@
 folder, flushes and fsyncs it, then renames it over ``path`` with
 ``os.replace``, which is atomic on POSIX and Windows. A full disk, a killed
 process or a Ctrl-C leaves either the old file or the new one, never an
-empty or truncated file; the temporary file is removed on an error.
+empty or truncated file; the temporary file is removed on an error. The
+file gets the permissions any tool's output gets (0666 less the umask,
+usually 0644), not the 0600 of a temporary file.
 
 ``read_regular_file(path, max_bytes)`` reads a file someone else may have
 named: anything that is not a regular file (a FIFO, which would block for
@@ -29,6 +31,8 @@ def write_atomically(path: str | os.PathLike[str], data: str | bytes) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(descriptor, 0o666 & ~_umask())
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -41,6 +45,20 @@ def write_atomically(path: str | os.PathLike[str], data: str | bytes) -> Path:
             pass
         raise
     return target
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(mask)
+    return mask
 
 
 class NotARegularFile(ValueError):
