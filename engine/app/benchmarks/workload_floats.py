@@ -184,9 +184,9 @@ def gpt_step_floats(weights: dict[str, Matrix], n_head: int,
                     dot += dout[k] * value[k]
                     dv[k] += aj * dout[k]
                 da.append(dot)
-            mixed = sum(aj * daj for aj, daj in zip(a, da))
+            expected = sum(aj * daj for aj, daj in zip(a, da))  # Σₗ aₗ·daₗ, shared by every ds
             for j in range(i + 1):
-                ds = a[j] * (da[j] - mixed) * c
+                ds = a[j] * (da[j] - expected) * c
                 for k in range(lo, hi):
                     dqs[i][k] += ds * ks[j][k]
                     dks[j][k] += ds * qs[i][k]
