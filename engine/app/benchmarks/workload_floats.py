@@ -31,19 +31,9 @@ def digits_step_floats(layers: Sequence[Matrix], points: Sequence[Sequence[float
     scale = 1.0 / len(points)
     total = 0.0
     for x, target in zip(points, targets):
-        pre = []
-        for neuron in hidden_layer:
-            s = neuron[-1]
-            for w, a in zip(neuron, x):
-                s += w * a
-            pre.append(s)
+        pre = _dense(hidden_layer, x)
         h = [s if s > 0.0 else 0.0 for s in pre]
-        scores = []
-        for neuron in output_layer:
-            s = neuron[-1]
-            for w, a in zip(neuron, h):
-                s += w * a
-            scores.append(s)
+        scores = _dense(output_layer, h)
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
         norm = sum(exps)
@@ -62,6 +52,17 @@ def digits_step_floats(layers: Sequence[Matrix], points: Sequence[Sequence[float
                     neuron_grads[j] += delta * a
                 neuron_grads[-1] += delta
     return total * scale, grads
+
+
+def _dense(layer: Matrix, inputs: Sequence[float]) -> list[float]:
+    """Each neuron's b + Σ wⱼaⱼ (its bias last in its row)."""
+    out = []
+    for neuron in layer:
+        s = neuron[-1]
+        for w, a in zip(neuron, inputs):
+            s += w * a
+        out.append(s)
+    return out
 
 
 # --- (b) the GPT step -------------------------------------------------------------

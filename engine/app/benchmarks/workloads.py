@@ -17,7 +17,7 @@ figures into seconds per digits epoch and per GPT step.
 from __future__ import annotations
 
 import nn
-from engine import Value, format_table, progress_bar, topological_order
+from engine import Value, format_table, topological_order
 from engine.app.benchmarks.speed import SpeedResult, Workload, measure
 from engine.app.benchmarks.workload_floats import digits_step_floats, gpt_step_floats
 
@@ -67,16 +67,9 @@ def workloads() -> list[Workload]:
     return [digits_workload(), gpt_workload()]
 
 
-def run(repeats: int = 5, *, quiet: bool = False) -> list[SpeedResult]:
+def run(repeats: int = 5) -> list[SpeedResult]:
     """Both workloads measured as ``speed.measure`` measures the chain and the MLP step."""
-    results = []
-    chosen = workloads()
-    with progress_bar(len(chosen), "workloads", quiet=quiet) as bar:
-        for workload in chosen:
-            bar.set_postfix_str(workload.name)
-            results.append(measure(workload, repeats))
-            bar.update()
-    return results
+    return [measure(workload, repeats) for workload in workloads()]
 
 
 def report(results: list[SpeedResult]) -> str:

@@ -126,7 +126,7 @@ def run_speed_command(args: argparse.Namespace) -> int:
     if args.workloads:
         from engine.app.benchmarks import workloads
 
-        measured = workloads.run(repeats=args.repeats, quiet=args.quiet)
+        measured = workloads.run(repeats=args.repeats)
         print()
         print(report(measured))
         print()
