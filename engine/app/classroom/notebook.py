@@ -2,17 +2,20 @@
 functions the notebook defines, and a short report.
 
 ``check`` takes the exercise's functions from the caller's namespace (the
-notebook's), or from its arguments (``check("2.2", backward)``), prints
-which checks pass and, for a failure, what the mistake looks like, and
-returns nothing; under nbgrader's autograder or validator (which set
-``NBGRADER_EXECUTION``) it returns the points ``sweepgrad grade`` gives, so
-the check cell, a grade cell, earns them as nbgrader's partial credit. The
-source notebooks' check cells import ``check`` in the cell itself (a
-student's cell that rebinds the name cannot stand in for it) and hold no
-hidden test: nbgrader gets back every locked cell as it released it, with no
-checksum warning. ``assert_passes`` raises AssertionError with the report
-when a check fails. ``graded_points`` gives the points anywhere (for a
-teacher's own hidden tests). ``run_checks`` returns the ``ExerciseResult``
+notebook's), or from its arguments (``check("2.2", backward)``), shows
+which checks pass and, for a failure, what it observed first and then what
+the mistake looks like, and returns nothing: in Jupyter the hint sits behind
+a click (an HTML ``<details>``), so a student can try again before reading
+the fix; a terminal gets the same report as plain text. Under nbgrader's
+autograder or validator (which set ``NBGRADER_EXECUTION``) ``check`` also
+returns the points ``sweepgrad grade`` gives: the check cell's value, which
+nbgrader takes as the grade cell's partial credit. The source notebooks'
+check cells import ``check`` in the cell itself (a student's cell that
+rebinds the name cannot stand in for it) and hold no hidden test, so
+nbgrader gets back every locked cell as it released it, with no checksum
+warning. ``assert_passes`` raises AssertionError with the report when a
+check fails. ``graded_points`` gives the points anywhere (for a teacher's
+own hidden tests). ``run_checks`` returns the ``ExerciseResult``
 for code of your own. Each runs within the grader's time limit per exercise
 (``SECONDS``) and ends with one line on a timeout or Ctrl-C.
 """
@@ -104,8 +107,35 @@ def _caller_namespace() -> dict[str, Any]:
     return frame.f_globals
 
 
+class Report:
+    """An exercise's report: plain text in a terminal, HTML with folded hints in Jupyter."""
+
+    def __init__(self, result: ExerciseResult) -> None:
+        self.result = result
+
+    def __str__(self) -> str:
+        return self.result.report()
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        return self.result.report_html()
+
+
+def _show(report: Report) -> None:
+    """``display`` in a Jupyter kernel (HTML and text both), ``print`` anywhere else."""
+    shell = sys.modules.get("IPython")
+    get_ipython = getattr(shell, "get_ipython", None)
+    if get_ipython is not None and get_ipython() is not None:
+        from IPython.display import display
+
+        display(report)
+    else:
+        print(report)
+
+
 def check(exercise: str, *functions: Callable[..., Any]) -> float | None:
-    """Print the report of exercise ``exercise`` on this notebook's functions.
+    """Show the report of exercise ``exercise`` on this notebook's functions.
 
     Past the time limit, or on Ctrl-C, it prints one line saying so. Under
     nbgrader (``NBGRADER_EXECUTION`` set) it returns the exercise's points,
@@ -119,7 +149,7 @@ def check(exercise: str, *functions: Callable[..., Any]) -> float | None:
     except Stopped as stopped:
         print(stopped)
         return 0.0 if graded else None
-    print(result.report())
+    _show(Report(result))
     return float(result.points) if graded else None
 
 
