@@ -22,7 +22,7 @@ operation raises on overflow, division by zero or a domain error.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
@@ -313,6 +313,17 @@ def as_value(x: Value | float) -> Value:
     return Value(_number(x, "as_value({})"))
 
 
+# A function of Values, as the methods that evaluate one take it (``f(*inputs)``).
+Function = Callable[..., "Value | float"]
+
+
+def input_floats(inputs: Sequence[Value | float], name: str = "inputs") -> list[float]:
+    """The numbers behind ``inputs`` (Values or plain numbers)."""
+    if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
+        raise TypeError(f"{name} must be a list or tuple of numbers or Values")
+    return [as_value(x).data for x in inputs]
+
+
 # Types a student is likely to pass by mistake: they get a message that says
 # what to do. Any other type gets NotImplemented, so that its own reflected
 # method (``__radd__``, ...) has its turn, as Python's numbers do.
@@ -410,7 +421,7 @@ def _power(a: float, n: float) -> float:
 
     (So (−0)^−½ = −inf, where C's pow gives +inf.) The slope n·a^(n−1)
     uses it too, so it equals the node ``n * a ** (n - 1)`` that the
-    derivative rules build (``engine.local_derivatives``).
+    derivative rules build (``engine.higher.local_derivatives``).
     """
     if n == 0.5:
         return ieee.sqrt(a)

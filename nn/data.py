@@ -19,7 +19,7 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from engine import checks
+from engine import arguments
 from nn.validation import Seed, make_rng
 
 
@@ -61,7 +61,7 @@ def _shuffled(
 
 
 def _check_size(n: int, minimum: int = 1, name: str = "n") -> int:
-    return checks.integer(n, name, minimum=minimum, what=f"an int >= {minimum}")
+    return arguments.integer(n, name, minimum=minimum, what=f"an int >= {minimum}")
 
 
 def _check_noise(noise: float) -> None:
@@ -231,7 +231,7 @@ class Minibatches:
             raise ValueError("Minibatches needs a non-empty dataset")
         if batch_size is None:
             batch_size = len(data)  # full batch: gradient descent on the whole set
-        batch_size = checks.integer(
+        batch_size = arguments.integer(
             batch_size, "batch_size", minimum=1, what="a positive int or None"
         )
         if drop_last and batch_size > len(data):

@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from engine import Value, as_value, checks
+from engine import Value, arguments, as_value
 
 # A loss takes a model's output (a Value, or a list of Values) and a target.
 Loss = Callable[[Any, Any], Value]
@@ -114,7 +114,7 @@ def softmax_cross_entropy(scores: Sequence[Value], target: int) -> Value:
             "softmax_cross_entropy needs a list of class scores (one per class), "
             f"got {type(scores).__name__}"
         )
-    if not checks.is_integer(target) or not 0 <= target < len(scores):
+    if not arguments.is_integer(target) or not 0 <= target < len(scores):
         raise ValueError(
             f"softmax_cross_entropy: target must be a class index in 0..{len(scores) - 1}, "
             f"got {target!r}"

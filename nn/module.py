@@ -33,7 +33,7 @@ from numbers import Real
 from pathlib import Path
 from typing import Any
 
-from engine import Value, checks, write_atomically
+from engine import Value, arguments, write_atomically
 
 # A tensor is a Value, or a list of tensors (a vector of Values, a matrix...).
 Tensor = Value | list["Tensor"]
@@ -136,7 +136,7 @@ class Module:
         Files larger than ``max_bytes`` are refused before they are read.
         """
         path = Path(path)
-        max_bytes = checks.integer(max_bytes, "max_bytes", minimum=1)
+        max_bytes = arguments.integer(max_bytes, "max_bytes", minimum=1)
         size = path.stat().st_size
         if size > max_bytes:
             raise ValueError(

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine import checks, gc_paused, no_grad
+from engine import arguments, gc_paused, no_grad
 from nn.data import Dataset
 from nn.metrics import predicted_class
 from nn.module import Module
@@ -72,7 +72,7 @@ def decision_grid(
 
     ``bounds`` is (x_min, x_max, y_min, y_max); evaluated under ``no_grad()``.
     """
-    resolution = checks.integer(resolution, "resolution", minimum=2, what="an int >= 2")
+    resolution = arguments.integer(resolution, "resolution", minimum=2, what="an int >= 2")
     x_min, x_max, y_min, y_max = bounds
     xs = [x_min + (x_max - x_min) * i / (resolution - 1) for i in range(resolution)]
     ys = [y_min + (y_max - y_min) * i / (resolution - 1) for i in range(resolution)]

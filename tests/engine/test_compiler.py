@@ -65,7 +65,7 @@ class Recorded:
 
 compiled_at = Recorded
 
-# Both ways to compile: straight-line code and the tape (engine.tape).
+# Both ways to compile: straight-line code and the tape (engine.compiler.tape).
 MODES = pytest.mark.parametrize("mode", ["code", "tape"])
 
 
@@ -100,7 +100,7 @@ def test_the_source_is_the_code_that_runs():
 
 
 def engine_names():
-    from engine.compile_rules import NAMESPACE
+    from engine.compiler.rules import NAMESPACE
 
     return NAMESPACE
 

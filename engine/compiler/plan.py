@@ -1,8 +1,8 @@
 """How the compiler reads a graph: each op's templates, the parts, what is written in place.
 
-``engine.codegen`` writes the code; this module decides its layout:
+``engine.compiler.codegen`` writes the code; this module decides its layout:
 
-- ``templates(op)``: an op's rule (``engine.compile_rules``) as ``str.format``
+- ``templates(op)``: an op's rule (``engine.compiler.rules``) as ``str.format``
   methods, and which operands each template reads;
 - ``read_graph``: every node's templates, parent indices and *shape* (its op
   and how far back its parents are), checking that every op has a rule;
@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import NamedTuple
 
-from engine.compile_rules import rule_for
+from engine.compiler.rules import rule_for
 from engine.node import GENERAL, LEAF, UNARY, Node, describe
 
 # Nodes whose shapes make a node's context, for placing part boundaries.

@@ -3,7 +3,7 @@
 The dynamic engine builds a ``Value`` per operation, every time. A graph whose
 shape does not change (a model's training step: same layers, same batch size)
 can instead be recorded once and compiled to straight-line Python
-(``engine.codegen``): one line per op for the forward pass, one per edge for
+(``engine.compiler.codegen``): one line per op for the forward pass, one per edge for
 the backward sweep, on plain floats, with no objects allocated per node::
 
     >>> x, w, b = Value(0.5), Value(0.9), Value(0.1)
@@ -28,7 +28,7 @@ does not look at ``no_grad`` or ``detect_anomaly``.
 
 A big graph whose parts mostly differ (no repeated shapes) would compile
 nearly every line anew; for it ``compile`` records a flat tape instead
-(``engine.tape``), with the same numbers and the same ``check``; ``mode``
+(``engine.compiler.tape``), with the same numbers and the same ``check``; ``mode``
 chooses, and ``compiled.mode`` says which it is.
 """
 
@@ -41,13 +41,13 @@ from numbers import Real
 from types import CodeType, FunctionType
 
 from engine.backward import sweep_gradients
-from engine.codegen import PART_NODES, Program, generate
-from engine.compile_plan import boundaries, read_graph, shares_little
-from engine.compile_rules import NAMESPACE
+from engine.compiler.codegen import PART_NODES, Program, generate
+from engine.compiler.plan import boundaries, read_graph, shares_little
+from engine.compiler.rules import NAMESPACE
+from engine.compiler.tape import Tape
 from engine.graph import require_node, topological_order
 from engine.ieee import same_float
 from engine.node import Node, describe
-from engine.tape import Tape
 
 _HEADER = """\
 # sweepgrad.compile: {what}
@@ -121,7 +121,7 @@ class Compiled:
 
     @property
     def mode(self) -> str:
-        """``"code"`` (straight-line Python) or ``"tape"`` (``engine.tape``)."""
+        """``"code"`` (straight-line Python) or ``"tape"`` (``engine.compiler.tape``)."""
         return "code" if self._tape is None else "tape"
 
     @property
@@ -253,7 +253,7 @@ _FLOAT = {float}
 
 _TAPE_HEADER = """\
 # sweepgrad.compile: {nodes} nodes, {edges} edges, recorded as a tape of {ops} ops
-# (engine.tape), which a loop replays; this is its work written as Python.
+# (engine.compiler.tape), which a loop replays; this is its work written as Python.
 # v = a node's value, g = d(root)/d(node); v0 ... are the {inputs} input(s), then
 # the constants, then the ops. Every g starts at 0.0.
 
@@ -329,7 +329,7 @@ def compile(
     ``outputs``: further nodes whose values ``compiled.run(values)`` also
     returns (a model's scores, say). ``part_nodes``: nodes per generated
     function. ``mode``: ``"code"`` writes straight-line Python
-    (``engine.codegen``); ``"tape"`` records a flat tape (``engine.tape``:
+    (``engine.compiler.codegen``); ``"tape"`` records a flat tape (``engine.compiler.tape``:
     9 bytes an op, compiled at once, replayed a few times slower);
     ``"auto"`` (the default) writes code unless the graph is big and its
     parts mostly differ, so that code would compile nearly every line anew.

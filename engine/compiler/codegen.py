@@ -21,7 +21,7 @@ What backpropagation compiles to, for o = tanh(x·w + b) with inputs x, w, b::
         G[2] = g0                            # ∂o/∂b
 
 Forward: one line per op, in topological order, ``vᵢ`` the value of node i
-(``engine.compile_rules`` gives each op's expression). Backward: the sweep of
+(``engine.compiler.rules`` gives each op's expression). Backward: the sweep of
 ``engine.backward`` written out in the same order, ``gᵢ`` = ∂root/∂node i:
 each node, once all its consumers have added to its gradient, adds
 ``local derivative · gᵢ`` to each parent's (``g3 = g4`` for a sum is not
@@ -48,14 +48,14 @@ compiled once (a chain's links, a batch's examples): part boundaries are
 placed where the local shape of the graph says (content-defined chunking),
 so repeated shapes get repeated boundaries. A big graph's parts carry no
 labels in comments (the parts are shared), and a value read once and not
-needed backward is written into its use (``engine.compile_plan``).
+needed backward is written into its use (``engine.compiler.plan``).
 """
 
 from __future__ import annotations
 
 import re
 
-from engine.compile_plan import (
+from engine.compiler.plan import (
     GraphReading,
     Templates,
     boundaries,
@@ -63,7 +63,7 @@ from engine.compile_plan import (
     needs_gradient,
     read_graph,
 )
-from engine.compile_rules import literal
+from engine.compiler.rules import literal
 from engine.node import Node
 
 # Nodes per generated function: the typical size of a part (see the module docstring).
@@ -123,7 +123,7 @@ def generate(
 
     ``positions`` maps each input leaf to its index in the values passed in;
     ``outputs`` are further nodes whose values are kept (in ``V``). Raises
-    ``NotImplementedError`` for an op without a rule in ``engine.compile_rules``.
+    ``NotImplementedError`` for an op without a rule in ``engine.compiler.rules``.
     ``reading`` and ``bounds``: what ``read_graph`` and ``boundaries`` gave for
     these nodes, if already worked out.
     """

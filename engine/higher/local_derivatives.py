@@ -155,7 +155,7 @@ def local_derivatives(node: Value) -> tuple[Local, ...]:
         raise ValueError(
             f"create_graph=True: no derivative rule for op {node.op!r} of {describe(node)}. "
             "A gradient that can be differentiated again builds each local derivative from "
-            "the engine's ops (engine.local_derivatives.RULES); a node built by hand does not "
+            "the engine's ops (engine.ops); a node built by hand does not "
             "say how. Its first derivatives need no rule: use create_graph=False."
         )
     return rule(node, *node.parents)

@@ -1,6 +1,6 @@
 """A flat tape: a recorded graph as op codes and operand indices, replayed by one loop.
 
-``engine.compile`` writes most graphs as straight-line Python (``engine.codegen``),
+``engine.compile`` writes most graphs as straight-line Python (``engine.compiler.codegen``),
 which runs at the plain-float floor, and whose cost is CPython compiling each
 distinct line (about 10 µs a line, and some 200 bytes of code objects a node).
 Graphs with repeated shapes (a chain's links, a batch's examples) share their
@@ -8,7 +8,7 @@ lines and pay that once. A graph with no repeated shapes shares nothing, and
 for it the compiler records a tape instead: per op one byte of code and two
 operand indices (9 bytes an op; a constant takes 8), replayed by a loop that
 calls one small function per op. Every op's functions are written once per process, from the
-same rules in ``engine.compile_rules`` that the straight-line code uses, so
+same rules in ``engine.compiler.rules`` that the straight-line code uses, so
 the tape gives the same numbers, bit for bit::
 
     forward, op k:   V[k] = value(V[a], V[b])           V: inputs, constants, then ops
@@ -26,8 +26,8 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Sequence
 
-from engine.compile_plan import Templates, needs_gradient, templates
-from engine.compile_rules import NAMESPACE, literal
+from engine.compiler.plan import Templates, needs_gradient, templates
+from engine.compiler.rules import NAMESPACE, literal
 from engine.ieee import same_float
 from engine.node import Node
 
