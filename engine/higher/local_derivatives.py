@@ -1,42 +1,33 @@
 """Every op's local derivatives as nodes, so that a gradient can be a graph.
 
-Each op in ``engine.value`` records its local derivatives as numbers: all
-the first-order sweep needs. To differentiate a gradient again (second
-derivatives, Hessians), the gradient must itself be built from ops, so
-``engine.grad(..., create_graph=True)`` asks this table for each local
-derivative as a ``Value`` made from the node (``out``) and its operands:
+Each op records its local derivatives as numbers: all the first-order sweep
+needs. To differentiate a gradient again (second derivatives, Hessians), the
+gradient must itself be built from ops, so ``engine.grad(...,
+create_graph=True)`` asks for each local derivative as a ``Value`` made from
+the node (``out``) and its operands. They are the op table's own formulas
+(``engine.ops``), written in the ``VALUES`` dialect of ``engine.formulas``:
+tanh's (1 − out)(1 + out) becomes the nodes ``(1.0 - out) * (1.0 + out)``.
 
-| op | ∂out/∂a | ∂out/∂b |
-|---|---|---|
-| a · b | b | a |
-| a / b | 1/b | −out/b |
-| a ** n (a number) | n·a^(n−1); for n = ½: 0.5/out | |
-| a ** b | b·a^(b−1) | out·ln a |
-| eᵃ, ln a, √a | out, 1/a, 0.5/out | |
-| tanh a, σ(a) | (1 − out)(1 + out), out·(1 − out) | |
-| silu a | σ(a)·(1 + a·(1 − σ(a))) | |
-| sin a, cos a | cos a, −sin a | |
-| log1p a, expm1 a | 1/(1 + a), eᵃ | |
-| +, −, neg, relu, leaky_relu, abs, maximum, minimum | the recorded numbers | |
-
-(The last row's slopes are constant wherever those ops are smooth.) Each
-expression is the one the op computes its number with, operation for
+Each expression is the one the op computes its number with, operation for
 operation, so a gradient built from them has exactly the value the
 first-order sweep gives. The IEEE rules (``engine.ieee``) carry over: a
 selected zero stays the number ``SELECTED_ZERO`` (nothing flows through it,
 so its derivative is 0 too, as in PyTorch), and where 1/b overflows the
 local derivative is ``DivideBy(b)``, which the gradient applies as g / b.
 Piecewise-constant slopes (relu's 1 or 0, abs's sign, maximum's 1, ½ or 0)
-have derivative 0 away from their kinks, and PyTorch's at them.
+are the numbers the op recorded: their derivative is 0 away from their
+kinks, and PyTorch's at them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from engine import ieee
+from engine.formulas import VALUES, reads, render
 from engine.node import describe
+from engine.ops import OPS, Op, op_named
 from engine.value import Value
 
 
@@ -57,105 +48,60 @@ def over(b: Value) -> Value | DivideBy:
     return 1.0 / b
 
 
-# --- the table ---------------------------------------------------------------------
-# Each rule takes the node, then its operands, and returns one local
-# derivative per operand.
+# --- the rules, from the op table ------------------------------------------------------
+# Each rule takes the node, then its operands, and returns one local derivative per
+# operand; it is written out from the op's entry and compiled once.
+
+_NAMES: dict[str, Any] = {"over": over, "SELECTED_ZERO": ieee.SELECTED_ZERO}
 
 
-def _recorded(out: Value, *operands: Value) -> tuple[float, ...]:
-    """Slopes that are constant wherever the op is smooth: the numbers the op recorded."""
-    return out.local_grads
+def rule_source(op: Op) -> str:
+    """The Python of ``op``'s rule: its derivative formulas on Values (``rule``, compiled)."""
+    operands = ", ".join(("a", "b")[: op.arity])
+    lines = [f"def rule(out, {operands}):"]
+    if op.aux is not None and any(reads(d, "aux") for d in op.derivatives):
+        lines.append(f"    aux = {render(op.aux, VALUES, {})}")
+    if any(op.recorded):
+        lines.append("    recorded = out.local_grads")
+    local = [f"recorded[{i}]" if fixed else render(d, VALUES, {})
+             for i, (d, fixed) in enumerate(zip(op.derivatives, op.recorded))]
+    lines.append(f"    return ({', '.join(local)},)")
+    return "\n".join(lines)
 
 
-def _times(out: Value, a: Value, b: Value) -> tuple[Local, ...]:
-    return b, a
+def _compiled(op: Op) -> Rule:
+    namespace = dict(_NAMES)
+    exec(compile(rule_source(op), f"<engine.ops {op.name} local derivatives>", "exec"),
+         namespace)
+    rule: Rule = namespace["rule"]
+    rule.__doc__ = op.math
+    rule.op = op  # type: ignore[attr-defined]  # the entry it came from
+    return rule
 
 
-def _divide(out: Value, a: Value, b: Value) -> tuple[Local, ...]:
-    return over(b), -(out / b)
+# By op name; the ops whose name carries a constant (``**3``) get theirs on first use.
+RULES: dict[str, Rule] = {name: _compiled(op) for name, op in OPS.items()}
 
 
-def _power(out: Value, a: Value) -> tuple[Local, ...]:
-    n = float(out.op[2:])  # the op names its exponent exactly: "**2.5"
-    if n == 0.0:
-        return out.local_grads  # selected
-    if n == 0.5:
-        return (0.5 / out,)  # as sqrt
-    return (n * a ** (n - 1.0),)
-
-
-def _power_of_values(out: Value, a: Value, b: Value) -> tuple[Local, ...]:
-    d_base: Local = out.local_grads[0]
-    d_exponent: Local = out.local_grads[1]
-    if b.data != 0.0:  # at b = 0 the recorded slope is selected
-        d_base = b * a ** (b - 1.0)
-    if not (a.data == 0.0 and b.data >= 0.0):  # there it is the limit 0
-        d_exponent = out * a.log()
-    return d_base, d_exponent
-
-
-def _exp(out: Value, a: Value) -> tuple[Local, ...]:
-    return (out,)
-
-
-def _log(out: Value, a: Value) -> tuple[Local, ...]:
-    return (over(a),)
-
-
-def _sqrt(out: Value, a: Value) -> tuple[Local, ...]:
-    return (0.5 / out,)
-
-
-def _tanh(out: Value, a: Value) -> tuple[Local, ...]:
-    return ((1.0 - out) * (1.0 + out),)
-
-
-def _sigmoid(out: Value, a: Value) -> tuple[Local, ...]:
-    return (out * (1.0 - out),)
-
-
-def _silu(out: Value, a: Value) -> tuple[Local, ...]:
-    s = a.sigmoid()
-    return (s * (1.0 + a * (1.0 - s)),)
-
-
-def _sin(out: Value, a: Value) -> tuple[Local, ...]:
-    return (a.cos(),)
-
-
-def _cos(out: Value, a: Value) -> tuple[Local, ...]:
-    return (-a.sin(),)
-
-
-def _log1p(out: Value, a: Value) -> tuple[Local, ...]:
-    return (over(1.0 + a),)
-
-
-def _expm1(out: Value, a: Value) -> tuple[Local, ...]:
-    return (a.exp(),)
-
-
-RULES: dict[str, Rule] = {
-    "+": _recorded, "-": _recorded, "neg": _recorded, "relu": _recorded,
-    "leaky_relu": _recorded, "abs": _recorded, "maximum": _recorded, "minimum": _recorded,
-    "*": _times, "/": _divide, "**": _power_of_values,
-    "exp": _exp, "log": _log, "sqrt": _sqrt, "tanh": _tanh, "sigmoid": _sigmoid,
-    "silu": _silu, "sin": _sin, "cos": _cos, "log1p": _log1p, "expm1": _expm1,
-}
+def rule_for(name: str) -> Rule | None:
+    """The rule of the op called ``name``, or None for an op the table does not hold."""
+    rule = RULES.get(name)
+    if rule is None:
+        op = op_named(name)
+        if op is None:
+            return None
+        rule = RULES[name] = _compiled(op)
+    return rule
 
 
 def local_derivatives(node: Value) -> tuple[Local, ...]:
-    """∂node/∂parent for each parent, as nodes (or constants): see the table above."""
-    rule = RULES.get(node.op)
-    if rule is None and node.op.startswith("**"):
-        rule = _power
-    if rule is None and node.op.startswith("leaky_relu("):  # the op name carries its α
-        rule = _recorded
+    """∂node/∂parent for each parent, as nodes (or constants): see the module docstring."""
+    rule = rule_for(node.op) if isinstance(node.op, str) else None
     if rule is None:
         raise ValueError(
             f"create_graph=True: no derivative rule for op {node.op!r} of {describe(node)}. "
             "A gradient that can be differentiated again builds each local derivative from "
-            "the engine's ops (engine.ops); a node built by hand does not "
-            "say how. Its first derivatives need no rule: use create_graph=False."
+            "the engine's ops (engine.ops); a node built by hand does not say how. Its "
+            "first derivatives need no rule: use create_graph=False."
         )
     return rule(node, *node.parents)
