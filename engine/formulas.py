@@ -205,6 +205,7 @@ FLOATS = Dialect(_called, {"divide": _float_divide, "sqrt": _float_sqrt,
 # A function here follows IEEE 754 as ``engine.ieee`` does: it never raises.
 FLOAT_NAMES: dict[str, Any] = {
     "tanh": math.tanh,
+    "atan": math.atan,  # ±π/2 at ±inf, nan at nan: it never raises
     "msqrt": math.sqrt,  # √a for a ≥ 0, the only case ieee.sqrt passes on to math
     "sqrt": ieee.sqrt,
     "exp": ieee.exp,

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from engine.formulas import (
     SELECTED,
@@ -46,8 +46,7 @@ from engine.formulas import (
 )
 
 
-@dataclass(frozen=True)
-class Op:
+class Op(NamedTuple):
     """One op: its name in graphs, its math in one line, its value and local derivatives.
 
     ``derivatives`` has one formula per operand (∂out/∂a, then ∂out/∂b);
@@ -77,8 +76,7 @@ class Op:
         return tuple(map(is_constant_where_smooth, self.derivatives))
 
 
-@dataclass(frozen=True)
-class Family:
+class Family(NamedTuple):
     """Ops whose name carries a constant (``**3``, ``leaky_relu(0.2)``): one entry per value.
 
     ``op(k)`` is the entry for the constant k; ``name(k)`` the op's name,
@@ -162,6 +160,10 @@ LOG1P = Op("log1p", "ln(1 + a), exact for tiny a:  ∂/∂a = 1/(1 + a)", call("
 EXPM1 = Op("expm1", "e^a − 1, exact for tiny a:  ∂/∂a = e^a", call("expm1", a),
            (call("exp", a),), "expm1")
 
+# 1 + a² is inf for |a| > 1e154: the slope is then 1/inf = 0, as PyTorch's g / (a² + 1).
+ATAN = Op("atan", "arctan a:  ∂/∂a = 1/(1 + a²)", call("atan", a),
+          (call("reciprocal", 1.0 + a * a),), "atan")
+
 # --- ops whose name carries a constant ------------------------------------------------
 
 
@@ -226,7 +228,7 @@ LEAKY_RELU = Family("leaky_relu", "a if a > 0 else α·a:  ∂/∂a = 1 if a > 0
 
 OPS: dict[str, Op] = {op.name: op for op in (
     ADD, SUBTRACT, MULTIPLY, DIVIDE, POWER, MAXIMUM, MINIMUM,
-    NEGATE, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SILU, ABS, SIN, COS, LOG1P, EXPM1,
+    NEGATE, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SILU, ABS, SIN, COS, LOG1P, EXPM1, ATAN,
 )}
 FAMILIES: tuple[Family, ...] = (POWER_BY, LEAKY_RELU)
 

@@ -81,6 +81,7 @@ class Value(Node):
     cos: ClassVar[Callable[[Value], Value]]
     log1p: ClassVar[Callable[[Value], Value]]
     expm1: ClassVar[Callable[[Value], Value]]
+    atan: ClassVar[Callable[[Value], Value]]
     maximum: ClassVar[Callable[[Value, Value | float], Value]]
     minimum: ClassVar[Callable[[Value, Value | float], Value]]
 
