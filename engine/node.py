@@ -60,6 +60,7 @@ class _Shape:
 
 LEAF = _Shape("LEAF")
 UNARY = _Shape("UNARY")
+BINARY = _Shape("BINARY")  # never stored: a binary node's ``_b`` is its second parent
 GENERAL = _Shape("GENERAL")
 
 
@@ -243,6 +244,26 @@ def leaf_node(cls: type[NodeType], data: float) -> NodeType:
     node.op = ""
     node._names = None
     return node
+
+
+def operands(node: Node) -> tuple[_Shape, Any, Any]:
+    """What shape a node is, and its parents as its slots hold them: ``(shape, a, b)``.
+
+    ``shape`` is ``LEAF`` (no parents; ``a`` and ``b`` None), ``UNARY`` (parent
+    ``a``), ``BINARY`` (parents ``a`` and ``b``) or ``GENERAL`` (a node built by
+    hand with other edges: ``a`` is its tuple of parents, as given). The two
+    loops that run once per node of every graph, the traversal
+    (``engine.graph``) and the sweep (``engine.backward``), read the slots
+    themselves: a call per node would cost them a third of their time.
+    """
+    b = node._b
+    if b is LEAF:
+        return LEAF, None, None
+    if b is UNARY:
+        return UNARY, node._a, None
+    if b is GENERAL:
+        return GENERAL, node._a, None
+    return BINARY, node._a, b
 
 
 def describe(node: Node) -> str:

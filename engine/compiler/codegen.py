@@ -55,14 +55,7 @@ from __future__ import annotations
 
 import re
 
-from engine.compiler.plan import (
-    GraphReading,
-    Templates,
-    boundaries,
-    inlined,
-    needs_gradient,
-    read_graph,
-)
+from engine.compiler.plan import Plan, Templates, inlined
 from engine.compiler.rules import literal
 from engine.node import Node
 
@@ -111,34 +104,22 @@ class Program:
         return f"{definitions}\n# The calls, in order:\n{calls}\n"
 
 
-def generate(
-    order: list[Node],
-    positions: dict[Node, int],
-    outputs: list[Node],
-    part_nodes: int = PART_NODES,
-    reading: GraphReading | None = None,
-    bounds: list[tuple[int, int]] | None = None,
-) -> Program:
-    """Python source computing ``order[-1]`` and its gradient with respect to ``positions``.
+def generate(plan: Plan) -> Program:
+    """Python source computing the plan's root and its gradient with respect to its inputs.
 
-    ``positions`` maps each input leaf to its index in the values passed in;
-    ``outputs`` are further nodes whose values are kept (in ``V``). Raises
-    ``NotImplementedError`` for an op without a rule in ``engine.compiler.rules``.
-    ``reading`` and ``bounds``: what ``read_graph`` and ``boundaries`` gave for
-    these nodes, if already worked out.
+    The values of the plan's ``outputs`` are kept too (in ``V``); its ``bounds``
+    say where the parts start and end.
     """
+    order, rules, parents, index = plan.order, plan.rules, plan.parents, plan.index
     count = len(order)
-    rules, parents, shapes, index = reading or read_graph(order, positions)
-    constant = [rule is None and node not in positions for rule, node in zip(rules, order)]
-    needs = needs_gradient(order, positions, rules, parents)
-
+    constant = plan.constant
     program = Program()
     program.nodes = count
     program.edges = sum(map(len, parents))
-    bounds = bounds or boundaries(shapes, part_nodes)
+    bounds = plan.bounds
     readable = len(bounds) == 1
-    slot = {index[leaf]: position for leaf, position in positions.items()}
-    size = len(positions)
+    slot = {index[leaf]: position for leaf, position in plan.positions.items()}
+    size = len(plan.positions)
     part_of = [0] * count
     for p, (start, end) in enumerate(bounds):
         part_of[start:end] = [p] * (end - start)
@@ -148,20 +129,21 @@ def generate(
             if (part_of[j] != part or (constant[j] and not readable)) and j not in slot:
                 slot[j] = size
                 size += 1
-    for node in (order[-1], *outputs):
-        if index[node] not in slot:
-            slot[index[node]] = size
+    for i in (count - 1, *plan.outputs):
+        if i not in slot:
+            slot[i] = size
             size += 1
     program.slots = size
     program.root_slot = slot[count - 1]
-    program.output_slots = [slot[index[node]] for node in outputs]
-    program.prefill = [(s, order[i].data) for i, s in slot.items() if constant[i]]
+    program.output_slots = [slot[i] for i in plan.outputs]
+    program.prefill = [(s, float(order[i].data)) for i, s in slot.items() if constant[i]]
 
-    inline = [False] * count if readable else inlined(rules, parents, needs, slot, part_of)
-    graph = _Graph(order, rules, parents, constant, needs, slot, readable, inline)
+    inline = ([False] * count if readable
+              else inlined(rules, parents, plan.needs, slot, part_of))
     known: dict[str, int] = {}
     for start, end in bounds:
-        body, args = _part(graph, start, end)
+        writer = _Part(plan, constant, slot, readable, inline, start, end)
+        body, args = writer.write()
         key = f"{len(args)}:{body}"
         if key not in known:
             known[key] = len(program.bodies)
@@ -194,21 +176,20 @@ def _fix_unshared_slots(program: Program) -> None:
             program.schedule[position] = (k, ())
 
 
-class _Graph:
-    """What every part's code generation reads."""
-
-    __slots__ = ("order", "rules", "parents", "constant", "needs", "slot", "readable", "inline")
-
-    def __init__(self, order: list[Node], rules: list[Templates | None],
-                 parents: list[list[int]], constant: list[bool], needs: list[bool],
-                 slot: dict[int, int], readable: bool, inline: list[bool]) -> None:
-        self.order, self.rules, self.parents = order, rules, parents
-        self.constant, self.needs, self.slot, self.readable = constant, needs, slot, readable
-        self.inline = inline
+def comment_text(text: str) -> str:
+    """``text`` as it may stand in a comment of generated code: one line, whatever it
+    holds. A line break (or any character that is not printable) is written as its
+    escape, ``\\n``, so a label can never end the comment and start a line of code."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
 
 
 def _comment(line: str, label: str | None) -> str:
-    return line if label is None else f"{line:<{COMMENT_COLUMN - 4}} # {label}"
+    if label is None:
+        return line
+    return f"{line:<{COMMENT_COLUMN - 4}} # {comment_text(label)}"
 
 
 # Variable names by number, made once: a part's code names thousands of them.
@@ -222,143 +203,173 @@ def _names(prefix: str, count: int) -> list[str]:
     return names
 
 
-def _part(graph: _Graph, start: int, end: int) -> tuple[str, list[int]]:
-    """One part's body (forward, ``yield``, backward) and the slots it takes as arguments."""
-    order, rules, parents, constant = graph.order, graph.rules, graph.parents, graph.constant
-    needs, slot, readable, inline = graph.needs, graph.slot, graph.readable, graph.inline
-    size = end - start
-    v_names, g_names, a_names = _names("v", size), _names("g", size), _names("a", size)
-    lines: list[str] = []
-    emit = lines.append
-    args: list[int] = []
-    slot_names: dict[int, str] = {}
-    value_of: dict[int, str] = {}  # how this part writes each node's value
-    grad_of: dict[int, str] = {}  # and the variable for its gradient
-    externals: list[int] = []  # nodes of other parts (and constants) read here, in order
-    # A big graph's part reads every leaf and every node of an earlier part from
-    # V, and adds to their gradients in G: one it reads once is written V[s] in
-    # place, one it adds to once gets G[s] += ..., with no variable and no line.
-    reads: dict[int, int] = {}
-    adds: dict[int, int] = {}
-    if not readable:
-        for i in range(start, end):
+class _Part:
+    """The code of one part, nodes ``start`` to ``end``: ``write()`` gives its body
+    (forward, ``yield``, backward) and the slots it takes as arguments."""
+
+    def __init__(self, plan: Plan, constant: list[bool], slot: dict[int, int],
+                 readable: bool, inline: list[bool], start: int, end: int) -> None:
+        self.order, self.rules, self.parents = plan.order, plan.rules, plan.parents
+        self.needs, self.constant, self.slot = plan.needs, constant, slot
+        self.readable, self.inline, self.start, self.end = readable, inline, start, end
+        size = end - start
+        self.v_names, self.g_names = _names("v", size), _names("g", size)
+        self.a_names = _names("a", size)
+        self.lines: list[str] = []
+        self.args: list[int] = []
+        self.slot_names: dict[int, str] = {}
+        self.value_of: dict[int, str] = {}  # how this part writes each node's value
+        self.grad_of: dict[int, str] = {}  # and the variable for its gradient
+        self.externals: list[int] = []  # nodes of other parts (and constants) read here
+        # A big graph's part reads every leaf and every node of an earlier part from
+        # V, and adds to their gradients in G: one it reads once is written V[s] in
+        # place, one it adds to once gets G[s] += ..., with no variable and no line.
+        self.reads: dict[int, int] = {}
+        self.adds: dict[int, int] = {}
+        if not readable:
+            self._count_crossings()
+
+    def write(self) -> tuple[str, list[int]]:
+        self._forward()
+        self.lines.append("yield")
+        self._backward()
+        return "    " + "\n    ".join(self.lines) + "\n", self.args
+
+    def _count_crossings(self) -> None:
+        rules, needs = self.rules, self.needs
+        for i in range(self.start, self.end):
             if rules[i] is not None:
-                for j in parents[i]:
-                    if j < start or rules[j] is None:
-                        reads[j] = reads.get(j, 0) + 1
+                for j in self.parents[i]:
+                    if j < self.start or rules[j] is None:
+                        self.reads[j] = self.reads.get(j, 0) + 1
                         if needs[i] and needs[j]:
-                            adds[j] = adds.get(j, 0) + 1
+                            self.adds[j] = self.adds.get(j, 0) + 1
 
-    def at(s: int) -> str:
+    def _emit(self, line: str, label: str | None = None) -> None:
+        self.lines.append(_comment(line, label) if self.readable else line)
+
+    def _at(self, s: int) -> str:
         """How this part writes slot s: a number, or a parameter when parts are shared."""
-        if readable:
+        if self.readable:
             return str(s)
-        name = slot_names.get(s)
+        name = self.slot_names.get(s)
         if name is None:
-            name = slot_names[s] = f"s{len(args)}"
-            args.append(s)
+            name = self.slot_names[s] = f"s{len(self.args)}"
+            self.args.append(s)
         return name
 
-    def external(j: int) -> str:
-        if readable and constant[j]:
-            name = value_of[j] = literal(order[j].data)
+    def _operand(self, j: int) -> str:
+        """How this part writes node j's value where an op reads it."""
+        known = self.value_of.get(j)
+        if known is not None:
+            return known
+        if self.readable and self.constant[j]:
+            name = self.value_of[j] = literal(self.order[j].data)
             return name
-        if reads.get(j) == 1:
-            name = value_of[j] = f"V[{at(slot[j])}]"
+        if self.reads.get(j) == 1:
+            name = self.value_of[j] = f"V[{self._at(self.slot[j])}]"
             return name
-        k = len(externals)
-        externals.append(j)
-        name = value_of[j] = f"x{k}"
-        grad_of[j] = f"h{k}"
-        line = f"{name} = V[{at(slot[j])}]"
-        emit(_comment(line, order[j].label) if readable else line)
+        k = len(self.externals)
+        self.externals.append(j)
+        name = self.value_of[j] = f"x{k}"
+        self.grad_of[j] = f"h{k}"
+        self._emit(f"{name} = V[{self._at(self.slot[j])}]", self.order[j].label)
         return name
 
-    # --- forward -------------------------------------------------------------
-    for i in range(start, end):
-        rule = rules[i]
-        if rule is None:
-            if not readable:
-                continue  # read from V where it is used
-            if not constant[i]:
-                name = value_of[i] = v_names[i - start]
-                grad_of[i] = g_names[i - start]
-                line = f"{name} = V[{at(slot[i])}]"
-                emit(_comment(line, order[i].label) if readable else line)
-            elif readable and i in slot:
-                emit(f"V[{at(slot[i])}] = {literal(order[i].data)}")
-            continue
-        offset = i - start
-        grad_of[i] = g_names[offset]
-        mine = parents[i]
-        a = value_of.get(mine[0]) or external(mine[0])
-        b = (value_of.get(mine[1]) or external(mine[1])) if len(mine) > 1 else ""
-        if rule.aux is not None:
-            emit(f"{a_names[offset]} = {rule.aux(a, b, '', '', '')}")
-        expression = rule.value(a, b, "", "", a_names[offset])
-        if inline[i]:
-            value_of[i] = f"({expression})"
-            continue
-        name = value_of[i] = v_names[offset]
-        line = f"{name} = {expression}"
-        emit(_comment(line, order[i].label) if readable else line)
-        if i in slot:
-            emit(f"V[{at(slot[i])}] = {name}")
-    emit("yield")
+    def _forward(self) -> None:
+        """One line per op (or its value written into its one use), in order."""
+        start, slot = self.start, self.slot
+        for i in range(start, self.end):
+            rule = self.rules[i]
+            if rule is None:
+                self._leaf(i)
+                continue
+            offset = i - start
+            self.grad_of[i] = self.g_names[offset]
+            mine = self.parents[i]
+            a = self._operand(mine[0])
+            b = self._operand(mine[1]) if len(mine) > 1 else ""
+            if rule.aux is not None:
+                self._emit(f"{self.a_names[offset]} = {rule.aux(a, b, '', '', '')}")
+            expression = rule.value(a, b, "", "", self.a_names[offset])
+            if self.inline[i]:
+                self.value_of[i] = f"({expression})"
+                continue
+            name = self.value_of[i] = self.v_names[offset]
+            self._emit(f"{name} = {expression}", self.order[i].label)
+            if i in slot:
+                self._emit(f"V[{self._at(slot[i])}] = {name}")
 
-    # --- backward ------------------------------------------------------------
-    started: set[int] = set()  # nodes whose gradient is a variable of this part
-    alias: dict[int, str] = {}  # nodes whose gradient so far is another node's variable
-    root = len(order) - 1
-    for i in range(end - 1, start - 1, -1):
-        if not needs[i]:
-            continue
-        rule = rules[i]
-        if rule is None and not readable:
-            continue  # its gradient went to G as it came
-        own = grad_of[i]
-        if i == root:
-            emit(f"{own} = 1.0")
-            started.add(i)
-        if rule is None:  # an input: its total is complete
-            if i in started:
-                line = f"G[{at(slot[i])}] = {own}"
-                emit(_comment(line, _partial(order, order[i])) if readable else line)
-            continue
-        if i in alias:
-            own = alias.pop(i)
-        elif i not in started:
-            # Every consumer is in a later part, which left the sum in G.
-            emit(f"{own} = G[{at(slot[i])}]")
-        mine = parents[i]
-        a = value_of[mine[0]]
-        b = value_of[mine[1]] if len(mine) > 1 else ""
-        out, aux = v_names[i - start], a_names[i - start]
+    def _leaf(self, i: int) -> None:
+        if not self.readable:
+            return  # read from V where it is used
+        if not self.constant[i]:
+            name = self.value_of[i] = self.v_names[i - self.start]
+            self.grad_of[i] = self.g_names[i - self.start]
+            self._emit(f"{name} = V[{self._at(self.slot[i])}]", self.order[i].label)
+        elif i in self.slot:
+            self._emit(f"V[{self._at(self.slot[i])}] = {literal(self.order[i].data)}")
+
+    def _backward(self) -> None:
+        """The sweep written out: each node, once its consumers have added to its
+        gradient, adds ``local derivative · g`` to each parent's, last node first."""
+        self.started: set[int] = set()  # nodes whose gradient is a variable of this part
+        self.alias: dict[int, str] = {}  # nodes whose gradient so far is another's variable
+        root = len(self.order) - 1
+        for i in range(self.end - 1, self.start - 1, -1):
+            if not self.needs[i]:
+                continue
+            rule = self.rules[i]
+            if rule is None and not self.readable:
+                continue  # its gradient went to G as it came
+            own = self.grad_of[i]
+            if i == root:
+                self._emit(f"{own} = 1.0")
+                self.started.add(i)
+            if rule is None:  # an input: its total is complete
+                if i in self.started:
+                    self._emit(f"G[{self._at(self.slot[i])}] = {own}",
+                               _partial(self.order, self.order[i]))
+                continue
+            if i in self.alias:
+                own = self.alias.pop(i)
+            elif i not in self.started:
+                # Every consumer is in a later part, which left the sum in G.
+                self._emit(f"{own} = G[{self._at(self.slot[i])}]")
+            self._contributions(i, rule, own)
+        for j in self.externals:
+            if j in self.started:
+                self._emit(f"G[{self._at(self.slot[j])}] = {self.grad_of[j]}",
+                           self.order[j].label)
+
+    def _contributions(self, i: int, rule: Templates, own: str) -> None:
+        """Node i's ``local · g`` added to each parent that needs a gradient."""
+        mine = self.parents[i]
+        a = self.value_of[mine[0]]
+        b = self.value_of[mine[1]] if len(mine) > 1 else ""
+        out, aux = self.v_names[i - self.start], self.a_names[i - self.start]
+        started, alias = self.started, self.alias
         for j, template, plain in zip(mine, rule.grads, rule.plain):
-            if not needs[j]:
+            if not self.needs[j]:
                 continue
-            if adds.get(j) == 1:
-                emit(f"G[{at(slot[j])}] += {template(a, b, own, out, aux)}")
+            term = template(a, b, own, out, aux)
+            if self.adds.get(j) == 1:
+                self._emit(f"G[{self._at(self.slot[j])}] += {term}")
                 continue
-            name = grad_of[j]
+            name = self.grad_of[j]
             if j in started:
-                emit(f"{name} += {template(a, b, own, out, aux)}")
+                self._emit(f"{name} += {term}")
             elif j in alias:
-                emit(f"{name} = {alias.pop(j)} + {template(a, b, own, out, aux)}")
+                self._emit(f"{name} = {alias.pop(j)} + {term}")
                 started.add(j)
-            elif j in slot:
-                emit(f"{name} = G[{at(slot[j])}] + {template(a, b, own, out, aux)}")
+            elif j in self.slot:
+                self._emit(f"{name} = G[{self._at(self.slot[j])}] + {term}")
                 started.add(j)
             elif plain:
                 alias[j] = own  # the same number: no line, one name for both
             else:
-                emit(f"{name} = {template(a, b, own, out, aux)}")
+                self._emit(f"{name} = {term}")
                 started.add(j)
-    for j in externals:
-        if j in started:
-            line = f"G[{at(slot[j])}] = {grad_of[j]}"
-            emit(_comment(line, order[j].label) if readable else line)
-    return "    " + "\n    ".join(lines) + "\n", args
 
 
 def _partial(order: list[Node], node: Node) -> str | None:

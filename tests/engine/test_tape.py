@@ -105,7 +105,7 @@ def test_more_than_256_kinds_of_op_take_two_bytes_each():
 
     x = Value(1.1)
     f = compile(powers(x), [x], mode="tape")
-    assert len(f._tape._codes) == 600 and f._tape._codes.itemsize == 2
+    assert len(f._backend._codes) == 600 and f._backend._codes.itemsize == 2
     again = Value(1.3)
     assert_bitwise(f([1.3]), dynamic_result(powers(again), [again]))
 
