@@ -268,10 +268,13 @@ def operands(node: Node) -> tuple[_Shape, Any, Any]:
 
 def describe(node: Node) -> str:
     """A node's label, or its op and value when it has none (for messages)."""
+    data = node.data
+    # A message about a node must not fail on it: its data may have been set to anything.
+    shown = f"{data:.6g}" if isinstance(data, (int, float)) else f"a {type(data).__name__}"
     if node.label is not None:
-        return f"{node.label!r} (= {node.data:.6g})"
+        return f"{node.label!r} (= {shown})"
     kind = node.op or "leaf"
-    return f"unlabelled {kind} node (= {node.data:.6g})"
+    return f"unlabelled {kind} node (= {shown})"
 
 
 def _apply_modes(
