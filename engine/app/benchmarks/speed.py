@@ -3,7 +3,9 @@
 Two workloads (``engine.app.benchmarks.floats`` has them written by hand):
 
 (a) a chain x ← tanh(x·w + b) of 10⁴ links (3·10⁴ nodes), and of 10⁵ links,
-    where the cycle collector's full collections weigh more;
+    where the cycle collector's full collections weigh more; and a chain of 10⁴
+    links with a weight and a bias per link, x ← tanh(x·wᵢ + bᵢ), all 2·10⁴ of
+    them inputs (the compiled parts are shared, their slots passed in);
 (b) one full-batch step of an MLP 2→16→16→1 (ReLU hidden layers, linear
     output) on 100 two-moons points, loss mean(relu(1 − y·score)) + 1e-4·Σp².
 
@@ -32,8 +34,15 @@ from typing import TextIO
 
 import nn
 from engine import Value, compile, format_table, gc_paused, progress_bar, topological_order
-from engine.app.benchmarks.floats import L2, LAYER_SIZES, chain_floats, mlp_step_floats, weights_of
-from engine.examples import tanh_chain
+from engine.app.benchmarks.floats import (
+    L2,
+    LAYER_SIZES,
+    chain_floats,
+    distinct_chain_floats,
+    mlp_step_floats,
+    weights_of,
+)
+from engine.examples import distinct_chain, distinct_weights, tanh_chain
 
 # --- the workloads -------------------------------------------------------------------
 
@@ -62,13 +71,18 @@ class Workload:
     floats: Callable[[], object]
 
 
-def workloads(links: int | Sequence[int], points: int) -> list[Workload]:
-    """A chain of each length in ``links``, then the MLP step on ``points`` points."""
+def workloads(links: int | Sequence[int], points: int, distinct: int = 10_000
+               ) -> list[Workload]:
+    """A chain of each length in ``links``, the chain of ``distinct`` links with a weight
+    and a bias per link, then the MLP step on ``points`` points."""
     model, data, labels = mlp_problem(points)
     weights = weights_of(model)
     lengths = [links] if isinstance(links, int) else list(links)
+    link_weights, link_biases = distinct_weights(distinct)
     return [
         *(_chain(length) for length in lengths),
+        Workload(f"chain, {distinct} links, w and b per link", lambda: distinct_chain(distinct),
+                 lambda: distinct_chain_floats(link_weights, link_biases)),
         Workload(f"MLP step, {points} points",
                  lambda: (mlp_step_values(model, data, labels), model.parameters()),
                  lambda: mlp_step_floats(weights, data, labels)),
