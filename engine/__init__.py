@@ -7,6 +7,8 @@ top of it. Its parts, as folders::
     engine/
       node.py value.py graph.py backward.py   the core a student reads first: nodes,
                                               the ops, the one traversal, the sweep
+      operations.py formulas.py               every op once (value, local derivatives,
+                                              IEEE cases), in a small formula language
       forward.py                              forward mode (dual numbers)
       ieee.py modes.py hooks.py arguments.py  float math, recording modes, hooks,
       gradients.py naming.py explanation.py   argument checks, the gradient dict,

@@ -1,4 +1,4 @@
-"""Formulas: the small language the op table (``engine.ops``) is written in.
+"""Formulas: the small language the op table (``engine.operations``) is written in.
 
 An op's value and local derivatives are written once, as formulas over its
 operands ``a``, ``b``, its value ``out`` and one intermediate ``aux``:

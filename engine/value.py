@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from numbers import Real
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from engine import hooks, ops
+from engine import hooks, operations
 from engine.backward import backward
 from engine.formulas import FLOAT_NAMES, FLOATS, Formula, reads, render
 from engine.node import Node, leaf_node, new_node
@@ -50,7 +50,7 @@ class Value(Node):
     __array_ufunc__ = None
 
     # --- the ops --------------------------------------------------------------
-    # Each is generated from its entry in ``engine.ops`` (value, local derivatives,
+    # Each is generated from its entry in ``engine.operations`` (value, local derivatives,
     # IEEE special cases) when this module is imported: see ``_define_ops`` below.
     # ``x.tanh()`` runs, for instance:
     #
@@ -99,7 +99,7 @@ class Value(Node):
         if _is_foreign(exponent):
             return NotImplemented
         n = _number(exponent, "Value ** {}")
-        return (_POWERS.get(n) or _family_step(ops.POWER_BY, n, _POWERS))(self)
+        return (_POWERS.get(n) or _family_step(operations.POWER_BY, n, _POWERS))(self)
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """a if a > 0 else α·a:  ∂/∂a = 1 if a > 0 else α
@@ -111,7 +111,7 @@ class Value(Node):
         step = _SLOPES.get(alpha) if type(alpha) in _PLAIN else None
         if step is None:
             alpha = _number(alpha, "Value.leaky_relu(alpha={})")
-            step = _SLOPES.get(alpha) or _family_step(ops.LEAKY_RELU, alpha, _SLOPES)
+            step = _SLOPES.get(alpha) or _family_step(operations.LEAKY_RELU, alpha, _SLOPES)
         return step(self)
 
     # --- comparisons ---------------------------------------------------------
@@ -270,7 +270,7 @@ def _compared(x: object, where: str) -> float:
 
 
 # --- the ops, generated from the table -------------------------------------------------
-# Each op's method is written out as Python from its entry in ``engine.ops`` (the
+# Each op's method is written out as Python from its entry in ``engine.operations`` (the
 # formulas in the FLOATS dialect of ``engine.formulas``) and compiled once, here: the
 # op's math lives in the table alone, and the method runs as if written by hand (locals,
 # no call per formula, no tuples). ``_source`` shows what is compiled.
@@ -281,7 +281,7 @@ _NAMES: dict[str, Any] = {
 }
 
 
-def _source(op: ops.Op) -> str:
+def _source(op: operations.Op) -> str:
     """The Python of the method that builds an ``op`` node (``method``, as compiled)."""
     lines = [f"def method(self{'' if op.arity == 1 else ', other'}):"]
     if op.symbol is not None and op.symbol != "**":
@@ -321,7 +321,7 @@ def _returns(value: Formula, derivatives: list[Formula], name: str, indent: str)
     return lines
 
 
-def _reflected_source(op: ops.Op) -> str:
+def _reflected_source(op: operations.Op) -> str:
     """``2 + x``: the number as a constant node, then the op itself."""
     return ("def method(self, other):\n"
             f"    operand = _operand(other, {f'{{}} {op.symbol} Value'!r})\n"
@@ -329,11 +329,11 @@ def _reflected_source(op: ops.Op) -> str:
             f"operand.{op.method}(self)")
 
 
-def _compiled(source: str, function: str, op: ops.Op) -> Callable[..., Value]:
+def _compiled(source: str, function: str, op: operations.Op) -> Callable[..., Value]:
     """The ``method`` that ``source`` defines, named ``function`` (its names: ``_NAMES``),
     with its math as its docstring and the entry it came from as its ``op``."""
     namespace = dict(_NAMES)
-    exec(compile(source, f"<engine.ops {function}>", "exec"), namespace)
+    exec(compile(source, f"<engine.operations {function}>", "exec"), namespace)
     made: Callable[..., Value] = namespace["method"]
     made.__doc__ = op.math
     made.__name__ = function
@@ -345,8 +345,8 @@ def _compiled(source: str, function: str, op: ops.Op) -> Callable[..., Value]:
 def _define_ops() -> Callable[[Value, Value], Value]:
     """Give ``Value`` a method per op of the table; returns a ** b for a Value b."""
     power_of_values = None
-    for op in ops.OPS.values():
-        if op is ops.POWER:  # __pow__ chooses between it and the family ** n
+    for op in operations.OPS.values():
+        if op is operations.POWER:  # __pow__ chooses between it and the family ** n
             power_of_values = _compiled(_source(op), "__pow__", op)
         else:
             setattr(Value, op.method, _compiled(_source(op), op.method, op))
@@ -366,7 +366,7 @@ _POWERS: dict[float, Callable[[Value], Value]] = {}
 _SLOPES: dict[float, Callable[[Value], Value]] = {}
 
 
-def _family_step(family: ops.Family, constant: float,
+def _family_step(family: operations.Family, constant: float,
                  made: dict[float, Callable[[Value], Value]]) -> Callable[[Value], Value]:
     op = family.op(constant)
     if len(made) > 1024:  # a program that makes endless exponents: keep the memory bounded

@@ -11,8 +11,8 @@ lecture's networks and their training, with PyTorch's names:
   ``accuracy`` (``nn.losses``, ``nn.metrics``);
 - ``SGD`` and ``Adam`` (``nn.optim``);
 - seeded toy datasets, a train/test split and ``Minibatches`` (``nn.data``);
-- ``fit`` (``nn.train``, with its compiled step in ``nn.compiled_step``) and
-  ``evaluate`` (``nn.evaluation``); argument checks (``nn.validation``);
+- ``fit`` (``nn.fitting``, with its compiled step in ``nn.compiled_step``) and
+  ``evaluate`` (``nn.evaluation``); argument checks (``nn.argument_checks``);
 - plots (``nn.plots``, loaded on first use: it needs matplotlib);
 - the matrix-form δ recursion in numpy, as a reference (``nn.matrix_form``,
   loaded on first use: it needs numpy).
@@ -39,6 +39,7 @@ from nn.data import (
     xor,
 )
 from nn.evaluation import evaluate
+from nn.fitting import History, TrainingDiverged, fit
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import (
     LOSSES,
@@ -56,7 +57,6 @@ from nn.losses import (
 from nn.metrics import accuracy, predicted_class
 from nn.module import Module
 from nn.optim import OPTIMIZERS, SGD, Adam, Optimizer
-from nn.train import History, TrainingDiverged, fit
 
 if TYPE_CHECKING:
     from nn import matrix_form, plots

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from engine import arguments
-from nn.validation import Seed, make_rng
+from nn.argument_checks import Seed, make_rng
 
 
 @dataclass

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 
 from engine import arguments, gc_paused, no_grad
 from nn.data import Dataset
+from nn.fitting import History
 from nn.metrics import predicted_class
 from nn.module import Module
-from nn.train import History
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

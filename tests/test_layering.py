@@ -138,11 +138,11 @@ def test_the_parts_rule_sees_a_wrong_import():
 
 
 def test_the_tree_is_read():
-    assert {"engine", "engine.value", "engine.graph", "engine.app.cli", "nn", "nn.train"} <= set(
+    assert {"engine", "engine.value", "engine.graph", "engine.app.cli", "nn", "nn.fitting"} <= set(
         MODULES
     )
     assert "engine.graph" in {target for target, _, _ in GRAPH["engine.backward"]}
-    assert "nn" in {target for target, _, _ in GRAPH["engine.app.demo"]}
+    assert "nn" in {target for target, _, _ in GRAPH["engine.app.demonstration"]}
 
 
 @pytest.mark.parametrize("name", [n for n in MODULES if layer(n) == "core"])

@@ -3,7 +3,7 @@
 Loaded on first use (``engine.compile``). Its modules, in the order a graph
 goes through them:
 
-- ``rules``: each op as Python text, from the op table (``engine.ops``);
+- ``rules``: each op as Python text, from the op table (``engine.operations``);
 - ``plan``: the graph read once into a plan (each node's rule, parents and
   shape), where its parts start and end, what is written in place;
 - ``codegen``: the plan as straight-line Python, forward then backward;

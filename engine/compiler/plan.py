@@ -168,7 +168,7 @@ def _read(order: list[Node], positions: dict[Node, int]
         if rule is None:
             raise NotImplementedError(
                 f"compile: no rule for op {op!r} ({describe(node)}): the compiler knows "
-                "the ops of the op table; a new op needs an entry in engine/ops.py "
+                "the ops of the op table; a new op needs an entry in engine/operations.py "
                 "(docs/adding-an-op.md), from which engine/compiler/rules.py reads it"
             )
         if len(mine) != len(rule.grads):

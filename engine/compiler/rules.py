@@ -4,7 +4,7 @@
 op it needs what ``Value``'s method computes at run time, written as text with
 the fields ``{a}``, ``{b}`` (the operands), ``{out}`` (the node's value),
 ``{aux}`` and ``{g}`` (the node's gradient). Each ``Rule`` is read from the
-op's entry in ``engine.ops``, in the ``FLOATS`` dialect of ``engine.formulas``
+op's entry in ``engine.operations``, in the ``FLOATS`` dialect of ``engine.formulas``
 that ``Value``'s methods are written in too, so a compiled graph gives the
 dynamic engine's numbers bit for bit:
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from engine.formulas import FLOAT_NAMES, FLOATS, contribution, literal, render
-from engine.ops import Op, op_named
+from engine.operations import Op, op_named
 
 __all__ = ["NAMESPACE", "Rule", "literal", "rule_for"]
 

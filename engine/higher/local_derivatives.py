@@ -5,7 +5,7 @@ needs. To differentiate a gradient again (second derivatives, Hessians), the
 gradient must itself be built from ops, so ``engine.grad(...,
 create_graph=True)`` asks for each local derivative as a ``Value`` made from
 the node (``out``) and its operands. They are the op table's own formulas
-(``engine.ops``), written in the ``VALUES`` dialect of ``engine.formulas``:
+(``engine.operations``), written in the ``VALUES`` dialect of ``engine.formulas``:
 tanh's (1 − out)(1 + out) becomes the nodes ``(1.0 - out) * (1.0 + out)``.
 
 Each expression is the one the op computes its number with, operation for
@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from engine import ieee
 from engine.formulas import VALUES, reads, render
 from engine.node import describe
-from engine.ops import OPS, Op, op_named
+from engine.operations import OPS, Op, op_named
 from engine.value import Value
 
 
@@ -71,7 +71,7 @@ def rule_source(op: Op) -> str:
 
 def _compiled(op: Op) -> Rule:
     namespace = dict(_NAMES)
-    exec(compile(rule_source(op), f"<engine.ops {op.name} local derivatives>", "exec"),
+    exec(compile(rule_source(op), f"<engine.operations {op.name} local derivatives>", "exec"),
          namespace)
     rule: Rule = namespace["rule"]
     rule.__doc__ = op.math
@@ -101,7 +101,7 @@ def local_derivatives(node: Value) -> tuple[Local, ...]:
         raise ValueError(
             f"create_graph=True: no derivative rule for op {node.op!r} of {describe(node)}. "
             "A gradient that can be differentiated again builds each local derivative from "
-            "the engine's ops (engine.ops); a node built by hand does not say how. Its "
+            "the engine's ops (engine.operations); a node built by hand does not say how. Its "
             "first derivatives need no rule: use create_graph=False."
         )
     return rule(node, *node.parents)

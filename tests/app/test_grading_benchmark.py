@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from engine.app.benchmarks.grading import make_class, run
+from engine.app.benchmarks.grading_speed import make_class, run
 from tests.app.test_cli import sweepgrad
 
 

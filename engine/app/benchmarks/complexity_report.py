@@ -1,7 +1,7 @@
 """What the complexity benchmark reports: slopes, notes, a table, CSV and JSON.
 
 Slopes are fitted on log-log axes against E+V, the lecture's measure of graph
-size (``engine.app.benchmarks.fit``): 1 for linear work, 2 for quadratic. When the
+size (``engine.app.benchmarks.power_law``): 1 for linear work, 2 for quadratic. When the
 time slope of a method strays from its work slope, ``explain_fits`` measures
 the time per unit of work at both ends of the run and over the larger half of
 the sizes, and says which of the usual reasons the numbers point to.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from engine.app.benchmarks.complexity_plot import plot_complexity
 from engine.app.benchmarks.complexity_results import ComplexityResults, Row, families, methods, ran
-from engine.app.benchmarks.fit import fit_power_law, local_slopes
+from engine.app.benchmarks.power_law import fit_power_law, local_slopes
 
 # A time slope this far from the work slope gets an explanation.
 SLOPE_GAP = 0.15

@@ -8,9 +8,9 @@
   compiled replay against the same arithmetic on plain floats, ns and bytes per
   node; code against tape (``engine.app.benchmarks.compile_modes``)
   (``engine.app.benchmarks.speed``), then ``nn.fit`` compiled against dynamic
-  (``engine.app.benchmarks.training``);
+  (``engine.app.benchmarks.fit_speed``);
 - ``sweepgrad bench grading [--students N] [--jobs N]``: how long grading a
-  class of N submissions of every chapter takes (``engine.app.benchmarks.grading``).
+  class of N submissions of every chapter takes (``engine.app.benchmarks.grading_speed``).
 """
 
 from __future__ import annotations
@@ -111,8 +111,8 @@ def run_complexity_command(args: argparse.Namespace) -> int:
 
 
 def run_speed_command(args: argparse.Namespace) -> int:
+    from engine.app.benchmarks.fit_speed import fit_report, fit_speedup
     from engine.app.benchmarks.speed import report, run
-    from engine.app.benchmarks.training import fit_report, fit_speedup
 
     print(report(run(links=args.links, points=args.points, repeats=args.repeats,
                      quiet=args.quiet)), flush=True)
@@ -129,7 +129,7 @@ def run_speed_command(args: argparse.Namespace) -> int:
 
 
 def run_grading_command(args: argparse.Namespace) -> int:
-    from engine.app.benchmarks.grading import run
+    from engine.app.benchmarks.grading_speed import run
 
     print(run(students=args.students, jobs=args.jobs))
     return 0

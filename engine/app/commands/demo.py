@@ -1,4 +1,4 @@
-"""``sweepgrad demo``: the tour that ``make demo`` runs (see ``engine.app.demo``)."""
+"""``sweepgrad demo``: the tour that ``make demo`` runs (see ``engine.app.demonstration``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.app.demo import run_demo
+    from engine.app.demonstration import run_demo
 
     run_demo(Path(args.out))
     return 0

@@ -1,4 +1,4 @@
-"""engine.ops: every op written once, and read from there by every form of it.
+"""engine.operations: every op written once, and read from there by every form of it.
 
 For each entry of the table: ``Value``'s method, the rule ``create_graph``
 uses (``engine.higher.local_derivatives``) and the compiler's rule
@@ -14,7 +14,7 @@ from engine import Value
 from engine.compiler.rules import rule_for
 from engine.formulas import FLOATS, VALUES, a, b, call, contribution, equal, render, where
 from engine.higher import local_derivatives
-from engine.ops import FAMILIES, OPS, op_named
+from engine.operations import FAMILIES, OPS, op_named
 from tests.expressions import OPS as CASES
 
 

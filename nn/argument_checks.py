@@ -1,5 +1,7 @@
 """Argument checks of ``nn``, in one place: seeds, sizes and input vectors.
 
+(The engine's own are ``engine.arguments``, which these build on.)
+
 Whole numbers and real numbers are checked by ``engine.arguments`` (any
 ``numbers.Integral`` but ``bool`` is a whole number), so ``np.int64(3)``
 works wherever ``3`` does.
