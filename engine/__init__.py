@@ -13,7 +13,9 @@ top of it. Its parts, as folders::
       ieee.py modes.py hooks.py arguments.py  float math, recording modes, hooks,
       gradients.py naming.py explanation.py   argument checks, the gradient dict,
       examples.py table.py progress.py        names of nodes, ``explain``, the
-      files.py                                course's graphs, tables, progress, files
+      files.py extras.py _version.py          course's graphs, tables, progress, atomic
+                                              writes and bounded reads, optional
+                                              dependencies by their pip extra, the version
       methods/    what the sweep is measured against: the naive chain rule, paths,
                   finite differences, Jacobians, ``gradcheck``
       higher/     gradients as graphs (``grad(create_graph=True)``), Hessians
@@ -32,7 +34,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engine import arguments
+from engine import arguments, extras
+from engine._version import __version__
 from engine.backward import backward, sweep_gradients
 from engine.gradients import Gradients
 from engine.graph import GraphStats, graph_stats, topological_order, topological_order_of
@@ -58,26 +61,30 @@ if TYPE_CHECKING:
     from engine.compiler import Compiled, compile
     from engine.drawing import draw, render
     from engine.explanation import Explanation, explain
-    from engine.files import write_atomically
+    from engine.files import FileTooLarge, NotARegularFile, read_regular_file, write_atomically
     from engine.forward import forward_gradients, jvp
     from engine.higher.gradient_graph import grad
     from engine.higher.hessians import hessian, hvp, partial_derivatives
     from engine.methods.jacobians import Jacobian, jacobian
 
 __all__ = [
+    "__version__",
     "Explanation",
+    "FileTooLarge",
     "Compiled",
     "Gradients",
     "GradcheckResult",
     "GraphStats",
     "Jacobian",
     "Node",
+    "NotARegularFile",
     "RemovableHandle",
     "Value",
     "arguments",
     "as_value",
     "backward",
     "central_difference",
+    "extras",
     "compile",
     "count_paths",
     "detect_anomaly",
@@ -104,6 +111,7 @@ __all__ = [
     "partial_derivatives",
     "path_gradients",
     "progress_bar",
+    "read_regular_file",
     "render",
     "sweep_gradients",
     "topological_order",
@@ -117,6 +125,8 @@ __all__ = [
 _LAZY = {
     "compile": "engine.compiler", "Compiled": "engine.compiler",
     "draw": "engine.drawing", "render": "engine.drawing", "write_atomically": "engine.files",
+    "read_regular_file": "engine.files", "NotARegularFile": "engine.files",
+    "FileTooLarge": "engine.files",
     "explain": "engine.explanation", "Explanation": "engine.explanation",
     "forward_gradients": "engine.forward", "jvp": "engine.forward",
     "grad": "engine.higher.gradient_graph",

@@ -35,6 +35,7 @@ from engine.drawing.options import DrawOptions
 from engine.drawing.picture import GradCell, build_full, check_shared_span, sum_text
 from engine.drawing.renderer import write_image
 from engine.drawing.trace import Visit, backward_visits
+from engine.extras import require
 from engine.graph import require_node, topological_order
 from engine.node import Node
 
@@ -147,6 +148,7 @@ def save_backward_animation(
     long. ``duration``: milliseconds per frame. Needs Pillow and a Graphviz
     program (see ``engine.drawing.renderer``). Returns the path.
     """
+    require("PIL", "a GIF of the sweep")
     from PIL import Image
 
     path = Path(path)
