@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 
 from engine import modes
 
-NO_PARENTS: tuple = ()
+NO_PARENTS: tuple[Any, ...] = ()
 
 # A node's hooks by registration number (``engine.hooks``).
 Hooks = dict[int, Callable[[Any], Any]]
@@ -132,7 +132,7 @@ class Node:
     def local_grads(self, local_grads: tuple[float, ...]) -> None:
         self._set_edges(self.parents, local_grads)
 
-    def _edges(self, derivatives: bool) -> tuple:
+    def _edges(self, derivatives: bool) -> tuple[Any, ...]:
         """The parents, or their local derivatives, as the tuple the slots stand for."""
         b = self._b
         if b is LEAF:

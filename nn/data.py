@@ -18,6 +18,7 @@ import math
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from engine import arguments
 from nn.argument_checks import Seed, make_rng
@@ -28,7 +29,7 @@ class Dataset:
     """Inputs (lists of floats) and targets (class indices, or floats for regression)."""
 
     inputs: list[list[float]]
-    targets: list
+    targets: list[Any]
     num_classes: int | None = None  # None for regression
 
     def __post_init__(self) -> None:
@@ -53,7 +54,7 @@ class Dataset:
 
 
 def _shuffled(
-    inputs: list[list[float]], targets: list, rng: random.Random, classes: int | None
+    inputs: list[list[float]], targets: list[Any], rng: random.Random, classes: int | None
 ) -> Dataset:
     order = list(range(len(inputs)))
     rng.shuffle(order)
@@ -249,7 +250,7 @@ class Minibatches:
         n, b = len(self.data), self.batch_size
         return n // b if self.drop_last else -(-n // b)
 
-    def __iter__(self) -> Iterator[tuple[list[list[float]], list]]:
+    def __iter__(self) -> Iterator[tuple[list[list[float]], list[Any]]]:
         order = list(range(len(self.data)))
         if self.shuffle:
             self.rng.shuffle(order)

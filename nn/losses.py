@@ -64,7 +64,7 @@ def squared_error(
 
 
 def mean_squared_error(
-    predictions: Sequence[Value | Sequence[Value]], targets: Sequence
+    predictions: Sequence[Value | Sequence[Value]], targets: Sequence[Any]
 ) -> Value:
     """(1/n) Σᵢ ‖ŷᵢ − yᵢ‖² over a batch (the regression objective of the lecture on losses)."""
     targets = _same_length(predictions, targets)
@@ -269,7 +269,7 @@ def get_loss(loss: str | Loss) -> Loss:
     return LOSSES[loss]
 
 
-def _same_length(predictions: Sequence, targets: Sequence) -> Sequence:
+def _same_length(predictions: Sequence[Any], targets: Sequence[Any]) -> Sequence[Any]:
     if len(predictions) != len(targets):
         raise ValueError(
             f"{len(predictions)} predictions but {len(targets)} targets: give one target each"

@@ -25,20 +25,21 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
+from typing import Any
 
 from engine.compiler.plan import Plan, Templates, templates
 from engine.compiler.rules import NAMESPACE, literal
 from engine.ieee import same_float
 
 Forward = Callable[[float, float], float]
-Backward = Callable[[list, int, int, float, float, float, float], None]
+Backward = Callable[[list[float], int, int, float, float, float, float], None]
 
 # Per op name and (for backward) which operands need a gradient, made once.
 _FORWARD: dict[str, Forward] = {}
 _BACKWARD: dict[tuple[str, bool, bool], Backward | None] = {}
 
 
-def _function(text: str, name: str) -> Callable:
+def _function(text: str, name: str) -> Callable[..., Any]:
     """The function ``step`` that ``text`` defines, with the generated code's names."""
     namespace = dict(NAMESPACE)
     exec(compile(text, f"<sweepgrad.tape {name}>", "exec"), namespace)

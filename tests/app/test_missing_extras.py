@@ -53,7 +53,6 @@ def test_a_gif_without_pillow_is_one_line_naming_the_extra(tmp_path: Path):
 
 def test_plots_without_matplotlib_raise_the_one_line_error(monkeypatch):
     from nn.fitting import History
-
     from nn.plots import plot_loss_curve
 
     monkeypatch.setitem(sys.modules, "matplotlib", None)

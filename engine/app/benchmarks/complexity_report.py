@@ -13,6 +13,7 @@ import csv
 import json
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from engine.app.benchmarks.complexity_plot import plot_complexity
 from engine.app.benchmarks.complexity_results import ComplexityResults, Row, families, methods, ran
@@ -25,7 +26,7 @@ SLOPE_GAP = 0.15
 # --- slopes --------------------------------------------------------------------------
 
 
-def fit_rows(rows: list[Row]) -> list[dict]:
+def fit_rows(rows: list[Row]) -> list[dict[str, Any]]:
     """Slopes of work and time against E+V for every family and method with 2+ sizes."""
     fits = []
     for family in families(rows):
@@ -53,7 +54,7 @@ def fit_rows(rows: list[Row]) -> list[dict]:
     return fits
 
 
-def explain_fits(rows: list[Row], fits: list[dict]) -> list[str]:
+def explain_fits(rows: list[Row], fits: list[dict[str, Any]]) -> list[str]:
     """Notes on what the numbers show, computed from them, not assumed."""
     notes = []
     sweeps = [r for r in rows if r.method == "sweep" and r.outputs == 1]
@@ -126,7 +127,7 @@ def explain_fits(rows: list[Row], fits: list[dict]) -> list[str]:
     return notes
 
 
-def _slope(fits: list[dict], family: str, method: str) -> float:
+def _slope(fits: list[dict[str, Any]], family: str, method: str) -> float:
     return next((f["work_slope"] for f in fits if f["family"] == family
                  and f["method"] == method), float("nan"))
 
@@ -163,7 +164,7 @@ def _forward_mode_notes(rows: list[Row]) -> list[str]:
     return notes
 
 
-def _timing_note(name: str, fit: dict, done: list[Row]) -> str:
+def _timing_note(name: str, fit: dict[str, Any], done: list[Row]) -> str:
     first, last = done[0], done[-1]
     cost_first = 1e9 * first.measured_seconds / first.measured_work
     cost_last = 1e9 * last.measured_seconds / last.measured_work

@@ -19,7 +19,7 @@ import argparse
 from pathlib import Path
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "bench", help="benchmarks: how the cost of gradients grows with the graph"
     )
@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # --- the two benchmarks: their options, then how each runs -----------------------------
 
 
-def register_complexity(benchmarks: argparse._SubParsersAction) -> None:
+def register_complexity(benchmarks: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = benchmarks.add_parser(
         "complexity",
         help="sweep O(E+V) against the naive O(E²) methods: counts, times, slopes, plot",
@@ -47,7 +47,7 @@ def register_complexity(benchmarks: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run_complexity_command)
 
 
-def register_speed(benchmarks: argparse._SubParsersAction) -> None:
+def register_speed(benchmarks: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = benchmarks.add_parser(
         "speed",
         help="the engine, dynamic and compiled, against plain floats; nn.fit compiled",
@@ -73,7 +73,7 @@ def register_speed(benchmarks: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run_speed_command)
 
 
-def register_grading(benchmarks: argparse._SubParsersAction) -> None:
+def register_grading(benchmarks: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = benchmarks.add_parser(
         "grading", help="grade a class of generated submissions and time it",
         description="Release the exercises, make N submissions of every chapter (references, "

@@ -125,7 +125,7 @@ def writable_folder(text: str) -> Path:
     return folder
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "train", help="train an MLP on a toy dataset; plot the loss and decision regions"
     )
