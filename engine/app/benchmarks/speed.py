@@ -71,22 +71,26 @@ class Workload:
     floats: Callable[[], object]
 
 
-def workloads(links: int | Sequence[int], points: int, distinct: int = 10_000
+def workloads(links: int | Sequence[int], points: int, distinct: int | None = None
                ) -> list[Workload]:
     """A chain of each length in ``links``, the chain of ``distinct`` links with a weight
-    and a bias per link, then the MLP step on ``points`` points."""
+    and a bias per link (if asked), then the MLP step on ``points`` points."""
     model, data, labels = mlp_problem(points)
     weights = weights_of(model)
     lengths = [links] if isinstance(links, int) else list(links)
-    link_weights, link_biases = distinct_weights(distinct)
     return [
         *(_chain(length) for length in lengths),
-        Workload(f"chain, {distinct} links, w and b per link", lambda: distinct_chain(distinct),
-                 lambda: distinct_chain_floats(link_weights, link_biases)),
+        *([] if distinct is None else [_distinct_chain(distinct)]),
         Workload(f"MLP step, {points} points",
                  lambda: (mlp_step_values(model, data, labels), model.parameters()),
                  lambda: mlp_step_floats(weights, data, labels)),
     ]
+
+
+def _distinct_chain(links: int) -> Workload:
+    weights, biases = distinct_weights(links)
+    return Workload(f"chain, {links} links, w and b per link", lambda: distinct_chain(links),
+                    lambda: distinct_chain_floats(weights, biases))
 
 
 def _chain(links: int) -> Workload:
@@ -192,14 +196,16 @@ def _compile_only(workload: Workload) -> object:
 
 
 def run(links: int | Sequence[int] = (10_000, 100_000), points: int = 100, repeats: int = 5,
-        *, quiet: bool = False, stream: TextIO | None = None) -> list[SpeedResult]:
-    """Measure every workload, every way (a chain per number in ``links``).
+        *, distinct: int | None = None, quiet: bool = False, stream: TextIO | None = None
+        ) -> list[SpeedResult]:
+    """Measure every workload, every way (a chain per number in ``links``; with
+    ``distinct``, also the chain of that many links with a weight and a bias per link).
 
     A progress bar (``engine.progress_bar``) counts the workloads; ``quiet``
     hides it, ``stream`` receives it (default stderr).
     """
     results = []
-    chosen = workloads(links, points)
+    chosen = workloads(links, points, distinct)
     with progress_bar(len(chosen), "speed", quiet=quiet, stream=stream) as bar:
         for workload in chosen:
             bar.set_postfix_str(workload.name)
