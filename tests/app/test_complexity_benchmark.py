@@ -14,7 +14,7 @@ import pytest
 
 from engine import Value, sweep_gradients, topological_order
 from engine.app.benchmarks import complexity
-from engine.app.benchmarks.fit import fit_power_law, local_slopes
+from engine.app.benchmarks.power_law import fit_power_law, local_slopes
 from engine.app.cli import main
 from engine.examples import chain, diamonds, mlp, mlp_parameter_count
 
@@ -245,7 +245,7 @@ def test_bench_needs_a_benchmark_name():
 
 
 def test_demo_section_writes_the_table_and_prints_the_slopes(quick, monkeypatch, tmp_path):
-    from engine.app import demo
+    from engine.app import demonstration as demo
 
     monkeypatch.setattr(demo, "run_complexity", lambda **kwargs: quick)
     output, report = io.StringIO(), io.StringIO()
