@@ -269,9 +269,6 @@ if os.fork() == 0:  # a grandchild in a session of its own outlives the worker
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="a process the submission leaves behind outlives the "
-                   "worker's process group until the grader runs submissions in a sandbox "
-                   "whose processes all end with it")
 def test_a_process_left_behind_cannot_rewrite_results_json(
         bundle: Path, release: Path, tmp_path: Path):
     import time
