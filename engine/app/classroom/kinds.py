@@ -13,7 +13,7 @@ parameters), ``nn.SGD`` (parameters and learning rate) and ``Recording``, the
 model chapter 7 trains that notes which examples it saw under which
 parameters. A new kind is one ``register(Kind(...))`` call; an object of no
 kind reaches the student's code as a ``codec.Foreign`` placeholder. Loss
-functions such as ``squared`` live here too, so they cross by name.
+functions such as ``squared`` and ``skewed`` live here too, so they cross by name.
 """
 
 from __future__ import annotations
@@ -153,8 +153,20 @@ def squared(prediction: Value, target: float) -> Value:
     return (prediction - target) ** 2
 
 
+def skewed(prediction: Value, target: float) -> Value:
+    """(ŷ − y)² + ½(ŷ − y): an over-estimate costs more than an under-estimate, so
+    ``skewed(y, ŷ)`` differs from ``skewed(ŷ, y)`` (a loss called the wrong way round shows)."""
+    error = prediction - target
+    return error * error + error * 0.5
+
+
 class Recording:
-    """A model that remembers which examples it saw under which parameters."""
+    """A model that remembers which examples it saw under which parameters.
+
+    ``seen`` holds, per call, the parameters' values and the index of the
+    input (−1 for one it was not given); ``zeroed`` holds, per call of
+    ``zero_grad``, whether any gradient was non-zero just before.
+    """
 
     def __init__(self, model: Any, inputs: Sequence[Sequence[float]]) -> None:
         self.model = model
@@ -162,6 +174,7 @@ class Recording:
         self.index = {id(x): i for i, x in enumerate(inputs)}
         self.lookup = {tuple(x): i for i, x in enumerate(inputs)}
         self.seen: list[tuple[tuple[float, ...], int]] = []
+        self.zeroed: list[bool] = []
 
     def __call__(self, x: Sequence[Any]) -> Any:
         index = self.index.get(id(x))
@@ -177,6 +190,7 @@ class Recording:
         return self.model.parameters()
 
     def zero_grad(self) -> None:
+        self.zeroed.append(any(p.grad != 0.0 for p in self.model.parameters()))
         self.model.zero_grad()
 
     def batches(self) -> list[list[int]]:
@@ -194,6 +208,7 @@ class Recording:
 def _build_recording(f: dict[str, Any]) -> Recording:
     recording = Recording(f["model"], f["inputs"])
     recording.seen = list(f["seen"])
+    recording.zeroed = list(f["zeroed"])
     return recording
 
 
@@ -203,9 +218,14 @@ def _update_recording(recording: Recording, f: dict[str, Any]) -> None:
             isinstance(s, tuple) and len(s) == 2 and isinstance(s[0], tuple)
             and isinstance(s[1], int) for s in seen):
         raise ValueError("seen must be a list of (parameters, index)")
+    zeroed = f["zeroed"]
+    if not isinstance(zeroed, list) or not all(isinstance(z, bool) for z in zeroed):
+        raise ValueError("zeroed must be a list of booleans")
     recording.seen = seen
+    recording.zeroed = zeroed
 
 
 register(Kind("Recording", "engine.app.classroom.kinds.Recording",
-              lambda r: {"model": r.model, "inputs": r.inputs, "seen": list(r.seen)},
+              lambda r: {"model": r.model, "inputs": r.inputs, "seen": list(r.seen),
+                         "zeroed": list(r.zeroed)},
               _build_recording, _update_recording))
