@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,8 +89,9 @@ def make_class(folder: Path, students: int) -> Path:
 
 
 def run(students: int = 30, jobs: int | None = None, seconds: float = 60.0,
-        repeats: int = 2) -> GradingTime:
-    """Grade one generated class ``repeats`` times each way, sandbox and none alternating."""
+        repeats: int = 2, on_run: Callable[[str, float], None] | None = None) -> GradingTime:
+    """Grade one generated class ``repeats`` times each way, sandbox and none alternating;
+    ``on_run(isolation, seconds)`` is told each time as it is measured."""
     numbers = [e.number for e in in_order()]
     try:
         sandbox: Isolation | None = Isolation.bubblewrap()
@@ -104,5 +106,7 @@ def run(students: int = 30, jobs: int | None = None, seconds: float = 60.0,
                 started = time.perf_counter()
                 grade(root, numbers, Limits(seconds=seconds), jobs=jobs, isolation=way)
                 times[way.kind].append(time.perf_counter() - started)
+                if on_run:
+                    on_run(way.kind, times[way.kind][-1])
     return GradingTime(students, len(numbers), jobs or os.cpu_count() or 1,
                        times["bubblewrap"], times["none"])

@@ -150,5 +150,9 @@ def run_speed_command(args: argparse.Namespace) -> int:
 def run_grading_command(args: argparse.Namespace) -> int:
     from engine.app.benchmarks.grading_speed import run
 
-    print(run(students=args.students, jobs=args.jobs, repeats=args.repeats))
+    def measured(isolation: str, seconds: float) -> None:
+        way = "in the bubblewrap sandbox" if isolation == "bubblewrap" else "without a sandbox"
+        print(f"  one grading {way}: {seconds:.1f} s", flush=True)
+
+    print(run(students=args.students, jobs=args.jobs, repeats=args.repeats, on_run=measured))
     return 0
