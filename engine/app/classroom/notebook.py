@@ -166,13 +166,14 @@ def assert_passes(exercise: str, *functions: Callable[..., Any]) -> None:
 
 
 def graded_points(exercise: str) -> float:
-    """The points ``sweepgrad grade`` gives this notebook's exercise: the hidden test's value.
+    """The points ``sweepgrad grade`` gives this notebook's exercise, for a teacher's hidden test.
 
     nbgrader gives a test cell whose value is a number that many points (its
-    partial credit), so a source notebook's hidden test cell imports this
-    inside the cell and ends with ``graded_points("2.2")``: a student's cell
-    that rebinds a global name cannot stand in for it. The report is printed
-    when a check fails.
+    partial credit), so a teacher's own hidden test cell imports this inside
+    the cell and ends with ``graded_points("2.2")``: a student's cell that
+    rebinds a global name cannot stand in for it. (The course's check cells
+    need no hidden test: ``check`` returns the same points under nbgrader.)
+    The report is printed when a check fails.
     """
     if is_loading():
         return 0.0

@@ -16,8 +16,8 @@ exercise (a mistake's own hint is the default).
 every check runs, a stub still raising NotImplementedError reads "not
 implemented yet", any other exception is reported with the line of the
 student's code it came from, and ``summarise`` gives the points, by the one
-policy that ``sweepgrad grade``, ``check()`` and nbgrader's hidden tests
-all use:
+policy that ``sweepgrad grade``, ``check()`` and nbgrader (through the
+check cells) all use:
 
 - every check passed: the exercise's weight;
 - the engine's own implementation called: 0;
