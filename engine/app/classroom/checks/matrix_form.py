@@ -6,17 +6,18 @@ where every variant of the formulas runs without a shape error: a missing
 or extra transpose, Θ′ taken at the wrong layer or left out, the last
 layer activated or dropped, the factor 2 or the sign of δ. A shape error
 on the other networks is reported with the shapes involved.
+
+numpy is imported by the first check that runs, not with the module, so the
+other chapters' checks import without it (in the browser numpy is loaded
+from Pyodide's servers only by a notebook that asks for it).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-import nn.matrix_form
 from engine import Value
 from engine import backward as engine_backward
 from engine.app.classroom.diagnose import refuse_engine
@@ -39,10 +40,32 @@ from engine.app.classroom.mistakes import (
 from engine.app.classroom.registry import check_of, exercise
 from engine.app.classroom.results import CheckFailed
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    Array = np.ndarray
+
 exercise("6.1", "matrix_form", ("two_layer_gradients",), "two layers in matrix form", points=3)
 exercise("6.2", "matrix_form", ("deep_gradients",), "any depth in matrix form", points=3)
 
-Array = np.ndarray
+NEEDS_NUMPY = ("chapter 6 works with numpy arrays and numpy is not installed: "
+               "install it (pip install numpy; in JupyterLite run %pip install numpy), "
+               "then run the check again")
+
+
+class _NumpyOnFirstUse:
+    """Stands for the numpy module; imports it when an attribute is first read."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            import numpy
+        except ModuleNotFoundError:
+            raise CheckFailed(NEEDS_NUMPY) from None
+        return getattr(numpy, name)
+
+
+if not TYPE_CHECKING:
+    np = _NumpyOnFirstUse()
 
 
 def engine_gradients(weights: Sequence[Array], x: Array, y: Array) -> tuple[float, list[Array]]:
@@ -229,8 +252,13 @@ TWO_LAYERS = _Case("two_layer_gradients",
 DEEP = _Case("deep_gradients", lambda s, w, x, y: s.deep_gradients(list(w), x, y), 2,
              lambda n: [f"∂ℓ/∂W{i + 1}" for i in range(n)], (3, 3, 3, 3))
 
-FORBIDDEN = {"Value.backward": Value.backward, "engine.backward": engine_backward,
-             "nn.matrix_form.MatrixNetwork.backward": nn.matrix_form.MatrixNetwork.backward}
+def _forbidden() -> dict[str, Callable[..., Any]]:
+    """What the student may not call (nn.matrix_form needs numpy: imported here)."""
+    np.ndarray  # noqa: B018  # the clear message if numpy is missing
+    import nn.matrix_form
+
+    return {"Value.backward": Value.backward, "engine.backward": engine_backward,
+            "nn.matrix_form.MatrixNetwork.backward": nn.matrix_form.MatrixNetwork.backward}
 
 
 # --- Exercise 6.1 ------------------------------------------------------------------------
@@ -250,7 +278,7 @@ check_of("6.1", "a square network, d = M = K = 3")(_compare(TWO_LAYERS, (3, 3, 3
 @check_of("6.1", "numpy formulas, not the engine's sweep")
 def two_layers_by_hand(student: Any) -> None:
     weights, x, y = network((2, 3, 2), 9)
-    refuse_engine(lambda: TWO_LAYERS.result(student, weights, x, y), FORBIDDEN,
+    refuse_engine(lambda: TWO_LAYERS.result(student, weights, x, y), _forbidden(),
                   "two_layer_gradients")
 
 
@@ -276,4 +304,4 @@ def deep_one_layer(student: Any) -> None:
 @check_of("6.2", "numpy formulas, not the engine's sweep")
 def deep_by_hand(student: Any) -> None:
     weights, x, y = network((2, 3, 2), 9)
-    refuse_engine(lambda: DEEP.result(student, weights, x, y), FORBIDDEN, "deep_gradients")
+    refuse_engine(lambda: DEEP.result(student, weights, x, y), _forbidden(), "deep_gradients")
