@@ -8,12 +8,12 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 OUT    := out
 
-.PHONY: demo test lint notebooks lab graphviz chromium clean
+.PHONY: demo test lint notebooks lab dist graphviz chromium bubblewrap clean
 
 demo: $(VENV)/.demo-installed graphviz
 	$(VENV)/bin/sweepgrad demo --out $(OUT)
 
-test: lint graphviz chromium
+test: lint graphviz chromium bubblewrap
 	$(PY) -m pytest
 
 # Execute every notebook in place, seeded, so they are committed with their
@@ -25,6 +25,13 @@ notebooks: $(VENV)/.test-installed graphviz
 # the quick start's setting) Jupyter needs --allow-root.
 lab: $(VENV)/.notebooks-installed graphviz
 	$(VENV)/bin/jupyter lab notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+# The wheel and the source distribution, into dist/, built in an isolated
+# environment as any installer would build them (with byte-compiling allowed,
+# which setuptools otherwise reports skipping).
+dist: $(VENV)/.test-installed
+	rm -rf dist
+	PYTHONDONTWRITEBYTECODE= $(PY) -m build --outdir dist .
 
 # Style (ruff) and types (mypy, configured in pyproject.toml: engine/ and nn/).
 lint: $(VENV)/.test-installed
@@ -90,5 +97,13 @@ CHROMIUM_HELP := "Chromium is missing; the browser test needs it: sudo apt-get i
 chromium:
 	$(call debian_package,chromium,chromium,Chromium,CHROMIUM_HELP)
 
+# Grading runs each student's code in a bubblewrap sandbox (the grading
+# tests attack it); without it, `sweepgrad grade` refuses unless --no-sandbox.
+BUBBLEWRAP_HELP := "bubblewrap ('bwrap') is missing; grading sandboxes students' code with it:" \
+  "  Debian/Ubuntu: sudo apt-get install bubblewrap" \
+  "  Fedora:        sudo dnf install bubblewrap"
+bubblewrap:
+	$(call debian_package,bwrap,bubblewrap,bubblewrap,BUBBLEWRAP_HELP)
+
 clean:
-	rm -rf $(VENV) $(OUT) test-artifacts .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) $(OUT) dist build test-artifacts .pytest_cache .ruff_cache .hypothesis *.egg-info

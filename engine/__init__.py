@@ -22,7 +22,9 @@ top of it. Its modules, from the bottom up:
   ``higher_order``: ``hessian``, ``hvp``;
 - ``explanation``: ``explain``, the chain-rule sum behind one gradient;
 - ``examples``: the course's example graphs; ``table``: text tables;
-  ``progress``: progress bars (tqdm); ``files``: atomic writes;
+  ``progress``: progress bars (tqdm); ``files``: atomic writes, bounded reads;
+  ``_version``: the version; ``extras``: optional dependencies, named by their
+  pip extra;
 - ``drawing``: pictures of graphs (``draw``, ``render``).
 
 Drawing, files and the modules of forward mode, higher derivatives and
@@ -33,7 +35,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engine import checks
+from engine import checks, extras
+from engine._version import __version__
 from engine.backward import backward, sweep_gradients
 from engine.compiler import Compiled, compile
 from engine.finite_differences import central_difference, finite_difference_gradients
@@ -59,26 +62,30 @@ from engine.value import Value, as_value, maximum, minimum
 if TYPE_CHECKING:
     from engine.drawing import draw, render
     from engine.explanation import Explanation, explain
-    from engine.files import write_atomically
+    from engine.files import FileTooLarge, NotARegularFile, read_regular_file, write_atomically
     from engine.forward import forward_gradients, jvp
     from engine.gradient_graph import grad
     from engine.higher_order import hessian, hvp, partial_derivatives
     from engine.jacobians import Jacobian, jacobian
 
 __all__ = [
+    "__version__",
     "Explanation",
+    "FileTooLarge",
     "Compiled",
     "Gradients",
     "GradcheckResult",
     "GraphStats",
     "Jacobian",
     "Node",
+    "NotARegularFile",
     "RemovableHandle",
     "Value",
     "as_value",
     "backward",
     "central_difference",
     "checks",
+    "extras",
     "compile",
     "count_paths",
     "detect_anomaly",
@@ -105,6 +112,7 @@ __all__ = [
     "partial_derivatives",
     "path_gradients",
     "progress_bar",
+    "read_regular_file",
     "render",
     "sweep_gradients",
     "topological_order",
@@ -117,6 +125,8 @@ __all__ = [
 # never call (a training loop needs the sweep alone).
 _LAZY = {
     "draw": "engine.drawing", "render": "engine.drawing", "write_atomically": "engine.files",
+    "read_regular_file": "engine.files", "NotARegularFile": "engine.files",
+    "FileTooLarge": "engine.files",
     "explain": "engine.explanation", "Explanation": "engine.explanation",
     "forward_gradients": "engine.forward", "jvp": "engine.forward",
     "grad": "engine.gradient_graph",

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from engine import __version__  # nn is released with the engine, under one version
 from nn.activations import ACTIVATIONS, get_activation
 from nn.data import (
     DATASETS,
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
     from nn import matrix_form, plots
 
 __all__ = [
+    "__version__",
     "ACTIVATIONS",
     "DATASETS",
     "LOSSES",

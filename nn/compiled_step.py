@@ -1,9 +1,11 @@
 """One training step of ``fit``, built afresh each time or replayed by ``engine.compile``.
 
 A step takes a batch and returns the objective's value, the data loss and the
-number of examples classified correctly; ``update`` then zeroes the
-gradients, puts ∇θ L on the parameters and lets the optimizer step;
-``evaluate`` gives ``nn.evaluate``'s figures on a test set.
+number of examples classified correctly; ``backward`` then adds ∇θ L to the
+parameters' gradients, as ``loss.backward()`` does; ``evaluate`` gives
+``nn.evaluate``'s figures on a test set. Zeroing the gradients and the
+optimizer's step are not here: they are the visible lines of ``fit``'s loop,
+the same whichever step computes the gradient.
 
 - ``DynamicStep``: the graph of the batch (forward passes, mean loss, L2
   penalty) is built with ``Value``s, then swept backward: the lecture's loop.
@@ -16,10 +18,10 @@ gradients, puts ∇θ L on the parameters and lets the optimizer step;
 Compiling freezes the graph's shape, so it is used only where the shape
 cannot depend on values: nn's own ``MLP``, ``Layer`` and ``Neuron`` (their
 forward passes never look at a value: relu's branch is recomputed inside the
-compiled code), with the hinge or squared loss (the logistic loss chooses
-its formula from the score, cross-entropy's shift and the class it picks
-depend on the batch). With any other model or loss, or under
-``detect_anomaly()``, ``fit`` builds the graph every step.
+compiled code), with any of nn's losses (each written with a fixed shape,
+its target given as numbers: ``nn.losses.FIXED_SHAPE``). With a model or a
+loss of the user's own, or under ``detect_anomaly()``, ``fit`` builds the
+graph every step: such code may look at values (``if out.data > 0:``).
 """
 
 from __future__ import annotations
@@ -30,10 +32,9 @@ from engine import Compiled, Value, compile, is_anomaly_detection_enabled, is_gr
 from nn.data import Dataset
 from nn.evaluation import evaluate
 from nn.layers import MLP, Layer, Neuron
-from nn.losses import Loss, hinge, l2_penalty, mean, signed_hinge, signed_label, squared_error
+from nn.losses import FIXED_SHAPE, Loss, l2_penalty, mean
 from nn.metrics import is_correct
 from nn.module import Module
-from nn.optim import Optimizer
 
 Step = tuple[float, float, int]  # (objective, data loss, correct)
 
@@ -57,12 +58,10 @@ class DynamicStep:
         self.objective = objective
         return objective.data, data_loss.data, correct
 
-    def update(self, optimizer: Optimizer) -> None:
-        """Zero the gradients, sweep backward once, step."""
+    def backward(self) -> None:
+        """Sweep the batch's graph backward once: ∇θ L added to the parameters' gradients."""
         assert self.objective is not None, "forward comes first"
-        optimizer.zero_grad()
         self.objective.backward()
-        optimizer.step()
 
     def evaluate(self, data: Dataset) -> tuple[float, float | None]:
         """(mean loss, accuracy) on ``data``: ``nn.evaluate``."""
@@ -74,6 +73,8 @@ class CompiledStep:
 
     def __init__(self, model: Module, loss_fn: Loss, l2: float, classify: bool) -> None:
         self.model, self.loss_fn, self.l2, self.classify = model, loss_fn, l2, classify
+        self.form = FIXED_SHAPE[loss_fn]
+        self.outputs = output_count(model)
         self.params = model.parameters()
         self.compiled: dict[tuple, Compiled] = {}
         self.listed = False  # whether the model returns a list of Values (a Layer does)
@@ -83,6 +84,22 @@ class CompiledStep:
         objective, data_loss, _, outputs = self._run(inputs, targets)
         correct = sum(is_correct(o, y) for o, y in zip(outputs, targets)) if self.classify else 0
         return objective, data_loss, correct
+
+    def backward(self) -> None:
+        """Add the compiled ∇θ L to the parameters' gradients, as ``backward()`` would.
+
+        As with ``backward()``, an interruption while the gradients are written
+        leaves every parameter's gradient as it was.
+        """
+        params = self.params
+        before = [p.grad for p in params]
+        try:
+            for p, g in zip(params, self.grads):
+                p.grad = p.grad + g  # what backward() does: the previous value, plus the total
+        except BaseException:
+            for p, previous in zip(params, before):
+                p.grad = previous
+            raise
 
     def evaluate(self, data: Dataset) -> tuple[float, float | None]:
         """``nn.evaluate``'s (mean loss, accuracy) on ``data``, from the compiled functions.
@@ -109,17 +126,19 @@ class CompiledStep:
         self, inputs: Sequence[Sequence[float]], targets: Sequence
     ) -> tuple[float, float, list[float], list[float | list[float]]]:
         """Objective, data loss, each example's loss and output, by the compiled function."""
-        shape = tuple(len(t) if isinstance(t, Sequence) else -1 for t in targets)
+        numbers = [self.form.numbers(t, self.outputs) for t in targets]
+        shape = tuple(len(n) if isinstance(n, list) else -1 for n in numbers)
         compiled = self.compiled.get(shape)
         if compiled is None:
-            compiled = self.compiled[shape] = self._compile(inputs, targets)
-        labels = [signed_label(y) for y in targets] if self.loss_fn is hinge else [
-            v for t in targets for v in (t if isinstance(t, Sequence) else (t,))
-        ]
+            compiled = self.compiled[shape] = self._compile(inputs, numbers)
         values = [p.data for p in self.params]
         for x in inputs:
             values.extend(x)
-        values.extend(labels)
+        for n in numbers:
+            if isinstance(n, list):
+                values.extend(n)
+            else:
+                values.append(n)
         objective, grads, reported = compiled.run(values)
         self.grads = grads[: len(self.params)]
         count = len(inputs)
@@ -127,45 +146,25 @@ class CompiledStep:
         scores = reported[1 + count :]
         return objective, reported[0], losses, _regroup(scores, count, self.listed)
 
-    def update(self, optimizer: Optimizer) -> None:
-        """Zero the gradients, add the compiled ∇θ L as ``backward()`` would, step.
-
-        As with ``backward()``, an interruption while the gradients are written
-        leaves every parameter's gradient as it was.
-        """
-        optimizer.zero_grad()
-        params = self.params
-        before = [p.grad for p in params]
-        try:
-            for p, g in zip(params, self.grads):
-                p.grad = p.grad + g  # what backward() does: the previous value, plus the total
-        except BaseException:
-            for p, previous in zip(params, before):
-                p.grad = previous
-            raise
-        optimizer.step()
-
-    def _compile(self, inputs: Sequence[Sequence[float]], targets: Sequence) -> Compiled:
+    def _compile(
+        self, inputs: Sequence[Sequence[float]], numbers: list[float | list[float]]
+    ) -> Compiled:
         """The batch's graph with leaves for its numbers, built as ``DynamicStep`` builds it."""
         xs = [[Value(float(v)) for v in x] for x in inputs]
         outputs = [self.model(x) for x in xs]
         self.listed = isinstance(outputs[0], list)
         label_leaves: list[Value] = []
         losses = []
-        for output, target in zip(outputs, targets):
-            # A leaf for each number of the label; its value comes with each batch.
-            if self.loss_fn is hinge:
-                y = Value(0.0)
-                label_leaves.append(y)
-                losses.append(signed_hinge(output, y))
-            elif isinstance(target, Sequence):
-                ys = [Value(0.0) for _ in target]
-                label_leaves.extend(ys)
-                losses.append(squared_error(output, ys))
+        for output, target in zip(outputs, numbers):
+            # A leaf for each number of the target; its value comes with each batch.
+            leaves: Value | list[Value]
+            if isinstance(target, list):
+                leaves = [Value(0.0) for _ in target]
+                label_leaves.extend(leaves)
             else:
-                y = Value(0.0)
-                label_leaves.append(y)
-                losses.append(squared_error(output, y))
+                leaves = Value(0.0)
+                label_leaves.append(leaves)
+            losses.append(self.form.build(output, leaves))
         data_loss = mean(losses)
         objective = data_loss + l2_penalty(self.params, self.l2) if self.l2 else data_loss
         reported = [o for out in outputs for o in (out if isinstance(out, list) else [out])]
@@ -184,11 +183,20 @@ def _regroup(values: list[float], examples: int, listed: bool) -> list[float | l
     return [values[k : k + size] for k in range(0, len(values), size)]
 
 
+def output_count(model: Module) -> int:
+    """How many numbers nn's model gives for one example."""
+    if isinstance(model, MLP):
+        return model.sizes[-1]
+    if isinstance(model, Layer):
+        return model.nout
+    return 1
+
+
 def can_compile(model: Module, loss_fn: Loss) -> bool:
     """Whether this model and loss build graphs whose shape never depends on values."""
     return (
         type(model) in (MLP, Layer, Neuron)
-        and (loss_fn is hinge or loss_fn is squared_error)
+        and loss_fn in FIXED_SHAPE
         and is_grad_enabled()
         and not is_anomaly_detection_enabled()
     )

@@ -8,18 +8,24 @@ labels may be given as 1 (positive class) and 0 or −1 (negative class); the
 losses use y ∈ {−1, +1}.
 
 Every loss is assembled from the engine's ops, so the backward sweep gets
-the derivatives below without any loss-specific code; the numerically stable
-forms choose, from the value already known, which of two equal formulas to
-build.
+the derivatives below without any loss-specific code. The numerically stable
+forms never choose a formula from a value: the logistic loss is
+max(z, 0) + log1p(e^−|z|), log-sum-exp shifts by a ``maximum`` of the scores,
+and cross-entropy reads its target through a one-hot vector. So a loss's
+graph has the same shape whatever the numbers, and ``engine.compile`` can
+replay it (``FIXED_SHAPE`` says how ``fit``'s compiled step feeds each loss
+its target: as numbers, leaves of the graph).
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from engine import Value, as_value, checks
+from engine import Value, as_value, checks, maximum, minimum
 
 # A loss takes a model's output (a Value, or a list of Values) and a target.
 Loss = Callable[[Any, Any], Value]
@@ -78,48 +84,87 @@ def signed_hinge(score: Value | Sequence[Value], y: Value | float) -> Value:
 
 
 def logistic(score: Value | Sequence[Value], label: float | int) -> Value:
-    """ℓ = log(1 + e^(−y·s)) = −log σ(y·s):  ∂ℓ/∂s = −y·σ(−y·s).
+    """ℓ = log(1 + e^(−y·s)) = −log σ(y·s):  ∂ℓ/∂s = −y·σ(−y·s). See ``signed_logistic``."""
+    return signed_logistic(score, signed_label(label))
 
-    With z = −y·s this is softplus(z), built as z + log1p(e^−z) when z > 0
-    and as log1p(e^z) otherwise: the exponent is never positive, so e^… never
-    overflows and a confident wrong score of 1000 gives a loss of 1000, not
-    inf; and log1p keeps a confident correct score exact (a loss of 1e-30 is
-    1e-30, where log(1 + 1e-30) would round to 0).
+
+def signed_logistic(score: Value | Sequence[Value], y: Value | float) -> Value:
+    """log(1 + e^z) with z = −y·s, for a label already signed (y = ±1, a number or a leaf).
+
+    Built as max(z, 0) + log1p(e^−|z|), one formula for every z: the exponent
+    is never positive, so e^… never overflows and a confident wrong score of
+    1000 gives a loss of 1000, not inf; log1p keeps a confident correct score
+    exact (a loss of 1e-30 is 1e-30, where log(1 + 1e-30) would round to 0).
+    At z = 0, ``maximum``'s tie gives z half the gradient and |z| none, so
+    ∂ℓ/∂z = ½ = σ(0), the true derivative.
     """
-    z = -signed_label(label) * _one_score(score, "logistic")
-    if z.data > 0.0:
-        return z + (-z).exp().log1p()
-    return z.exp().log1p()
+    z = -(y * _one_score(score, "logistic"))
+    return maximum(z, 0.0) + (-z.abs()).exp().log1p()
 
 
 def log_sum_exp(scores: Sequence[Value]) -> Value:
-    """log Σₖ e^sₖ = m + log Σₖ e^(sₖ − m) with m = maxₖ sₖ (a constant):  ∂/∂sₖ = softmax(s)ₖ.
+    """log Σₖ e^sₖ = m + log Σₖ e^(sₖ − m) with m = maxₖ sₖ:  ∂/∂sₖ = softmax(s)ₖ.
 
-    Subtracting the constant m changes nothing mathematically (and nothing in
-    the derivative) but keeps every exponent ≤ 0, so nothing overflows.
+    Subtracting m changes nothing mathematically but keeps every exponent
+    ≤ 0, so nothing overflows. m is a node of the graph (``maximum``), not a
+    number read off the scores, so the graph is the same whichever score is
+    largest; the gradient through m is 1 − Σₖ softmax(s)ₖ, zero up to
+    rounding. m is clamped to the finite floats so that a score of ±inf gives
+    ±inf, as without the shift, rather than inf − inf = nan.
     """
     values = [as_value(s) for s in scores]
     if not values:
         raise ValueError("log_sum_exp needs at least one score")
-    m = max(s.data for s in values)
-    if math.isinf(m):
-        m = 0.0  # all -inf or some +inf: shifting would make nan; let IEEE decide
+    m = values[0]
+    for s in values[1:]:
+        m = maximum(m, s)
+    m = minimum(maximum(m, -_LARGEST), _LARGEST)
     return _sum([(s - m).exp() for s in values]).log() + m
 
 
 def softmax_cross_entropy(scores: Sequence[Value], target: int) -> Value:
-    """ℓ = −log softmax(s)_t = logsumexp(s) − s_t:  ∂ℓ/∂sₖ = softmax(s)ₖ − [k = t]."""
+    """ℓ = −log softmax(s)_t = logsumexp(s) − s_t:  ∂ℓ/∂sₖ = softmax(s)ₖ − [k = t].
+
+    s_t is read as Σₖ [k = t]·sₖ (``one_hot_cross_entropy``), so the graph
+    does not depend on which class the target is.
+    """
+    _check_scores(scores)
+    return one_hot_cross_entropy(scores, one_hot(target, len(scores)))
+
+
+def one_hot(target: int, classes: int) -> list[float]:
+    """[0.0, …, 1.0 (at ``target``), …, 0.0]: a class index as ``classes`` numbers."""
+    if not checks.is_integer(target) or not 0 <= target < classes:
+        raise ValueError(
+            f"softmax_cross_entropy: target must be a class index in 0..{classes - 1}, "
+            f"got {target!r}"
+        )
+    return [1.0 if k == target else 0.0 for k in range(classes)]
+
+
+def one_hot_cross_entropy(
+    scores: Sequence[Value], target: Sequence[Value | float]
+) -> Value:
+    """logsumexp(s) − Σₖ yₖ·sₖ for a one-hot target y (numbers, or leaves of the graph).
+
+    Σₖ yₖ·sₖ is s_t exactly: the other terms are ±0.
+    """
+    _check_scores(scores)
+    if len(target) != len(scores):
+        raise ValueError(
+            f"one_hot_cross_entropy: {len(scores)} scores need a one-hot target of as many "
+            f"numbers, got {len(target)}"
+        )
+    picked = _sum([as_value(s) * y for s, y in zip(scores, target)])
+    return log_sum_exp(scores) - picked
+
+
+def _check_scores(scores: object) -> None:
     if isinstance(scores, Value) or not isinstance(scores, Sequence):
         raise TypeError(
             "softmax_cross_entropy needs a list of class scores (one per class), "
             f"got {type(scores).__name__}"
         )
-    if not checks.is_integer(target) or not 0 <= target < len(scores):
-        raise ValueError(
-            f"softmax_cross_entropy: target must be a class index in 0..{len(scores) - 1}, "
-            f"got {target!r}"
-        )
-    return log_sum_exp(scores) - scores[int(target)]
 
 
 def softmax(scores: Sequence[Value | float]) -> list[float]:
@@ -145,11 +190,53 @@ def mean(losses: Sequence[Value]) -> Value:
     return _sum(losses) * (1.0 / len(losses))
 
 
+_LARGEST = sys.float_info.max
+
 LOSSES: dict[str, Loss] = {
     "squared": squared_error,
     "hinge": hinge,
     "logistic": logistic,
     "cross_entropy": softmax_cross_entropy,
+}
+
+
+# --- each loss as a graph of fixed shape -------------------------------------------
+
+
+@dataclass(frozen=True)
+class FixedShape:
+    """A loss as ``build(output, numbers(target, outputs))``, whose shape no value decides.
+
+    ``numbers`` turns a target into the numbers the graph reads (a float, or
+    a list of them), given how many outputs the model has; ``build`` makes
+    the loss from the output and those numbers, given as floats or as leaves.
+    The loss function itself is exactly ``build`` on the floats, so a graph
+    built with leaves, compiled and replayed, gives its numbers bit for bit.
+    """
+
+    numbers: Callable[[Any, int], float | list[float]]
+    build: Callable[[Any, Any], Value]
+
+
+def _signed(target: float | int, outputs: int) -> float:
+    return signed_label(target)
+
+
+def _one_hot(target: int, outputs: int) -> list[float]:
+    return one_hot(target, outputs)
+
+
+def _as_given(target: Any, outputs: int) -> float | list[float]:
+    if isinstance(target, Sequence) and not isinstance(target, (str, bytes)):
+        return [float(t) for t in target]
+    return float(target)
+
+
+FIXED_SHAPE: dict[Loss, FixedShape] = {
+    squared_error: FixedShape(_as_given, squared_error),
+    hinge: FixedShape(_signed, signed_hinge),
+    logistic: FixedShape(_signed, signed_logistic),
+    softmax_cross_entropy: FixedShape(_one_hot, one_hot_cross_entropy),
 }
 
 

@@ -18,10 +18,11 @@ model the PyTorch names students will meet next:
 Saving is atomic (``engine.write_atomically``): a full disk or a killed
 process leaves the old file whole. It refuses a parameter that is nan or
 ±inf (a diverged run), naming it, since JSON has no such numbers and the
-model would be of no use. Loading checks the file's size first (at most
-``MAX_MODEL_BYTES``, liftable with ``max_bytes=``), then every name, shape
-and number before changing anything: on the first problem it raises
-``ValueError`` saying what is wrong, and the model is untouched.
+model would be of no use. Loading reads only a regular file (a FIFO or
+``/dev/zero`` is refused, not waited on or read for ever) and never more
+than ``MAX_MODEL_BYTES`` of it (liftable with ``max_bytes=``), then checks
+every name, shape and number before changing anything: on the first problem
+it raises ``ValueError`` saying what is wrong, and the model is untouched.
 """
 
 from __future__ import annotations
@@ -33,7 +34,14 @@ from numbers import Real
 from pathlib import Path
 from typing import Any
 
-from engine import Value, checks, write_atomically
+from engine import (
+    FileTooLarge,
+    NotARegularFile,
+    Value,
+    checks,
+    read_regular_file,
+    write_atomically,
+)
 
 # A tensor is a Value, or a list of tensors (a vector of Values, a matrix...).
 Tensor = Value | list["Tensor"]
@@ -127,24 +135,27 @@ class Module:
         """Write ``state_dict()`` as JSON to ``path``, atomically; returns the path."""
         for name, tensor in self.named_tensors():
             _check_finite(tensor, name)
-        document = {"format": FORMAT, "model": repr(self), "state": self.state_dict()}
-        return write_atomically(path, json.dumps(document, indent=1, allow_nan=False) + "\n")
+        return write_atomically(path, _document(repr(self), self.state_dict()))
 
     def load(self, path: str | Path, max_bytes: int = MAX_MODEL_BYTES) -> None:
         """Read a file written by ``save`` into this model (see ``load_state_dict``).
 
-        Files larger than ``max_bytes`` are refused before they are read.
+        Anything but a regular file is refused, and so is a file of more than
+        ``max_bytes`` (no more than that is ever read).
         """
         path = Path(path)
         max_bytes = checks.integer(max_bytes, "max_bytes", minimum=1)
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ValueError(
-                f"{path} has {size} bytes, more than max_bytes={max_bytes}: it is not a model "
-                f"file of this size; pass a larger max_bytes to read it anyway"
-            )
         try:
-            document = json.loads(path.read_bytes().decode("utf-8"), parse_constant=_no_constant)
+            text = read_regular_file(path, max_bytes)
+        except NotARegularFile as error:
+            raise ValueError(f"cannot load a model: {error}") from None
+        except FileTooLarge as error:
+            raise ValueError(
+                f"cannot load a model: {error} (max_bytes={max_bytes}): it is not a model file "
+                "of this size; pass a larger max_bytes to read it anyway"
+            ) from None
+        try:
+            document = json.loads(text.decode("utf-8"), parse_constant=_no_constant)
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             raise ValueError(f"{path} is not a JSON file written by Module.save: {error}") from None
         except RecursionError:
@@ -171,6 +182,21 @@ def _flatten(tensor: Tensor, out: list[Value]) -> None:
             out.append(item)
         else:
             stack.extend(reversed(item))
+
+
+def _document(model: str, state: dict[str, Any]) -> str:
+    """The JSON of a saved model, a line per tensor.
+
+    Written piece by piece with ``json.dumps``'s C encoder: asked to indent,
+    json falls back to its Python encoder, whose nested closures refer to
+    one another and are left for the cycle collector (33 objects a save).
+    """
+    lines = [f"  {json.dumps(name)}: {json.dumps(values, allow_nan=False)}"
+             for name, values in state.items()]
+    return (
+        f'{{\n "format": {json.dumps(FORMAT)},\n "model": {json.dumps(model)},\n "state": {{\n'
+        + ",\n".join(lines) + "\n }\n}\n"
+    )
 
 
 def _no_constant(name: str) -> float:

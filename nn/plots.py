@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine import checks, gc_paused, no_grad
+from engine import checks, extras, gc_paused, no_grad
 from nn.data import Dataset
 from nn.metrics import predicted_class
 from nn.module import Module
@@ -37,12 +37,9 @@ DPI = 100  # 6 inches wide is 600 pixels: it fits a notebook's column
 
 
 def _figure(width: float = 6.0, height: float = 4.5) -> Figure:
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise ImportError(
-            "plotting needs matplotlib: install it with pip install 'sweepgrad[plot]'"
-        ) from None
+    extras.require("matplotlib", "plotting")
+    from matplotlib.figure import Figure
+
     figure = _inline_class(Figure)(figsize=(width, height), dpi=DPI)
     figure.set_layout_engine("tight")
     return figure

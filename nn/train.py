@@ -13,10 +13,15 @@ Training runs inside ``engine.gc_paused()``: the graphs have no cycles, and
 the cycle collector's rescans of them tripled the time of a forward pass.
 Losses in the history are the data loss, without the penalty.
 
-Where the graph's shape cannot depend on values (nn's MLP, with the hinge or
-squared loss), each batch size's graph is compiled once (``engine.compile``)
-and replayed at every step, with the same numbers as building it afresh
-(``nn.compiled_step``); ``compile=False`` builds it every step.
+The loop below is the loop that runs, compiled or not: epochs, shuffling
+and batching (``Minibatches``), ``optimizer.zero_grad()``,
+``optimizer.step()`` are these lines of Python either way. ``compile`` changes
+one thing, how a batch's loss and gradient are computed (``step.forward``,
+``step.backward``): for nn's own models with nn's losses, whose graphs have
+the same shape at every step, each batch size's graph is compiled once
+(``engine.compile``) and replayed, with the same numbers as building it
+afresh (``nn.compiled_step``); ``compile=False``, a model or loss of the
+user's own, or ``detect_anomaly()`` build it every step.
 """
 
 from __future__ import annotations
@@ -122,8 +127,12 @@ def fit(
       says what then: ``"stop"`` (warn and return), ``"raise"``
       (``TrainingDiverged``, carrying the history) or ``"continue"``.
 
-    ``compile=True`` (the default) replays a compiled graph where the model
-    and loss allow it (see ``nn.compiled_step``), with the same history.
+    ``compile=True`` (the default) computes each batch's loss and gradient
+    by replaying a compiled graph where the model and loss allow it (nn's
+    models with nn's losses; see ``nn.compiled_step``), with the same
+    history, loss for loss. Only that computation differs: the epoch loop,
+    the shuffling and batching, ``zero_grad()`` and the optimizer's step are
+    the Python below in both cases.
 
     Every argument is checked before any work, with a message naming it.
     """
@@ -164,7 +173,9 @@ def fit(
                             "learning rate usually helps"
                         )
                         break
-                    step.update(optimizer)
+                    optimizer.zero_grad()
+                    step.backward()  # ∇θ L into each parameter's .grad: swept, or replayed
+                    optimizer.step()
                     seen += len(inputs)
                     loss_sum += data_loss * len(inputs)
                     correct += batch_correct

@@ -14,6 +14,9 @@ import os
 import sys
 from collections.abc import Sequence
 
+from engine import __version__
+from engine.extras import MissingExtra
+
 COMMAND_MODULES = (
     "engine.app.commands.demo",
     "engine.app.commands.draw",
@@ -30,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sweepgrad",
         description="Scalar computation graphs and the backward sweep, for learning backprop.",
     )
+    parser.add_argument("--version", action="version", version=f"sweepgrad {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         try:
@@ -54,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"sweepgrad {args.command}: interrupted", file=sys.stderr)
         return 130
-    except (ValueError, TypeError, RuntimeError, OSError, ArithmeticError) as error:
+    except (ValueError, TypeError, RuntimeError, OSError, ArithmeticError, MissingExtra) as error:
         print(f"sweepgrad {args.command}: {error}", file=sys.stderr)
         return 2
     except Exception as error:  # a bug, most likely: still one line, with a way to see more

@@ -36,6 +36,7 @@ from engine.drawing.options import DrawOptions
 from engine.drawing.picture import GradCell, build_full, check_shared_span, sum_text
 from engine.drawing.renderer import GraphvizNotFoundError, write_image
 from engine.drawing.trace import Visit, backward_visits
+from engine.extras import require
 from engine.graph import require_node, topological_order
 from engine.node import Node
 
@@ -152,6 +153,7 @@ def save_backward_animation(
         raise GraphvizNotFoundError(
             "a GIF needs Graphviz's dot program, which cannot run in the browser: "
             "use play_backward(root) to step through the sweep, or backward_steps(root)")
+    require("PIL", "a GIF of the sweep")
     from PIL import Image
 
     path = Path(path)

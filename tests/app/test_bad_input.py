@@ -88,7 +88,7 @@ def test_labels_are_shortened_in_drawings():
 
 
 def test_the_graph_keeps_the_local_derivatives_it_was_built_with():
-    # Documented in the README: change x.data, rebuild the graph.
+    # Documented in docs/engine.md: change x.data, rebuild the graph.
     x = Value(3.0)
     y = x * x
     x.data = 5.0

@@ -74,3 +74,13 @@ def test_diagnose_step_and_batches():
     assert diagnose_batches([[[0, 1], [2, 3], [4]]], 5, 2)[0] is MISTAKES["no_shuffle"]
     assert diagnose_batches([[[3, 1], [0, 4]]], 5, 2)[0] is MISTAKES["last_batch_dropped"]
     assert diagnose_batches([[[3, 1], [0, 4], [2]], [[2, 0], [4, 1], [3]]], 5, 2) is None
+
+
+def test_select_takes_a_list_of_chapters_and_numbers_in_number_order():
+    from engine.app.classroom import select
+
+    numbers = [e.number for e in select("graph, 1.1")]
+    assert numbers == ["1.1"] + [e.number for e in select("graph")]
+    assert [e.number for e in select("2.2,graph")] == [e.number for e in select("graph")]
+    with pytest.raises(ValueError, match="no exercise 'nope'"):
+        select("graph,nope")

@@ -38,9 +38,19 @@ def test_the_demo_runs_end_to_end_and_writes_its_images(tmp_path, capsys):
     printed = capsys.readouterr().out
     for heading in ("The lecture's neuron", "Training MLP", "Speed"):
         assert heading in printed
-    for name in ("neuron.svg", "neuron_backward.gif", "mlp_neurons.svg", "mlp_layers.svg",
-                 "moons_decision_boundary.png", "moons_loss_curve.png", "complexity.png"):
+    names = ("neuron.svg", "neuron_backward.gif", "mlp_neurons.svg", "mlp_layers.svg",
+             "moons_decision_boundary.png", "moons_loss_curve.png", "complexity.png",
+             "benchmarks.txt")
+    for name in names:
         assert (tmp_path / name).stat().st_size > 1000, name
+    # The tables went to the file; the terminal got a line of each, then the summary.
+    tables = (tmp_path / "benchmarks.txt").read_text(encoding="utf-8")
+    assert "floats ns/node" in tables and "per-edge chain rule" in tables
+    assert "floats ns/node" not in printed and len(printed.splitlines()) < 60
+    summary = printed.split("== Done. Written to ", 1)[1]
+    assert all(f"  {name} " in summary for name in names)
+    assert summary.index("Try next:") > summary.index("benchmarks.txt")
+    assert "sweepgrad exercises release" in summary
     png = (tmp_path / "moons_decision_boundary.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])

@@ -6,7 +6,7 @@ Agreement means: both nan, or equal (signed zeros count as equal), or finite
 and within two ulps (the C library's exp, log, tanh and pow and PyTorch's own
 kernels round their last bit differently). ``DIFFERENCES`` lists the cases
 where sweepgrad differs on purpose, ``HIGHER_ORDER_DIFFERENCES`` those of derivatives of
-derivatives; the README's IEEE table lists the same.
+derivatives; docs/numbers.md lists the same.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def test_every_binary_op_at_the_special_points_matches_torch(torch):
 
 
 def test_the_differences_on_purpose_are_real(torch):
-    """Each listed difference still is one (or it should leave the list and the README)."""
+    """Each listed difference still is one (or it should leave the list and docs/numbers.md)."""
     value, _ = engine_run(UNARY["0 / a"], (1e-310,), 1.0)
     expected, _ = torch_run(torch, UNARY["0 / a"], (1e-310,), 1.0)
     assert value == 0.0 and math.isnan(expected)

@@ -70,3 +70,50 @@ def test_a_network_mistake_names_the_weight(release: Path, tmp_path: Path):
     wrong = next(w for w in WRONG if w.mistake == "bias_mixup")
     report = graded(release, tmp_path, wrong).report()
     assert "L1.N2.b" in report
+
+
+def through_the_sandbox() -> list[Wrong]:
+    """A wrong solution of each exercise, and every one about the rules of the game."""
+    chosen: dict[str, Wrong] = {}
+    for wrong in WRONG:
+        chosen.setdefault(wrong.exercise, wrong)
+    rules = [w for w in WRONG if w.mistake in ("engine_call", "recursion")]
+    return list(dict.fromkeys([*chosen.values(), *rules]))
+
+
+@pytest.fixture(scope="module")
+def sandboxed(release: Path, tmp_path_factory) -> dict:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from engine.app.classroom.grading import Limits, grade_submission
+    from engine.app.classroom.sandbox import Isolation, SandboxUnavailable
+
+    try:
+        isolation = Isolation.bubblewrap()
+    except SandboxUnavailable as missing:
+        pytest.skip(str(missing))
+    root = tmp_path_factory.mktemp("wrong")
+    wrongs = through_the_sandbox()
+
+    def one(index: int) -> object:
+        wrong = wrongs[index]
+        ex = EXERCISES[wrong.exercise]
+        folder = root / str(index)
+        folder.mkdir()
+        key = (release / "key" / "modules" / f"{ex.chapter}.py").read_text(encoding="utf-8")
+        (folder / f"{ex.chapter}.py").write_text(f"{key}\n\n{wrong.code}", encoding="utf-8")
+        (result,) = grade_submission(folder, [wrong.exercise], Limits(seconds=60),
+                                     isolation=isolation)
+        return result
+
+    with ThreadPoolExecutor(2) as pool:
+        return dict(zip(wrongs, pool.map(one, range(len(wrongs)))))
+
+
+@pytest.mark.parametrize("wrong", through_the_sandbox(), ids=lambda w: f"{w.exercise} {w.name}")
+def test_the_sandboxed_grader_names_the_same_mistake(sandboxed: dict, wrong: Wrong):
+    result = sandboxed[wrong]
+    assert result.status == "failed", result.report()
+    assert wrong.mistake in result.mistakes(), result.report()
+    if wrong.mistake == "engine_call":
+        assert result.points == 0, result.report()

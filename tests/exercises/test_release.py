@@ -122,3 +122,51 @@ def test_a_released_notebook_runs_and_its_check_cells_report(release: Path, tmp_
     assert not [o for o in outputs if o.output_type == "error"]
     printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert printed.count("Exercise 2.") == 2 and says in printed
+
+
+def test_check_in_a_notebook_stops_at_the_time_limit_with_one_line(capsys, monkeypatch):
+    from engine.app.classroom import notebook
+
+    monkeypatch.setattr(notebook, "SECONDS", 0.5)
+
+    def backward(root):
+        while True:
+            pass
+
+    check("2.2", backward)
+    out = capsys.readouterr().out
+    assert out.strip() == ("check 2.2: stopped after 0.5 s, the time limit per exercise (an "
+                           "endless loop, or far too slow?)")
+    with pytest.raises(AssertionError, match="stopped after 0.5 s"):
+        assert_passes("2.2", backward)
+
+
+def test_ctrl_c_during_check_is_one_line(capsys):
+    def backward(root):
+        raise KeyboardInterrupt
+
+    check("2.2", backward)
+    assert capsys.readouterr().out.strip() == (
+        "check 2.2: interrupted (Ctrl-C) before the checks finished")
+
+
+def test_the_hidden_test_gives_the_graders_points_and_survives_a_rebound_name():
+    from engine.app.classroom.release import source_notebooks, source_of
+
+    hidden = [source_of(c) for p in source_notebooks() for c in read_notebook(p)["cells"]
+              if "BEGIN HIDDEN TESTS" in source_of(c)]
+    assert len(hidden) == len(EXERCISES)
+    namespace: dict = {}
+    exec("def add(a, b):\n    return a + b, (1.0, 1.0)\n"
+         "def mul(a, b):\n    return a * b, (b, a)\n"
+         "def div(a, b):\n    return a / b, (1 / b, -a / b / b)\n"
+         "def power(a, n):\n    return a ** n, (n * a ** (n - 1),)\n"
+         "graded_points = lambda *a, **k: 2.0\n", namespace)  # a student's cell cheats
+    cell = next(text for text in hidden if '"1.1"' in text)
+    body = cell.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+    *statements, last = [line for line in body.strip().splitlines() if line.strip()]
+    exec("\n".join(statements), namespace)
+    assert eval(last, namespace) == run_checks("1.1", namespace).points == 2.0
+    namespace["mul"] = eval("lambda a, b: (a * b, (a, b))")  # swapped: fewer points
+    got = eval(last, namespace)
+    assert got == run_checks("1.1", namespace).points < 2.0

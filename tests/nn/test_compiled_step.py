@@ -1,6 +1,6 @@
 """fit's compiled step: the same history as building the graph every step, loss for
-loss; one compiled function per batch size; the dynamic step wherever the graph's
-shape could depend on values."""
+loss, for every nn loss; one compiled function per batch size; the dynamic step
+wherever the graph's shape could depend on values."""
 
 import math
 
@@ -70,6 +70,29 @@ def test_a_tanh_network_full_batch_trains_exactly_alike():
     assert compiled.step_loss == dynamic.step_loss and compiled_params == dynamic_params
 
 
+def test_logistic_loss_with_labels_0_and_1_trains_exactly_alike():
+    assert_same_training(make_optimizer=lambda m: nn.SGD(m.parameters(), lr=0.2, momentum=0.5),
+                         loss="logistic", epochs=3, batch_size=10, l2=1e-3,
+                         test_data=nn.moons(20, seed=9))
+
+
+def test_softmax_cross_entropy_on_three_classes_trains_exactly_alike():
+    assert_same_training(make_optimizer=lambda m: nn.Adam(m.parameters(), lr=0.05),
+                         loss="cross_entropy", data=nn.spirals(45, classes=3, seed=2),
+                         sizes=(8, 3), epochs=3, batch_size=10, test_data=nn.blobs(12, seed=1))
+
+
+@pytest.mark.parametrize("loss", sorted(nn.LOSSES))
+def test_every_nn_loss_compiles_and_gives_the_dynamic_history(loss):
+    classes = 3 if loss == "cross_entropy" else 1
+    data = (nn.blobs(26, classes=3, seed=5) if classes == 3
+            else nn.regression_1d(26, seed=5) if loss == "squared" else nn.moons(26, seed=5))
+    model = nn.MLP(len(data.inputs[0]), [4, classes], seed=0)
+    assert isinstance(training_step(model, nn.LOSSES[loss], 0.0, True), CompiledStep)
+    assert_same_training(make_optimizer=lambda m: nn.SGD(m.parameters(), lr=0.1), loss=loss,
+                         data=data, sizes=(4, classes), epochs=2, batch_size=8)
+
+
 def test_one_compiled_function_per_batch_size():
     model = nn.MLP(2, [4, 1], seed=0)
     step = training_step(model, nn.hinge, 0.0, classify=True)
@@ -81,10 +104,10 @@ def test_one_compiled_function_per_batch_size():
     assert sorted(key for key in step.compiled) == [(-1,) * 5, (-1,) * 10]
 
 
-@pytest.mark.parametrize("loss", ["logistic", "cross_entropy", lambda o, y: nn.hinge(o, y)])
-def test_losses_that_read_values_or_are_unknown_use_the_dynamic_step(loss):
-    model = nn.MLP(2, [4, 2 if loss == "cross_entropy" else 1], seed=0)
-    assert isinstance(training_step(model, nn.losses.get_loss(loss), 0.0, True), DynamicStep)
+def test_a_loss_of_the_users_own_uses_the_dynamic_step():
+    model = nn.MLP(2, [4, 1], seed=0)
+    own = lambda o, y: nn.hinge(o, y)  # noqa: E731  # it might read values: not compiled
+    assert isinstance(training_step(model, own, 0.0, True), DynamicStep)
 
 
 def test_models_other_than_nn_layers_and_anomaly_detection_use_the_dynamic_step():
@@ -108,15 +131,8 @@ def test_an_update_that_fails_half_way_leaves_every_gradient_as_it_was():
         p.grad = 7.0
     step.grads[5] = "not a number"  # type: ignore[call-overload]
 
-    class Keep(nn.Optimizer):
-        def zero_grad(self):  # leaves the 7.0s, so a restore is visible
-            pass
-
-        def step(self):
-            raise AssertionError("no step after a failed update")
-
     with pytest.raises(TypeError):
-        step.update(Keep(model.parameters(), lr=0.1))
+        step.backward()
     assert all(p.grad == 7.0 for p in model.parameters())
 
 
@@ -161,6 +177,34 @@ def test_every_activation_compiles_bit_for_bit_at_new_parameters(activation):
         for k, p in enumerate(model.parameters()):
             p.data = scale * math.sin(k + 1.0)
         assert step.forward(data.inputs, data.targets) == dynamic.forward(data.inputs, data.targets)
-        dynamic.update(nn.SGD(model.parameters(), lr=1e-9))  # leaves .grad as backward() does
+        model.zero_grad()
+        dynamic.backward()
         backward_grads = [p.grad for p in model.parameters()]
         assert step.grads == backward_grads
+
+
+def test_compiled_fit_zeroes_and_steps_through_the_optimizer_in_its_own_loop():
+    # The optimizer sees the same calls and the same gradients, compiled or not.
+    class Recording(nn.SGD):
+        def __init__(self, params, calls):
+            super().__init__(params, lr=0.1)
+            self.calls = calls
+
+        def zero_grad(self):
+            self.calls.append("zero_grad")
+            super().zero_grad()
+
+        def step(self):
+            self.calls.append([p.grad for p in self.params])
+            super().step()
+
+    seen = {}
+    for compiled in (False, True):
+        calls: list = []
+        model = nn.MLP(2, [3, 2], seed=0)
+        history = nn.fit(model, nn.blobs(12, classes=2, seed=0), loss="cross_entropy",
+                         optimizer=Recording(model.parameters(), calls), epochs=2,
+                         batch_size=5, quiet=True, compile=compiled)
+        assert calls[::2] == ["zero_grad"] * history.steps
+        seen[compiled] = calls
+    assert seen[True] == seen[False]

@@ -174,3 +174,69 @@ def test_numpy_integers_are_whole_numbers_everywhere_but_bools_are_not():
     assert model.num_parameters() == 13
     with pytest.raises(TypeError, match="batch_size"):
         nn.Minibatches(data, True)
+
+
+# --- fixed shapes: the same graph whatever the values, the numbers of the branchy forms ---
+
+
+def _branchy_logistic(s: Value, label: int) -> Value:
+    """The logistic loss as it was written before: the formula chosen from the score."""
+    z = -(1.0 if label == 1 else -1.0) * s
+    return z + (-z).exp().log1p() if z.data > 0.0 else z.exp().log1p()
+
+
+def _branchy_cross_entropy(scores: list[Value], target: int) -> Value:
+    """Cross-entropy as it was written before: a constant shift, the target's score picked."""
+    m = max(s.data for s in scores)
+    total = (scores[0] - m).exp()
+    for s in scores[1:]:
+        total = total + (s - m).exp()
+    return total.log() + m - scores[target]
+
+
+def _ops(root: Value) -> list[str]:
+    from engine import topological_order
+
+    return [node.op for node in topological_order(root)]
+
+
+@pytest.mark.parametrize("s", [-700.0, -30.0, -1.5, -1e-9, 0.0, 1e-9, 0.8, 36.0, 1000.0])
+@pytest.mark.parametrize("label", [0, 1])
+def test_logistic_gives_the_branchy_forms_values_and_gradients(s, label):
+    new, old = Value(s), Value(s)
+    loss, reference = logistic(new, label), _branchy_logistic(old, label)
+    loss.backward()
+    reference.backward()
+    assert loss.data == reference.data  # the same operations on the same numbers
+    assert new.grad == pytest.approx(old.grad, rel=1e-15, abs=1e-300)
+    assert _ops(loss) == _ops(logistic(Value(-s + 3.0), 1 - label))  # one shape
+
+
+def test_logistic_gradient_at_a_zero_score_is_one_half():
+    s = Value(0.0)
+    logistic(s, 1).backward()
+    assert s.grad == -0.5  # −y·σ(0): maximum's tie splits the gradient in halves
+
+
+@pytest.mark.parametrize("scores", [[0.2, -1.3, 2.1], [5.0, 5.0, -2.0, 1e-3],
+                                    [1000.0, -1000.0, 999.0], [-1e300, -1e300]])
+def test_cross_entropy_gives_the_branchy_forms_values_and_gradients(scores):
+    for target in range(len(scores)):
+        new = [Value(s) for s in scores]
+        old = [Value(s) for s in scores]
+        loss, reference = softmax_cross_entropy(new, target), _branchy_cross_entropy(old, target)
+        loss.backward()
+        reference.backward()
+        assert loss.data == reference.data
+        # Through the max node comes 1 − Σ softmax: zero, up to rounding.
+        assert [v.grad for v in new] == pytest.approx([v.grad for v in old], rel=1e-14,
+                                                      abs=1e-15)
+    shapes = {tuple(_ops(softmax_cross_entropy([Value(s) for s in scores], t)))
+              for t in range(len(scores))}
+    assert len(shapes) == 1  # the target's class does not change the graph
+
+
+def test_log_sum_exp_of_infinite_scores_is_infinite_not_nan():
+    assert log_sum_exp([Value(-math.inf), Value(-math.inf)]).data == -math.inf
+    assert log_sum_exp([Value(math.inf), Value(2.0)]).data == math.inf
+    assert math.isnan(log_sum_exp([Value(math.nan), Value(2.0)]).data)

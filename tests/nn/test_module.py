@@ -116,3 +116,66 @@ def test_load_rejects_other_files_and_shapes(tmp_path):
 def test_module_without_named_tensors_says_what_to_do():
     with pytest.raises(NotImplementedError, match="named_tensors"):
         Module().parameters()
+
+
+def _load_in_a_thread(model, path, **options):
+    """``model.load(path)``'s exception, from a thread, so a hang fails instead of hanging."""
+    import threading
+
+    outcome: list[BaseException | None] = []
+
+    def load():
+        try:
+            model.load(path, **options)
+            outcome.append(None)
+        except BaseException as error:  # noqa: BLE001  # handed to the test
+            outcome.append(error)
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    thread.join(10.0)
+    assert not thread.is_alive(), f"load({path}) did not return"
+    return outcome[0]
+
+
+def test_load_refuses_a_fifo_a_device_and_a_folder_without_waiting(tmp_path):
+    import os
+
+    model = MLP(2, [3, 1], seed=0)
+    before = [p.data for p in model.parameters()]
+    fifo = tmp_path / "model.json"
+    os.mkfifo(fifo)  # nobody writes: reading it would wait for ever
+    (tmp_path / "zeros.json").symlink_to("/dev/zero")  # endless, and claims 0 bytes
+    (tmp_path / "folder.json").mkdir()
+    for name, kind in [("model.json", "a FIFO (named pipe)"), ("zeros.json", "a device"),
+                       ("folder.json", "a folder")]:
+        error = _load_in_a_thread(model, tmp_path / name)
+        assert isinstance(error, ValueError) and f"is {kind}, not a regular file" in str(error)
+    assert [p.data for p in model.parameters()] == before
+
+
+def test_load_reads_no_more_than_max_bytes(tmp_path):
+    model = MLP(2, [3, 1], seed=0)
+    path = MLP(2, [3, 1], seed=1).save(tmp_path / "model.json")
+    size = path.stat().st_size
+    error = _load_in_a_thread(model, path, max_bytes=size - 1)
+    assert isinstance(error, ValueError) and f"more than {size - 1} bytes" in str(error)
+    assert "pass a larger max_bytes" in str(error)
+    assert _load_in_a_thread(model, path, max_bytes=size) is None
+
+
+def test_save_and_load_leave_nothing_for_the_cycle_collector(tmp_path):
+    import gc
+
+    model = MLP(2, [3, 2], seed=0)
+    model.save(tmp_path / "warm.json")  # first calls import what they need
+    model.load(tmp_path / "warm.json")
+    gc.collect()
+    gc.disable()
+    try:
+        model.save(tmp_path / "model.json")
+        model.load(tmp_path / "model.json")
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert unreachable == 0

@@ -4,6 +4,7 @@ import io
 
 import pytest
 
+import nn
 from nn import MLP, SGD, Adam, blobs, evaluate, fit, moons, regression_1d, spirals, train_test_split
 
 
@@ -107,3 +108,32 @@ def test_evaluate_builds_no_graph_and_fit_checks_arguments():
         fit(model, data, epochs=-1)
     with pytest.raises(ValueError, match="unknown loss 'mse'"):
         fit(model, data, loss="mse")
+
+
+@pytest.mark.parametrize("loss", sorted(nn.LOSSES))
+def test_a_models_loss_graph_and_fit_are_freed_by_reference_counting_alone(loss):
+    import gc
+
+    classes = 3 if loss == "cross_entropy" else 1
+    data = nn.blobs(12, classes=3, seed=0) if classes == 3 else nn.moons(12, seed=0)
+
+    def train(compile):
+        model = nn.MLP(2, [5, classes], seed=0)
+        graph = nn.mean([nn.LOSSES[loss](model(x), y) for x, y in zip(data.inputs, data.targets)])
+        graph.backward()
+        nn.fit(model, data, loss=loss, optimizer=nn.Adam(model.parameters(), lr=0.01),
+               epochs=2, batch_size=5, test_data=data, quiet=True, compile=compile)
+        return graph
+
+    for compile in (False, True):
+        train(compile)  # the first call imports what it needs: that garbage is not ours
+        gc.collect()
+        gc.disable()
+        try:
+            held = train(compile)
+            assert held.data > 0.0  # the graph was there ...
+            del held  # ... and dropping its root frees it: nothing is left in a cycle
+            unreachable = gc.collect()
+        finally:
+            gc.enable()
+        assert unreachable == 0, f"{unreachable} objects in reference cycles"

@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.app.benchmarks.complexity_results import ComplexityResults, families, methods, ran
+from engine.extras import require
 
 PLOT_TITLES = {
     "chain": "chain ŷ = a·w_T⋯w_1·x",
@@ -34,6 +35,7 @@ STYLES = {
 
 def plot_complexity(results: ComplexityResults, path: Path) -> Path:
     """Draw the results into a PNG at ``path`` and return the path."""
+    require("matplotlib", "the complexity plot")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter

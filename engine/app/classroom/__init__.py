@@ -18,27 +18,45 @@ how they run), ``diagnose``, ``gradient_diagnosis`` and ``probes``
 (``check`` in a notebook), ``submission`` (reading a student's files),
 ``worker`` and ``grading`` (one process per student, limits, parallel),
 ``output`` (grades.csv and the reports), ``release`` (the student version
-from the source notebooks in ``source/``).
+from the source notebooks in ``notebooks/exercises/source/``); beyond
+grades.csv, ``gradebook`` (a row per student for Canvas or Moodle),
+``gradescope`` (the autograder bundle and its results.json) and
+``github_classroom`` (the autograding workflow).
+
+The package imports its modules when a name is first asked for, so the
+sandboxed runner (``runner``, with ``codec``, ``kinds`` and ``loading``)
+can import its few modules without the checks, their references and the
+engine's implementations they hold.
 """
 
-from engine.app.classroom.checks.training import diagnose_batches, diagnose_step
-from engine.app.classroom.diagnose import (
-    close,
-    compare_function,
-    deepest_recursion,
-    engine_calls,
-    refuse_engine,
-)
-from engine.app.classroom.gradient_diagnosis import (
-    compare_gradients,
-    explain_gradients,
-    gradient_diff,
-    reference_gradients,
-)
-from engine.app.classroom.mistakes import MISTAKES, Mistake
-from engine.app.classroom.notebook import assert_passes, check, run_checks
-from engine.app.classroom.registry import EXERCISES, Exercise, check_of, exercise, select
-from engine.app.classroom.results import CheckFailed, CheckResult, ExerciseResult
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOMES = {
+    "diagnose_batches": "checks.training", "diagnose_step": "checks.training",
+    "close": "diagnose", "compare_function": "diagnose", "deepest_recursion": "diagnose",
+    "engine_calls": "diagnose", "refuse_engine": "diagnose",
+    "compare_gradients": "gradient_diagnosis", "explain_gradients": "gradient_diagnosis",
+    "gradient_diff": "gradient_diagnosis", "reference_gradients": "gradient_diagnosis",
+    "MISTAKES": "mistakes", "Mistake": "mistakes",
+    "assert_passes": "notebook", "check": "notebook", "run_checks": "notebook",
+    "EXERCISES": "registry", "Exercise": "registry", "check_of": "registry",
+    "exercise": "registry", "select": "registry",
+    "CheckFailed": "results", "CheckResult": "results", "ExerciseResult": "results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'engine.app.classroom' has no attribute {name!r}")
+    importlib.import_module("engine.app.classroom.checks")  # registers the course's exercises
+    value = getattr(importlib.import_module(f"engine.app.classroom.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "EXERCISES",

@@ -6,7 +6,17 @@
   (read with ``sys.setprofile``, however the function was imported);
 - ``deepest_recursion``: how deep a function called itself during a call,
   and whether it raised the recursion limit;
-- ``refuse_engine``: a check that fails, naming the mistake, when it did.
+- ``refuse_engine``: a check that fails, naming the mistake, when it did;
+- ``refused_by``: which implementations an exercise's checks refuse, so the
+  grader can make them unavailable in the sandbox before the student's
+  file is imported.
+
+When the student's functions run in the grader's sandbox
+(``engine.app.classroom.remote``), the depth and the implementations
+reached are measured there, in the student's process: a student can forge
+them, so they only ever fail a check. What makes the rules hold is the
+sandbox itself: the refused implementations are not there to call, and the
+recursion limit cannot be raised.
 
 Gradients have their own pieces in ``engine.app.classroom.gradient_diagnosis``.
 """
@@ -16,9 +26,11 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from engine.app.classroom.mistakes import ENGINE_CALL, Mistake
+from engine.app.classroom.remote import measuring
 from engine.app.classroom.results import CheckFailed
 
 
@@ -88,6 +100,9 @@ def engine_calls(call: Callable[[], Any], forbidden: Mapping[str, object]
     import backward as sweep``), a method call (``root.backward()``) or an
     operator (``a * b``) counts the same.
     """
+    if _COLLECTING:
+        _COLLECTING[-1].update(forbidden)
+        raise _Collected
     codes = {getattr(f, "__code__", None): name for name, f in forbidden.items()}
     codes.pop(None, None)
     seen: dict[str, None] = {}
@@ -98,7 +113,10 @@ def engine_calls(call: Callable[[], Any], forbidden: Mapping[str, object]
             if name is not None:
                 seen[name] = None
 
-    return _profiled(call, profile), list(seen)
+    with measuring() as measured:
+        result = _profiled(call, profile)
+    seen.update((name, None) for name in measured.reached if name in forbidden)
+    return result, list(seen)
 
 
 def _profiled(call: Callable[[], Any], profile: Callable[[Any, str, Any], None]) -> Any:
@@ -155,8 +173,43 @@ def deepest_recursion(call: Callable[[], Any]) -> tuple[Any, int, bool]:
 
     limit = sys.getrecursionlimit()
     try:
-        result = _profiled(call, profile)
+        with measuring(recursion=True) as measured:
+            result = _profiled(call, profile)
     finally:
         raised = sys.getrecursionlimit() > limit
         sys.setrecursionlimit(limit)
-    return result, deepest[0], raised
+    return result, max(deepest[0], measured.depth), raised or measured.raised_limit
+
+
+# --- which implementations an exercise refuses ------------------------------------------------
+
+_COLLECTING: list[dict[str, object]] = []
+
+
+class _Collected(BaseException):
+    """Ends a check early once it has said what it refuses."""
+
+
+def refused_by(checks: Iterable[Callable[[Any], None]], functions: Iterable[str]
+               ) -> dict[str, object]:
+    """The implementations (by shown name) the ``checks`` pass to ``refuse_engine``.
+
+    Each check runs on a stand-in whose functions raise NotImplementedError,
+    and stops where it first asks ``engine_calls``; a check that calls the
+    student before that still refuses at call time, reported from the
+    sandbox.
+    """
+    def stub(*args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    stand_in = SimpleNamespace(**{name: stub for name in functions})
+    found: dict[str, object] = {}
+    for check in checks:
+        _COLLECTING.append(found)
+        try:
+            check(stand_in)
+        except (Exception, _Collected):  # noqa: B902 the stand-in fails every check
+            pass
+        finally:
+            _COLLECTING.pop()
+    return found

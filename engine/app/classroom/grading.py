@@ -2,13 +2,15 @@
 
 ``grade(submissions)`` finds one submission per student (a subfolder, or a
 notebook or module directly in the folder), and grades each with
-``grade_submission``: a worker process (``engine.app.classroom.worker``)
-runs the exercises one after another and reports each as it finishes. An
-exercise that runs past the time limit is charged as ``timeout``, one
-during which the process ends (``os._exit``, a crash, the memory limit) as
-``error``; either way the worker is replaced and the student's remaining
-exercises go on. Students are graded ``jobs`` at a time (default: one per
-core), and the results come back in the same order whatever the timing:
+``grade_submission``: a judge process (``engine.app.classroom.worker``)
+runs the exercises one after another and reports each as it finishes; the
+student's code runs apart from it, in a sandbox
+(``engine.app.classroom.sandbox``). An exercise that runs past the time
+limit is charged as ``timeout``, one during which the student's process
+ends (``os._exit``, a crash, a limit) or breaks the protocol as ``error``;
+either way the student's remaining exercises go on in a fresh sandbox.
+Students are graded ``jobs`` at a time (default: one per core), and the
+results come back in the same order whatever the timing:
 sorted by student, then exercise.
 
 Nothing is random: the checks use fixed seeds and no example database,
@@ -33,17 +35,28 @@ from pathlib import Path
 
 from engine.app.classroom.registry import find
 from engine.app.classroom.results import ExerciseResult
+from engine.app.classroom.sandbox import Isolation
 from engine.app.classroom.worker import failure
 
 STARTUP_SECONDS = 60.0  # importing numpy, nn and the checks takes well under a second
+JUDGE_MARGIN = 60.0  # seconds past an exercise's limit before the judge itself is stopped
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Per exercise: seconds of wall time; per process: megabytes of address space."""
+    """Per exercise: seconds of wall time; for the student's process: megabytes of
+    address space, processes (threads count), megabytes a file may grow to, open files."""
 
     seconds: float = 60.0
     memory_mb: int = 2048
+    processes: int = 64
+    file_mb: int = 16
+    open_files: int = 256
+
+    def for_runner(self) -> dict[str, float]:
+        return {"seconds": self.seconds, "memory_mb": self.memory_mb,
+                "processes": self.processes, "file_mb": self.file_mb,
+                "open_files": self.open_files}
 
     def __post_init__(self) -> None:
         if not self.seconds > 0:
@@ -59,7 +72,7 @@ def students(submissions: Path) -> dict[str, Path]:
         raise ValueError(f"{submissions} is not a folder of submissions")
     found: dict[str, Path] = {}
     for entry in sorted(submissions.iterdir()):
-        if entry.name.startswith((".", "_")):
+        if entry.name.startswith((".", "_")) or entry.is_symlink():
             continue
         if entry.is_dir() or entry.suffix in (".ipynb", ".py"):
             name = entry.name if entry.is_dir() else entry.stem
@@ -76,7 +89,7 @@ class _Worker:
     """One worker process and the lines it has written so far."""
 
     def __init__(self, path: Path, exercises: list[str], limits: Limits,
-                 extra_checks: str | None, folder: str) -> None:
+                 extra_checks: str | None, folder: str, isolation: Isolation) -> None:
         env = {**os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
         root = str(Path(__file__).resolve().parents[3])
@@ -85,8 +98,9 @@ class _Worker:
             [sys.executable, "-m", "engine.app.classroom.worker"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=folder, env=env,
             start_new_session=True)
-        job = {"path": str(path.resolve()), "exercises": exercises,
-               "extra_checks": extra_checks, "memory_mb": limits.memory_mb}
+        job = {"path": str(path.absolute()), "exercises": exercises,
+               "extra_checks": extra_checks, "limits": limits.for_runner(),
+               "folder": folder, "isolation": {"kind": isolation.kind, "bwrap": isolation.bwrap}}
         assert self.process.stdin is not None and self.process.stdout is not None
         try:
             self.process.stdin.write(json.dumps(job).encode())
@@ -142,8 +156,10 @@ def _ended(code: int, during: str) -> str:
 def grade_submission(
     path: Path, exercises: list[str], limits: Limits = Limits(), extra_checks: str | None = None,
     on_result: Callable[[ExerciseResult], None] | None = None,
+    isolation: Isolation | None = None,
 ) -> list[ExerciseResult]:
     """Every exercise of one submission, each within the limits, in the order given."""
+    isolation = isolation or Isolation.bubblewrap()
     results: dict[str, ExerciseResult] = {}
 
     def record(result: ExerciseResult) -> None:
@@ -154,7 +170,7 @@ def grade_submission(
     with tempfile.TemporaryDirectory(prefix="sweepgrad-grade-") as folder:
         while len(results) < len(exercises):
             remaining = [n for n in exercises if n not in results]
-            worker = _Worker(path, remaining, limits, extra_checks, folder)
+            worker = _Worker(path, remaining, limits, extra_checks, folder, isolation)
             current: str | None = None
             loading: str | None = None
             ready = worker.next_message(STARTUP_SECONDS)
@@ -165,7 +181,10 @@ def grade_submission(
                                    f"the checks could not start: {_ended(code, 'starting')}"))
                 break
             while True:
-                message = worker.next_message(limits.seconds if current else STARTUP_SECONDS)
+                # The judge keeps each exercise's time limit itself and kills the sandbox;
+                # this is the backstop for the judge's own work (the checks).
+                message = worker.next_message(limits.seconds + JUDGE_MARGIN if current
+                                              else STARTUP_SECONDS)
                 if message is None:
                     timed_out = not worker.ended and worker.process.poll() is None
                     code = worker.stop()
@@ -204,8 +223,15 @@ def grade(
     submissions: Path, exercises: list[str], limits: Limits = Limits(),
     extra_checks: str | None = None, jobs: int | None = None,
     on_result: Callable[[str, ExerciseResult], None] | None = None,
+    isolation: Isolation | None = None,
 ) -> dict[str, list[ExerciseResult]]:
-    """Every student's results, by name, graded ``jobs`` at a time."""
+    """Every student's results, by name, graded ``jobs`` at a time.
+
+    ``isolation`` defaults to the bubblewrap sandbox, and raises
+    ``SandboxUnavailable`` when it cannot be had: running students' code
+    unconfined is only ever asked for (``Isolation.none()``).
+    """
+    isolation = isolation or Isolation.bubblewrap()
     found = students(submissions)
     jobs = jobs or os.cpu_count() or 1
     lock = threading.Lock()
@@ -216,7 +242,7 @@ def grade(
                 with lock:
                     on_result(name, result)
 
-        return grade_submission(found[name], exercises, limits, extra_checks, report)
+        return grade_submission(found[name], exercises, limits, extra_checks, report, isolation)
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         graded = list(pool.map(one, found))

@@ -5,33 +5,25 @@ functions the notebook defines, and a short report.
 notebook's), or from its arguments (``check("2.2", backward)``), prints
 which checks pass and, for a failure, what the mistake looks like, and
 returns nothing. ``assert_passes`` does the same but raises AssertionError
-with the report when a check fails: the hidden test of each exercise in
-the source notebooks, so nbgrader's autograder scores it. ``run_checks``
-returns the ``ExerciseResult`` for code of your own.
+with the report when a check fails. ``graded_points`` is the hidden test of
+each exercise in the source notebooks: it gives nbgrader the points
+``sweepgrad grade`` gives. ``run_checks`` returns the ``ExerciseResult``
+for code of your own. Each runs within the grader's time limit per exercise
+(``SECONDS``) and ends with one line on a timeout or Ctrl-C.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from engine.app.classroom import checks  # noqa: F401 (registers the course's exercises)
+from engine.app.classroom.loading import is_loading
 from engine.app.classroom.registry import find, run_exercise
 from engine.app.classroom.results import ExerciseResult
-
-_loading = [0]
-
-
-@contextmanager
-def loading() -> Iterator[None]:
-    """While a submission loads, its own ``check(...)`` cells do nothing."""
-    _loading[0] += 1
-    try:
-        yield
-    finally:
-        _loading[0] -= 1
 
 
 def run_checks(exercise: str, namespace: Mapping[str, Any],
@@ -57,22 +49,96 @@ def run_checks(exercise: str, namespace: Mapping[str, Any],
     return run_exercise(ex, chosen)
 
 
+SECONDS = 60.0  # per exercise, as ``sweepgrad grade``'s default time limit
+
+
+class TimeUp(BaseException):
+    """The exercise's time limit passed (a BaseException: no check's ``except`` takes it)."""
+
+
+class Stopped(Exception):
+    """The checks did not finish: the time limit, or Ctrl-C. Its message is one line."""
+
+
+def run_limited(exercise: str, namespace: Mapping[str, Any], *functions: Callable[..., Any],
+                seconds: float | None = None) -> ExerciseResult:
+    """``run_checks`` within ``seconds`` of wall time; ``Stopped`` past it or on Ctrl-C.
+
+    The checks run here, in the notebook's process, on the notebook's own
+    functions (a notebook is the student's own work: ``sweepgrad grade`` is
+    where code is sandboxed). The limit is a SIGALRM timer, so it holds where
+    signals can be delivered: the main thread, as in a Jupyter kernel.
+    """
+    seconds = SECONDS if seconds is None else seconds
+
+    def time_up(signum: int, frame: Any) -> None:
+        raise TimeUp
+
+    timed = (hasattr(signal, "setitimer") and threading.current_thread()
+             is threading.main_thread())
+    previous = signal.signal(signal.SIGALRM, time_up) if timed else None
+    if timed:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return run_checks(exercise, namespace, *functions)
+    except TimeUp:
+        raise Stopped(f"check {exercise}: stopped after {seconds:g} s, the time limit per "
+                      "exercise (an endless loop, or far too slow?)") from None
+    except KeyboardInterrupt:
+        raise Stopped(f"check {exercise}: interrupted (Ctrl-C) before the checks "
+                      "finished") from None
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
 def _caller_namespace() -> dict[str, Any]:
     frame = sys._getframe(2)
     return frame.f_globals
 
 
 def check(exercise: str, *functions: Callable[..., Any]) -> None:
-    """Print the report of exercise ``exercise`` on this notebook's functions."""
-    if _loading[0]:
+    """Print the report of exercise ``exercise`` on this notebook's functions.
+
+    Past the time limit, or on Ctrl-C, it prints one line saying so.
+    """
+    if is_loading():
         return
-    print(run_checks(exercise, _caller_namespace(), *functions).report())
+    try:
+        print(run_limited(exercise, _caller_namespace(), *functions).report())
+    except Stopped as stopped:
+        print(stopped)
 
 
 def assert_passes(exercise: str, *functions: Callable[..., Any]) -> None:
     """Raise AssertionError with the report unless every check of ``exercise`` passes."""
-    if _loading[0]:
+    if is_loading():
         return
-    result = run_checks(exercise, _caller_namespace(), *functions)
+    try:
+        result = run_limited(exercise, _caller_namespace(), *functions)
+    except Stopped as stopped:
+        raise AssertionError(str(stopped)) from None
     if not result.passed:
         raise AssertionError(result.report())
+
+
+def graded_points(exercise: str) -> float:
+    """The points ``sweepgrad grade`` gives this notebook's exercise: the hidden test's value.
+
+    nbgrader gives a test cell whose value is a number that many points (its
+    partial credit), so a source notebook's hidden test cell imports this
+    inside the cell and ends with ``graded_points("2.2")``: a student's cell
+    that rebinds a global name cannot stand in for it. The report is printed
+    when a check fails.
+    """
+    if is_loading():
+        return 0.0
+    try:
+        result = run_limited(exercise, _caller_namespace())
+    except Stopped as stopped:
+        print(stopped)
+        return 0.0
+    if not result.passed:
+        print(result.report())
+    return float(result.points)

@@ -4,7 +4,13 @@ report in Markdown or HTML.
 ``grades.csv`` has one row per student and exercise, with the columns
 ``student,exercise,points,max_points,status,message``, sorted by student
 and exercise, so grading the same folder twice gives the same file. Every
-file is written atomically.
+file is written atomically, readable by all (0644 under the usual umask).
+
+Everything in them may come from a student (a folder's name, an exception's
+message), so it is made safe for where it is opened: a CSV cell a
+spreadsheet would read as a formula (starting ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return, OWASP's rule) starts with ``'``; the reports
+escape HTML; the terminal's summary shows control characters as escapes.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from engine import format_table, write_atomically
+from engine.app.classroom.gradebook import spreadsheet_safe as cell
 from engine.app.classroom.results import STATUSES, ExerciseResult
 
 COLUMNS = ("student", "exercise", "points", "max_points", "status", "message")
@@ -26,14 +33,21 @@ def _points(x: float) -> str:
     return f"{x:g}"
 
 
+def shown(text: str) -> str:
+    """``text`` with control characters (newlines, escapes to the terminal) written out."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
+
+
 def csv_text(grades: Grades) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for student in sorted(grades):
         for r in grades[student]:
-            writer.writerow([student, r.exercise, _points(r.points), _points(r.max_points),
-                             r.status, " ".join(r.message.split())])
+            writer.writerow([cell(shown(student)), cell(shown(r.exercise)), _points(r.points),
+                             _points(r.max_points), cell(r.status),
+                             cell(shown(" ".join(r.message.split())))])
     return buffer.getvalue()
 
 
@@ -41,38 +55,45 @@ def write_csv(grades: Grades, path: str | Path) -> Path:
     return write_atomically(path, csv_text(grades))
 
 
-def summary(grades: Grades) -> str:
-    """One line per student: points, and how many exercises had each status."""
+def summary(grades: Grades, isolation: str = "") -> str:
+    """One line per student: points, and how many exercises had each status; then
+    ``isolation``, the line saying how the students' code was confined."""
     rows = []
     for student in sorted(grades):
         results = grades[student]
         counts = [sum(r.status == s for r in results) for s in STATUSES]
         total = sum(r.points for r in results)
         most = sum(r.max_points for r in results)
-        rows.append([student, f"{total:g} / {most:g}", *counts])
-    return format_table(["student", "points", *STATUSES], rows)
+        rows.append([shown(student), f"{total:g} / {most:g}", *counts])
+    table = format_table(["student", "points", *STATUSES], rows)
+    return f"{table}\n{isolation}" if isolation else table
 
 
-def markdown_report(grades: Grades) -> str:
-    lines = ["# Grades", "", "```", summary(grades), "```", ""]
+def markdown_report(grades: Grades, isolation: str = "") -> str:
+    """The report in Markdown; every text from a submission HTML-escaped, reports in <pre>."""
+    def e(text: object) -> str:
+        return html.escape(shown(str(text)))
+
+    lines = ["# Grades", "", f"<pre>{e(summary(grades, isolation))}</pre>", ""]
     for student in sorted(grades):
         results = grades[student]
         total = sum(r.points for r in results)
         most = sum(r.max_points for r in results)
-        lines += [f"## {student}: {total:g} of {most:g} points", "",
+        lines += [f"## {e(student)}: {total:g} of {most:g} points", "",
                   "| exercise | points | status | message |", "|---|---|---|---|"]
         for r in results:
-            message = r.message.replace("|", "\\|")
-            lines.append(f"| {r.exercise} {r.title} | {r.points:g} / {r.max_points:g} | "
-                         f"{r.status} | {message} |")
+            message = e(r.message).replace("|", "\\|")
+            lines.append(f"| {e(r.exercise)} {e(r.title)} | {r.points:g} / {r.max_points:g} | "
+                         f"{e(r.status)} | {message} |")
         details = [r for r in results if r.status == "failed" and r.checks]
         for r in details:
-            lines += ["", f"### {student}, exercise {r.exercise}", "", "```", r.report(), "```"]
+            lines += ["", f"### {e(student)}, exercise {e(r.exercise)}", "",
+                      f"<pre>{html.escape(r.report())}</pre>"]
         lines.append("")
     return "\n".join(lines)
 
 
-def html_report(grades: Grades) -> str:
+def html_report(grades: Grades, isolation: str = "") -> str:
     def e(text: object) -> str:
         return html.escape(str(text))
 
@@ -82,7 +103,7 @@ def html_report(grades: Grades) -> str:
              "text-align:left;vertical-align:top}.passed{color:#060}.failed{color:#a00}"
              ".error,.timeout,.missing{color:#a60}pre{background:#f6f6f6;padding:.5em;"
              "white-space:pre-wrap}</style></head><body>", "<h1>Grades</h1>",
-             f"<pre>{e(summary(grades))}</pre>"]
+             f"<pre>{e(summary(grades, isolation))}</pre>"]
     for student in sorted(grades):
         results = grades[student]
         total = sum(r.points for r in results)
@@ -102,11 +123,11 @@ def html_report(grades: Grades) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_report(grades: Grades, path: str | Path) -> Path:
-    """``.html`` or ``.md``, by the suffix."""
+def write_report(grades: Grades, path: str | Path, isolation: str = "") -> Path:
+    """``.html`` or ``.md``, by the suffix; ``isolation`` says how students' code ran."""
     path = Path(path)
     if path.suffix.lower() in (".html", ".htm"):
-        return write_atomically(path, html_report(grades))
+        return write_atomically(path, html_report(grades, isolation))
     if path.suffix.lower() in (".md", ".markdown"):
-        return write_atomically(path, markdown_report(grades))
+        return write_atomically(path, markdown_report(grades, isolation))
     raise ValueError(f"--report {path}: give a .html or .md file")

@@ -104,18 +104,22 @@ def in_order() -> list[Exercise]:
     return sorted(EXERCISES.values(), key=lambda e: number_key(e.number))
 
 
+def _named_by(ex: Exercise, part: str) -> bool:
+    return part in (ex.number, ex.chapter) or ex.number.split(".")[0] == part
+
+
 def select(choice: str) -> list[Exercise]:
-    """``"all"``, a chapter (``"graph"`` or ``"2"``) or one exercise (``"2.2"``)."""
+    """``"all"``, a chapter (``"graph"`` or ``"2"``), one exercise (``"2.2"``), or a
+    comma-separated list of these (``"graph,ops"``), in number order."""
     if choice == "all":
         return in_order()
-    chosen = [e for e in in_order()
-              if choice in (e.number, e.chapter) or e.number.split(".")[0] == choice]
-    if not chosen:
-        chapters = ", ".join(dict.fromkeys(e.chapter for e in in_order()))
-        raise ValueError(
-            f"no exercise {choice!r}: give a number such as 2.2, a chapter ({chapters}) or all"
-        )
-    return chosen
+    wanted = [part.strip() for part in choice.split(",")]
+    for part in wanted:
+        if not any(_named_by(e, part) for e in in_order()):
+            chapters = ", ".join(dict.fromkeys(e.chapter for e in in_order()))
+            raise ValueError(f"no exercise {part!r}: give a number such as 2.2, a chapter "
+                             f"({chapters}), a list such as graph,ops, or all")
+    return [e for e in in_order() if any(_named_by(e, part) for part in wanted)]
 
 
 # --- running the checks -----------------------------------------------------------------
@@ -166,6 +170,9 @@ def _run_check(
 
 
 def _student_line(error: BaseException, student_files: set[str]) -> str:
+    told = getattr(error, "student_line", None)  # where the sandboxed runner saw it raised
+    if isinstance(told, str):
+        return told
     frames = [f for f in traceback.extract_tb(error.__traceback__)
               if f.filename in student_files]
     if not frames:

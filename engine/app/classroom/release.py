@@ -1,6 +1,6 @@
 """The student release, generated from the one source of every exercise.
 
-Each chapter's source is a notebook in ``source/`` that follows nbgrader's
+Each chapter's source is a notebook that follows nbgrader's
 conventions: a solution cell holds the reference body between
 ``### BEGIN SOLUTION`` and ``### END SOLUTION``, and each check cell holds
 the autograder's assertion between ``### BEGIN HIDDEN TESTS`` and
@@ -13,7 +13,18 @@ notebooks as they are). ``release`` writes from them:
 - ``modules/<chapter>.py``: the same exercises as a Python module, for work
   in an editor and ``sweepgrad check``;
 - with ``solutions=True``, the same with the reference bodies kept (the
-  teacher's key, and what the tests grade for full marks).
+  teacher's key, and what the tests grade for full marks);
+- with ``github_classroom="modules"`` (or ``"notebooks"``), GitHub
+  Classroom's autograding workflow checking that folder
+  (``engine.app.classroom.github_classroom``).
+
+The sources are the solution key, so they are not part of the installed
+package (the wheel holds no solution): they live in the repository, in
+``notebooks/exercises/source/`` (``SOURCE``), or in a folder the teacher
+names (``source=``, ``sweepgrad exercises release DIR --source FOLDER``). A
+new chapter is one more notebook there, with ``sweepgrad.chapter`` in its
+metadata and ``sweepgrad.exercise`` on each solution cell, and its checks in
+``engine/app/classroom/checks/<chapter>.py`` (imported by that package).
 """
 
 from __future__ import annotations
@@ -25,7 +36,8 @@ from typing import Any
 
 from engine import write_atomically
 
-SOURCE = Path(__file__).resolve().parent / "source"
+# The repository's copy of the key: engine/app/classroom -> the repository's root.
+SOURCE = Path(__file__).resolve().parents[3] / "notebooks" / "exercises" / "source"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 CHECK_IMPORT = "from engine.app.classroom import assert_passes, check"
@@ -33,6 +45,11 @@ CHECK_IMPORT = "from engine.app.classroom import assert_passes, check"
 
 def source_notebooks(source: Path = SOURCE) -> list[Path]:
     """The chapter notebooks of ``source``, in chapter order."""
+    if not Path(source).is_dir():
+        raise ValueError(
+            f"no source notebooks: {source} is not a folder. The sources (the solution key) "
+            "are not installed with the package; give --source FOLDER (in the repository: "
+            "notebooks/exercises/source)")
     paths = [p for p in Path(source).glob("*.ipynb") if not p.name.startswith(".")]
     if not paths:
         raise ValueError(f"no source notebooks (*.ipynb) in {source}")
@@ -184,9 +201,20 @@ mistake looks like, where, and a hint.
 """
 
 
+CLASSROOM_README = """
+Each push to your repository is graded the same way: the workflow in
+`.github/workflows/classroom.yml` runs `sweepgrad check` on each exercise
+of `{folder}/`, worth its points. Work in `{folder}/`, check before you push.
+"""
+
+
 def release(out: str | Path, *, solutions: bool = False, source: str | Path = SOURCE,
-            force: bool = False) -> list[Path]:
-    """Write the release of every source notebook under ``out``; the files written."""
+            force: bool = False, github_classroom: str | None = None,
+            install: str = "sweepgrad") -> list[Path]:
+    """Write the release of every source notebook under ``out``; the files written.
+
+    ``github_classroom`` (``"modules"`` or ``"notebooks"``) adds the autograding
+    workflow, whose install step runs ``pip install INSTALL``."""
     out = Path(out)
     notebooks = source_notebooks(Path(source))
     plan: list[tuple[Path, str]] = []
@@ -197,7 +225,16 @@ def release(out: str | Path, *, solutions: bool = False, source: str | Path = SO
         plan.append((out / "notebooks" / f"{chapter}.ipynb",
                      json.dumps(released, indent=1, ensure_ascii=False) + "\n"))
         plan.append((out / "modules" / f"{chapter}.py", module_text(notebook, solutions)))
-    plan.append((out / "README.md", README))
+    readme = README if github_classroom is None else README + CLASSROOM_README.format(
+        folder=github_classroom)
+    plan.append((out / "README.md", readme))
+    if github_classroom is not None:
+        from engine.app.classroom.github_classroom import WORKFLOW, workflow_text
+        from engine.app.classroom.registry import in_order
+
+        chapters = {path.stem for path in notebooks}
+        exercises = [e for e in in_order() if e.chapter in chapters]
+        plan.append((out / WORKFLOW, workflow_text(exercises, github_classroom, install)))
     existing = [p for p, _ in plan if p.exists()]
     if existing and not force:
         raise ValueError(f"{existing[0]} exists (and {len(existing) - 1} more): release into "

@@ -1,29 +1,46 @@
-"""The process that grades one submission: ``python -m engine.app.classroom.worker``.
+"""The judge of one submission: ``python -m engine.app.classroom.worker``.
 
 It reads a job (JSON on stdin: the submission's path, the exercises, the
-teacher's extra checks, the memory limit), caps its own address space, and
-for each exercise writes ``{"start": "2.1"}`` and then ``{"result": …}`` (with
-``{"loading": "graph"}`` and ``{"loaded": "graph"}`` around running a chapter's
-file) as JSON lines on a private copy of stdout. The student's prints go to
-/dev/null (file descriptors 1 and 2 included), so they cannot garble the
-protocol. The parent (``engine.app.classroom.grading``) times each exercise
-from its "start" line, and a process that stops answering or ends early is
-charged to the exercise it was checking.
+teacher's extra checks, the limits, the isolation) and for each exercise
+writes ``{"start": "2.1"}`` and then ``{"result": …}`` as JSON lines on a
+private copy of stdout, for the parent (``engine.app.classroom.grading``).
+
+The judge holds the checks, the references, the diagnoses and the points,
+and never runs a line of the student's code: it reads the chapter's files
+(regular files only, bounded, no symbolic link followed) and hands their
+text to the student's runner in its sandbox (``engine.app.classroom.remote``
+and ``runner``), one exercise at a time, with the implementations the
+exercise refuses made unavailable there. The student's functions are
+called through proxies, within a deadline per exercise that the judge alone
+keeps; past it, or when the runner breaks the protocol or ends, the sandbox
+is killed, the exercise charged, and a fresh sandbox serves the next one.
+A chapter that never finishes loading costs its exercises one time limit.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import os
+import signal
 import sys
-from collections.abc import Callable
+import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from engine.app.classroom.registry import find, run_exercise
+from engine.app.classroom.diagnose import refused_by
+from engine.app.classroom.registry import Exercise, find, run_exercise
+from engine.app.classroom.remote import (
+    ExerciseTimeout,
+    RunnerEnded,
+    RunnerGone,
+    Sandbox,
+    StudentFunction,
+)
 from engine.app.classroom.results import ExerciseResult
-from engine.app.classroom.submission import Chapter, load_chapter
+from engine.app.classroom.sandbox import Isolation
+from engine.app.classroom.submission import chapter_sources
 
 
 def load_extra_checks(folder: str | None) -> None:
@@ -40,28 +57,93 @@ def load_extra_checks(folder: str | None) -> None:
         spec.loader.exec_module(module)
 
 
-def grade_exercise(path: Path, number: str, chapters: dict[str, Chapter],
-                   on_load: Callable[[str, bool], None] | None = None) -> ExerciseResult:
-    """One exercise of the submission at ``path``, its chapter loaded once.
+class Judge:
+    """One student's exercises, judged here, their code run in one sandbox."""
 
-    ``on_load(chapter, done)`` is told when loading a chapter starts and ends.
-    """
-    ex = find(number)
-    if ex.chapter not in chapters:
-        if on_load:
-            on_load(ex.chapter, False)
-        chapters[ex.chapter] = load_chapter(path, ex.chapter)
-        if on_load:
-            on_load(ex.chapter, True)
-    chapter = chapters[ex.chapter]
-    if not chapter.files:
-        where = "" if path.is_file() else f" in {path.name}"
-        return ExerciseResult(ex.number, ex.title, "missing", 0.0, ex.points,
-                              f"no {ex.chapter}.py or {ex.chapter}.ipynb{where}")
-    result = run_exercise(ex, chapter.functions, chapter.files)
-    if chapter.error and result.status == "missing":
-        result.status, result.message = "error", chapter.error
-    return result
+    def __init__(self, path: Path, isolation: Isolation, limits: dict[str, Any],
+                 folder: str) -> None:
+        self.path, self.limits = path, limits
+        self.seconds = float(limits.get("seconds", 60.0))
+        self.sandbox = Sandbox(isolation, folder)
+        self.hung: dict[str, str] = {}  # chapter -> why: a file that never finished loading
+
+    def grade(self, number: str) -> ExerciseResult:
+        ex = find(number)
+        sources, refused = chapter_sources(self.path, ex.chapter)
+        files = list(sources)
+        if refused:
+            return ExerciseResult(ex.number, ex.title, "error", 0.0, ex.points, refused, files)
+        if not sources:
+            where = "" if self.path.is_file() else f" in {self.path.name}"
+            return ExerciseResult(ex.number, ex.title, "missing", 0.0, ex.points,
+                                  f"no {ex.chapter}.py or {ex.chapter}.ipynb{where}")
+        if ex.chapter in self.hung:
+            return ExerciseResult(ex.number, ex.title, "timeout", 0.0, ex.points,
+                                  self.hung[ex.chapter], files)
+        job = {"exercise": ex.number, "chapter": ex.chapter, "sources": sources,
+               "functions": list(ex.functions), "unavailable": unavailable_in(ex),
+               "limits": {**self.limits, "cpu_seconds": math.ceil(self.seconds) + 1}}
+        deadline = time.monotonic() + self.seconds
+        exercise = None
+        try:
+            exercise = self.sandbox.exercise(job, deadline)
+            functions = {name: StudentFunction(exercise, name) for name in exercise.functions}
+            result = run_exercise(ex, functions, files)
+            if exercise.error and result.status == "missing":
+                result.status, result.message = "error", exercise.error
+        except ExerciseTimeout:
+            self.sandbox.stop()
+            if exercise is None:
+                why = (f"loading {ex.chapter} took longer than {self.seconds:g} s (the time "
+                       "limit per exercise)")
+                self.hung[ex.chapter] = why
+            else:
+                why = f"the exercise took longer than {self.seconds:g} s (the time limit per " \
+                      "exercise)"
+            return ExerciseResult(ex.number, ex.title, "timeout", 0.0, ex.points, why, files)
+        except RunnerEnded:
+            assert exercise is not None
+            try:
+                code = self.sandbox.finish(exercise)
+            except RunnerGone:
+                self.sandbox.stop()
+                code = None
+            return ExerciseResult(ex.number, ex.title, "error", 0.0, ex.points, _ended(code),
+                                  files)
+        except RunnerGone as gone:
+            self.sandbox.stop()
+            return ExerciseResult(ex.number, ex.title, "error", 0.0, ex.points, str(gone), files)
+        try:
+            self.sandbox.finish(exercise)
+        except RunnerGone:
+            self.sandbox.stop()  # it did not clear up: the next exercise gets a fresh sandbox
+        return result
+
+    def close(self) -> None:
+        self.sandbox.stop()
+
+
+def _ended(code: int | None) -> str:
+    if code is None:
+        return "the submission's process ended while this exercise was checked"
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+        return f"the process was killed by {name} (a crash, or past a limit)"
+    return (f"the submission ended the process (exit code {code}), e.g. with os._exit, "
+            "while this exercise was checked")
+
+
+_UNAVAILABLE: dict[str, list[list[str]]] = {}
+
+
+def unavailable_in(ex: Exercise) -> list[list[str]]:
+    """``[shown name, "module:qualname"]`` of each implementation ``ex``'s checks refuse."""
+    if ex.number not in _UNAVAILABLE:
+        found = refused_by([check for _, check in ex.checks], ex.functions)
+        _UNAVAILABLE[ex.number] = [
+            [shown, f"{getattr(f, '__module__', '')}:{getattr(f, '__qualname__', '')}"]
+            for shown, f in found.items()]
+    return _UNAVAILABLE[ex.number]
 
 
 def failure(number: str, status: str, message: str, files: list[str] | None = None
@@ -80,15 +162,6 @@ def _send(protocol: TextIO, message: dict[str, Any]) -> None:
     protocol.flush()
 
 
-def _limit_memory(megabytes: int) -> None:
-    if megabytes <= 0:
-        return
-    import resource
-
-    size = megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (size, size))
-
-
 def main() -> None:
     job = json.loads(sys.stdin.read())
     protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
@@ -96,29 +169,23 @@ def main() -> None:
     os.dup2(quiet, 1)
     os.dup2(quiet, 2)
     sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
-    _limit_memory(int(job.get("memory_mb", 0)))
     from engine.app.classroom import checks  # noqa: F401 (registers the exercises)
 
     load_extra_checks(job.get("extra_checks"))
+    isolation = Isolation(**job["isolation"])
     _send(protocol, {"ready": True})
-    path = Path(job["path"])
-    chapters: dict[str, Chapter] = {}
-    for number in job["exercises"]:
-        _send(protocol, {"start": number})
-        try:
-            result = grade_exercise(path, number, chapters, lambda chapter, done: _send(
-                protocol, {"loaded" if done else "loading": chapter}))
-        except SystemExit as stop:
-            result = failure(number, "error", f"the submission called sys.exit({stop.code!r}) "
-                             "during the checks")
-        except MemoryError:
-            result = failure(number, "error", f"the submission ran out of memory (the limit "
-                             f"is {job.get('memory_mb')} MB)")
-        except BaseException as error:  # noqa: B902 e.g. a KeyboardInterrupt raised by hand
-            result = failure(number, "error", f"the checks stopped: {type(error).__name__}")
-        _send(protocol, {"result": result.to_dict()})
+    judge = Judge(Path(job["path"]), isolation, job["limits"], job["folder"])
+    try:
+        for number in job["exercises"]:
+            _send(protocol, {"start": number})
+            try:
+                result = judge.grade(number)
+            except MemoryError:
+                result = failure(number, "error", "the checks ran out of memory")
+            _send(protocol, {"result": result.to_dict()})
+    finally:
+        judge.close()
     _send(protocol, {"done": True})
-    # Leave at once: a submission's atexit handlers or threads must not hold the process.
     os._exit(0)
 
 

@@ -77,11 +77,14 @@ def register_grading(benchmarks: argparse._SubParsersAction) -> None:
     parser = benchmarks.add_parser(
         "grading", help="grade a class of generated submissions and time it",
         description="Release the exercises, make N submissions of every chapter (references, "
-        "starters, classic mistakes), grade them as `sweepgrad grade` does, print the time.")
+        "starters, classic mistakes), grade them as `sweepgrad grade` does, in the sandbox and "
+        "without it, alternating, and print both times.")
     parser.add_argument("--students", type=positive_int, default=30,
                         help="submissions to grade (default: 30)")
     parser.add_argument("--jobs", type=positive_int, default=None,
                         help="processes at a time (default: one per core)")
+    parser.add_argument("--repeats", type=positive_int, default=2,
+                        help="runs with the sandbox and without it, alternating (default: 2)")
     parser.set_defaults(run=run_grading_command)
 
 
@@ -131,5 +134,5 @@ def run_speed_command(args: argparse.Namespace) -> int:
 def run_grading_command(args: argparse.Namespace) -> int:
     from engine.app.benchmarks.grading import run
 
-    print(run(students=args.students, jobs=args.jobs))
+    print(run(students=args.students, jobs=args.jobs, repeats=args.repeats))
     return 0

@@ -7,7 +7,9 @@
 PATH is a folder of chapter modules or notebooks (default: the current
 folder) or one chapter file; the reference solutions are never checked
 unless you point at them. The files checked are always named. Each
-exercise runs in a process of its own, under the same limits as grading.
+exercise runs as in grading: the checks in a judge process, the code in a
+sandbox (or, without bubblewrap, in a plain process of its own), under the
+same limits. Only regular files are read; a FIFO or a device is refused.
 Exit code 0 when every check passes, 1 when one fails, 2 for bad input.
 """
 
@@ -38,6 +40,13 @@ def add_limit_options(parser: argparse.ArgumentParser, default_seconds: float) -
                         help="a folder of *.py files adding exercises or hidden checks")
 
 
+def add_exercises_option(parser: argparse.ArgumentParser) -> None:
+    """--exercises: shared by ``sweepgrad grade`` and ``sweepgrad exercises gradescope``."""
+    parser.add_argument("--exercises", dest="exercise", default="all",
+                        help="which exercises: all (default), a chapter, one number, or a "
+                        "list such as graph,ops")
+
+
 def prepare(args: argparse.Namespace) -> tuple[list[str], object]:
     """The chosen exercises' numbers and the limits, after loading any extra checks."""
     from engine.app.classroom import select
@@ -57,6 +66,7 @@ def prepare(args: argparse.Namespace) -> tuple[list[str], object]:
 def run(args: argparse.Namespace) -> int:
     from engine.app.classroom.grading import grade_submission
     from engine.app.classroom.registry import find
+    from engine.app.classroom.sandbox import Isolation, SandboxUnavailable
     from engine.app.classroom.submission import chapter_files
 
     path = Path(args.path)
@@ -72,7 +82,12 @@ def run(args: argparse.Namespace) -> int:
                          f"for {looked} (or their .ipynb notebooks)")
     where = path.resolve() if path.is_dir() else path.resolve().parent
     print(f"Checking {', '.join(sorted({f.name for f in found}))} in {where}")
-    results = grade_submission(path, numbers, limits, args.extra_checks)  # type: ignore[arg-type]
+    try:
+        isolation = Isolation.bubblewrap()
+    except SandboxUnavailable:
+        isolation = Isolation.none()  # the student's own code, on the student's own machine
+    results = grade_submission(path, numbers, limits, args.extra_checks,  # type: ignore[arg-type]
+                               isolation=isolation)
     for result in results:
         print()
         print(result.report())

@@ -2,8 +2,9 @@
 
     sweepgrad train --dataset moons --hidden 16,16 --epochs 20 --batch-size 10
 
-prints the history, and writes the loss curve, the decision regions (for 2-D
-classification sets) and the trained parameters (JSON) to ``--out``.
+prints the history, and writes the trained parameters (JSON), the loss curve
+and the decision regions (for 2-D classification sets) to ``--out``; without
+matplotlib it says which extra to install and leaves the plots out.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import nn
+from engine import extras
 
 
 def _hidden_sizes(text: str) -> list[int]:
@@ -38,9 +40,12 @@ def default_loss(num_classes: int | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nn.plots import plot_decision_boundary, plot_loss_curve
-
     out_dir = writable_folder(args.out)
+    plots = extras.available("matplotlib")
+    if not plots:  # said before training, so nobody waits for what will not come
+        hint = extras.install_hint("matplotlib")
+        print(f"sweepgrad train: no plots without matplotlib ({hint}); the model is still saved",
+              file=sys.stderr)
 
     maker: Callable[..., nn.Dataset] = nn.DATASETS[args.dataset]
     kwargs: dict[str, object] = {"n": args.n, "seed": args.seed}
@@ -82,21 +87,30 @@ def run(args: argparse.Namespace) -> int:
             quiet=args.quiet,
         )
     print(history.summary())
-    if history.epochs:
-        curve = out_dir / f"{args.dataset}_loss_curve.png"
-        plot_loss_curve(history, path=curve)
-        print(f"loss curve: {curve}")
-    if data.num_classes is not None and len(data.inputs[0]) == 2:
-        boundary = out_dir / f"{args.dataset}_decision_boundary.png"
-        plot_decision_boundary(model, data, path=boundary)
-        print(f"decision boundary: {boundary}")
     print(f"parameters: {model.save(out_dir / f'{args.dataset}_model.json')}")
+    if plots:
+        write_plots(args.dataset, model, data, history, out_dir)
     if history.interrupted:
         return 130
     if history.stop_reason:
         print(f"sweepgrad train: training diverged: {history.stop_reason}", file=sys.stderr)
         return 1
     return 0
+
+
+def write_plots(name: str, model: nn.MLP, data: nn.Dataset, history: nn.History,
+                out_dir: Path) -> None:
+    """The loss curve and, for two inputs and classes, the decision regions."""
+    from nn.plots import plot_decision_boundary, plot_loss_curve
+
+    if history.epochs:
+        curve = out_dir / f"{name}_loss_curve.png"
+        plot_loss_curve(history, path=curve)
+        print(f"loss curve: {curve}")
+    if data.num_classes is not None and len(data.inputs[0]) == 2:
+        boundary = out_dir / f"{name}_decision_boundary.png"
+        plot_decision_boundary(model, data, path=boundary)
+        print(f"decision boundary: {boundary}")
 
 
 def writable_folder(text: str) -> Path:

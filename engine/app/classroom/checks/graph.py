@@ -47,6 +47,7 @@ exercise("2.2", "graph", ("backward",), "the backward sweep", points=3)
 
 DEEP = 20_000  # links: far deeper than Python's default recursion limit of 1,000
 SHALLOW = 300  # links: deep enough to see recursion, shallow enough to survive it
+PAST_THE_LIMIT = 1_500  # links: more than Python's default recursion limit of 1,000
 
 SWEEPS = {
     "engine.topological_order": engine.graph.topological_order,
@@ -71,6 +72,16 @@ def refuse_recursion(function: Callable[[Value], Any], what: str) -> None:
         raise CheckFailed(
             f"{what} calls itself {depth} deep on a chain of {SHALLOW} links{extra}; "
             f"on the {DEEP}-link chain that would crash Python", RECURSION)
+    # The depth may be measured in the student's own process (the grader's sandbox), where
+    # it could be forged; a chain deeper than the recursion limit, which the sandbox pins,
+    # shows recursion whatever the measurement said.
+    try:
+        function(probes.tanh_chain(PAST_THE_LIMIT))
+    except RecursionError:
+        raise CheckFailed(f"{what} raised RecursionError on a chain of {PAST_THE_LIMIT:,} "
+                          "links", RECURSION) from None
+    except Exception:  # other errors are for the other checks to report
+        pass
 
 
 # --- Exercise 2.1: topological order ------------------------------------------------------

@@ -21,6 +21,7 @@ import nn.losses
 from engine import Value
 from engine.app.classroom.checks.training import diagnose_batches
 from engine.app.classroom.diagnose import close, number, refuse_engine
+from engine.app.classroom.kinds import Recording, squared
 from engine.app.classroom.mistakes import (
     ASSIGN_NOT_ACCUMULATE,
     BATCH_ORDER_ONLY,
@@ -46,44 +47,6 @@ exercise("7.1", "training_loop", ("batch_loss",), "the mean loss of a batch", po
 exercise("7.2", "training_loop", ("train",), "the training loop", points=3)
 
 Loss = Callable[[Value, float], Value]
-
-
-def squared(prediction: Value, target: float) -> Value:
-    return (prediction - target) ** 2
-
-
-class Recording:
-    """A model that remembers which examples it saw under which parameters."""
-
-    def __init__(self, model: nn.MLP, inputs: Sequence[Sequence[float]]) -> None:
-        self.model = model
-        self.index = {id(x): i for i, x in enumerate(inputs)}
-        self.lookup = {tuple(x): i for i, x in enumerate(inputs)}
-        self.seen: list[tuple[tuple[float, ...], int]] = []
-
-    def __call__(self, x: Sequence[Any]) -> Any:
-        index = self.index.get(id(x))
-        if index is None:
-            index = self.lookup.get(tuple(float(v) for v in x), -1)
-        self.seen.append((tuple(p.data for p in self.model.parameters()), index))
-        return self.model(x)
-
-    def parameters(self) -> list[Value]:
-        return self.model.parameters()
-
-    def zero_grad(self) -> None:
-        self.model.zero_grad()
-
-    def batches(self) -> list[list[int]]:
-        """The examples seen, cut wherever the parameters changed."""
-        groups: list[list[int]] = []
-        state = None
-        for params, index in self.seen:
-            if params != state:
-                groups.append([])
-                state = params
-            groups[-1].append(index)
-        return groups
 
 
 def data(n: int, seed: int) -> tuple[list[list[float]], list[float]]:

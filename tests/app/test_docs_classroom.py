@@ -1,4 +1,4 @@
-"""The README's "write your own exercise" example works as printed."""
+"""The classroom page's "write your own exercise" example works as printed."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from pathlib import Path
 
 from tests.app.test_classroom_commands import run_in
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "classroom.md"
 
 
 def example() -> str:
-    text = README.read_text(encoding="utf-8")
-    section = text.split("### Write your own exercise", 1)[1]
+    text = PAGE.read_text(encoding="utf-8")
+    section = text.split("## Write your own exercise", 1)[1]
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)
 
 

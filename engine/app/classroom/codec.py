@@ -1,0 +1,678 @@
+"""Objects as plain data between the judge and a student's sandboxed process.
+
+The judge (``engine.app.classroom.remote``) and the runner inside the
+sandbox (``engine.app.classroom.runner``) exchange JSON lines. What a check
+hands to a student's function, and what that function gives back, travels
+as a tree of plain values built by one ``Session`` per call, the same code
+on both sides:
+
+- numbers, strings, ``None`` and booleans as themselves; tuples, sets and
+  numpy arrays by value (``{"T": [...]}``, ``{"S": [...]}``,
+  ``{"A": shape, "data": [...]}``);
+- lists and dicts by identity (``{"L": id, "items": …}`` the first time,
+  ``{"R": id}`` after), so aliasing survives and their contents after the
+  call can be sent back and written into the sender's own objects;
+- graph nodes (``Value``) in a flat node table by columns, parents before
+  children (``id``, ``data``, ``grad``, ``arity``, ``op``, ``label`` one
+  entry a node; ``parents`` and ``local`` the edges of all of them in a
+  row), referred to as ``{"N": id}``; a 20,000-link chain is a table, never
+  a nested tree;
+- objects of a known kind (``engine.app.classroom.kinds``: ``random.Random``,
+  ``nn`` modules, the recording model) as ``{"K": id, "kind": name,
+  "fields": …}``, re-created on the other side from their fields;
+- module-level functions of ``engine`` and ``nn`` by name (``{"G":
+  "module:qualname"}``); any other function of the judge's (a lambda a check
+  passes to the student's code) as ``{"F": id}``: calling it on the student
+  side asks the judge, which runs it on plain data and answers with data;
+- anything else as ``{"O": type name, "repr": …}``, which the receiver sees
+  as a ``Foreign`` object that a check reports by its type name.
+
+Ids the judge gives are positive, those the student side gives negative.
+Every decode is bounded (nesting, items, nodes, string length) and raises
+``Malformed`` on anything outside the schema: the judge charges that to the
+student who sent it, never to the class.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from engine.graph import topological_order
+from engine.node import Node, leaf_node, new_node
+from engine.value import Value
+
+MAX_DEPTH = 48  # nesting of lists, tuples and dicts in one value
+MAX_ITEMS = 2_000_000  # leaves and items in one message
+MAX_NODES = 1_000_000  # graph nodes in one message
+MAX_TEXT = 100_000  # characters in one string
+MAX_INT = 2**63
+
+
+class Malformed(ValueError):
+    """A message that does not follow the schema (or goes past its limits)."""
+
+
+class Foreign:
+    """An object of a type the other side could not send: its type name and repr."""
+
+    def __init__(self, type_name: str, text: str) -> None:
+        self.type_name, self.text = type_name, text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+_FOREIGN_TYPES: dict[str, type] = {}
+
+
+def foreign(type_name: str, text: str) -> Foreign:
+    """A ``Foreign`` whose class is named as the sender's type, so reports read naturally."""
+    name = type_name if type_name.isidentifier() else "object"
+    cls = _FOREIGN_TYPES.get(name)
+    if cls is None:
+        cls = _FOREIGN_TYPES[name] = type(name, (Foreign,), {})
+    return cls(name, text)
+
+
+def _short_repr(obj: object) -> str:
+    try:
+        text = repr(obj)
+    except Exception:  # a student's __repr__ may raise
+        text = f"<{type(obj).__name__}>"
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _parents_and_grads(node: Node) -> tuple[tuple, tuple]:
+    try:
+        parents, grads = node.parents, node.local_grads
+    except Exception:  # slots emptied or replaced by a student's code
+        return (), ()
+    if not isinstance(parents, tuple) or not isinstance(grads, tuple):
+        return (), ()
+    return parents, grads
+
+
+def _plain_float(x: object) -> Any:
+    if type(x) is float or type(x) is int and abs(x) < MAX_INT:
+        return x
+    if isinstance(x, (float, np.floating)):
+        return float(x)
+    return {"O": type(x).__name__, "repr": _short_repr(x)}
+
+
+class Session:
+    """One call's worth of shared objects: what each id stands for on this side.
+
+    ``sign`` is +1 on the judge's side, -1 on the student's. ``functions`` is
+    how a judge function (``{"F": id}``) is called from this side; the judge
+    side has none, as it never receives one it did not send.
+    """
+
+    def __init__(self, sign: int, call_back: Callable[[int, tuple], Any] | None = None) -> None:
+        self.sign = sign
+        self.call_back = call_back
+        self.objects: dict[int, Any] = {}
+        self.ids: dict[int, int] = {}  # id(obj) -> wire id
+        self.next_id = 1
+        self.received: list[int] = []  # mutable objects the other side sent, by wire id
+        self.node_state: dict[int, tuple[Any, Any]] = {}  # wire id -> (data, grad) as received
+
+    def _name(self, obj: object) -> tuple[int, bool]:
+        key = id(obj)
+        known = self.ids.get(key)
+        if known is not None:
+            return known, False
+        wire = self.sign * self.next_id
+        self.next_id += 1
+        self.ids[key] = wire
+        self.objects[wire] = obj
+        return wire, True
+
+    def _bind(self, wire: int, obj: object) -> None:
+        self.objects[wire] = obj
+        self.ids[id(obj)] = wire
+
+    # --- encoding ---------------------------------------------------------------------
+
+    def encode(self, value: object) -> dict[str, Any]:
+        """``{"nodes": table, "value": tree}``: ``value`` ready for ``json.dumps``."""
+        nodes = NodeTable()
+        tree = self._encode(value, 0, nodes)
+        return {"nodes": nodes.plain(), "value": tree}
+
+    def _encode(self, obj: Any, depth: int, nodes: NodeTable) -> Any:
+        if obj is None or isinstance(obj, (bool, str)):
+            return obj if not isinstance(obj, str) or len(obj) <= MAX_TEXT else obj[:MAX_TEXT]
+        if isinstance(obj, (int, float, np.integer, np.floating, np.bool_)):
+            if isinstance(obj, np.bool_):
+                return bool(obj)
+            if isinstance(obj, (int, np.integer)) and not isinstance(obj, bool):
+                number = int(obj)
+                return number if abs(number) < MAX_INT else float(number)
+            return float(obj)
+        if depth > MAX_DEPTH:
+            raise Malformed(f"a value nested more than {MAX_DEPTH} deep")
+        if isinstance(obj, Node):
+            self._encode_graph(obj, nodes)
+            return {"N": self.ids[id(obj)]}
+        if isinstance(obj, list):
+            wire, new = self._name(obj)
+            if not new:
+                return {"R": wire}
+            return {"L": wire, "items": [self._encode(x, depth + 1, nodes) for x in obj]}
+        if isinstance(obj, dict):
+            wire, new = self._name(obj)
+            if not new:
+                return {"R": wire}
+            return {"D": wire, "items": [[self._encode(k, depth + 1, nodes),
+                                          self._encode(v, depth + 1, nodes)]
+                                         for k, v in obj.items()]}
+        if isinstance(obj, tuple):
+            return {"T": [self._encode(x, depth + 1, nodes) for x in obj]}
+        if isinstance(obj, (set, frozenset)):
+            return {"S": [self._encode(x, depth + 1, nodes) for x in obj]}
+        if isinstance(obj, np.ndarray):
+            if obj.dtype.kind not in "biuf":
+                return {"O": "ndarray", "repr": _short_repr(obj)}
+            return {"A": list(obj.shape), "data": [float(x) for x in obj.ravel().tolist()]}
+        from engine.app.classroom.kinds import kind_of  # noqa: PLC0415 (kinds imports codec)
+
+        kind = kind_of(obj)
+        if kind is not None:
+            wire, new = self._name(obj)
+            if not new:
+                return {"R": wire}
+            return {"K": wire, "kind": kind.name,
+                    "fields": self._encode(kind.fields(obj), depth + 1, nodes)}
+        if isinstance(obj, RemoteFunction):
+            return {"F": obj.wire}
+        if callable(obj):
+            reference = _reference(obj)
+            if reference:
+                return {"G": reference}
+            if self.sign > 0:  # the judge's own function: the student side calls back
+                wire, _ = self._name(obj)
+                return {"F": wire}
+        return {"O": type(obj).__name__, "repr": _short_repr(obj)}
+
+    def _encode_graph(self, root: Node, nodes: NodeTable) -> None:
+        """Add ``root`` and the ancestors this side has not named yet, parents first."""
+        ids = self.ids
+        if id(root) in ids:
+            return
+        # The judge's graphs are the engine's own: its traversal is the fast one. The
+        # student's side walks on its own (the engine's may be refused in an exercise).
+        order = topological_order(root) if self.sign > 0 else self._walk(root)
+        if len(nodes.id) + len(order) > MAX_NODES:
+            raise Malformed(f"a graph of more than {MAX_NODES:,} nodes")
+        for node in order:
+            if id(node) in ids:
+                continue
+            parents, grads = _parents_and_grads(node)
+            wire, _ = self._name(node)
+            arity = 0
+            for p, g in zip(parents, grads):
+                if id(p) in ids:
+                    nodes.parents.append(ids[id(p)])
+                    nodes.local.append(g if type(g) is float else _plain_float(g))
+                    arity += 1
+            label, op = node.label, node.op
+            data, grad = node.data, node.grad
+            nodes.id.append(wire)
+            nodes.data.append(data if type(data) is float else _plain_float(data))
+            nodes.grad.append(grad if type(grad) is float else _plain_float(grad))
+            nodes.arity.append(arity)
+            nodes.op.append(op if isinstance(op, str) else type(op).__name__)
+            nodes.label.append(label if isinstance(label, str) or label is None else None)
+
+    def _walk(self, root: Node) -> list[Node]:
+        """The nodes behind ``root`` not yet named, parents first (iteratively)."""
+        ids, order, placed = self.ids, [], set[int]()
+        stack = [root]
+        while stack:
+            node = stack[-1]
+            if id(node) in ids or id(node) in placed:
+                stack.pop()
+                continue
+            if len(placed) > MAX_NODES:
+                raise Malformed(f"a graph of more than {MAX_NODES:,} nodes")
+            parents, _ = _parents_and_grads(node)
+            pending = [p for p in parents if isinstance(p, Node) and id(p) not in ids
+                       and id(p) not in placed]
+            if pending:
+                stack += pending
+                continue
+            stack.pop()
+            placed.add(id(node))
+            order.append(node)
+        return order
+
+    # --- decoding ---------------------------------------------------------------------
+
+    def decode(self, message: object) -> Any:
+        """The object a message from ``encode`` on the other side stands for."""
+        if not isinstance(message, dict) or set(message) != {"nodes", "value"}:
+            raise Malformed("a value must be {nodes, value}")
+        self._decode_nodes(message["nodes"])
+        budget = [MAX_ITEMS]
+        return self._decode(message["value"], 0, budget)
+
+    def _decode_nodes(self, table: object) -> None:
+        columns = NodeTable.read(table)
+        objects, sign, number = self.objects, self.sign, self._number
+        parents, local = columns.parents, columns.local
+        at = 0
+        for wire, data, grad, arity, op, label in zip(columns.id, columns.data, columns.grad,
+                                                       columns.arity, columns.op, columns.label):
+            if type(wire) is not int or wire * sign >= 0 or wire in objects:
+                raise Malformed(f"node id {wire!r} is not a new id of the other side")
+            try:
+                known = [objects[p] for p in parents[at : at + arity]]
+            except (KeyError, TypeError):
+                raise Malformed("a node's parent must be a node listed before it") from None
+            for parent in known:
+                if not isinstance(parent, Node):
+                    raise Malformed("a node's parent must be a node")
+            grads = [g if type(g) is float else number(g) for g in local[at : at + arity]]
+            at += arity
+            if type(op) is not str or len(op) > 100:
+                raise Malformed("a node's op must be a short string")
+            if label is not None and (type(label) is not str or len(label) > 1000):
+                raise Malformed("a node's label must be a short string or null")
+            data = data if type(data) is float else number(data)
+            if arity == 0:
+                node = leaf_node(Value, data)
+                node.op = op
+            elif arity == 1:
+                node = new_node(Value, data, op, known[0], grads[0])
+            elif arity == 2:
+                node = new_node(Value, data, op, known[0], grads[0], known[1], grads[1])
+            else:
+                node = Value(0.0, tuple(known), tuple(grads), op)
+                node.data = data
+            if label is not None:
+                node.label = label
+            node.grad = grad if type(grad) is float else number(grad)
+            objects[wire] = node
+            self.ids[id(node)] = wire
+
+    def _number(self, x: object) -> Any:
+        if isinstance(x, (int, float)) and not isinstance(x, bool):
+            return float(x) if isinstance(x, float) or abs(x) < MAX_INT else math.nan
+        if isinstance(x, dict) and set(x) == {"O", "repr"}:
+            return self._decode(x, 0, [10])
+        raise Malformed(f"{type(x).__name__} where a number was expected")
+
+    def _decode(self, tree: Any, depth: int, budget: list[int]) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise Malformed(f"more than {MAX_ITEMS:,} items in one message")
+        if tree is None or isinstance(tree, (bool, float)):
+            return tree
+        if isinstance(tree, int):
+            if abs(tree) >= MAX_INT:
+                raise Malformed("an integer past 64 bits")
+            return tree
+        if isinstance(tree, str):
+            if len(tree) > MAX_TEXT:
+                raise Malformed(f"a string longer than {MAX_TEXT:,} characters")
+            return tree
+        if depth > MAX_DEPTH:
+            raise Malformed(f"a value nested more than {MAX_DEPTH} deep")
+        if not isinstance(tree, dict) or not tree:
+            raise Malformed(f"{type(tree).__name__} is not a value of the schema")
+        keys = set(tree)
+        if keys == {"N"} or keys == {"R"}:
+            wire = tree.get("N", tree.get("R"))
+            if not isinstance(wire, int) or wire not in self.objects:
+                raise Malformed(f"unknown id {wire!r}")
+            found = self.objects[wire]
+            if ("N" in tree) != isinstance(found, Node):
+                raise Malformed(f"id {wire} is not a {'node' if 'N' in tree else 'container'}")
+            return found
+        if keys == {"L", "items"}:
+            wire = self._new_id(tree["L"])
+            items = self._list(tree["items"])
+            target: list[Any] = []
+            self._bind(wire, target)
+            self.received.append(wire)
+            target.extend(self._decode(x, depth + 1, budget) for x in items)
+            return target
+        if keys == {"D", "items"}:
+            wire = self._new_id(tree["D"])
+            mapping: dict[Any, Any] = {}
+            self._bind(wire, mapping)
+            self.received.append(wire)
+            for pair in self._list(tree["items"]):
+                if not (isinstance(pair, list) and len(pair) == 2):
+                    raise Malformed("a dict item must be [key, value]")
+                key = self._decode(pair[0], depth + 1, budget)
+                try:
+                    mapping[key] = self._decode(pair[1], depth + 1, budget)
+                except TypeError:
+                    raise Malformed("a dict key that cannot be hashed") from None
+            return mapping
+        if keys == {"T"}:
+            return tuple(self._decode(x, depth + 1, budget) for x in self._list(tree["T"]))
+        if keys == {"S"}:
+            try:
+                return {self._decode(x, depth + 1, budget) for x in self._list(tree["S"])}
+            except TypeError:
+                raise Malformed("a set item that cannot be hashed") from None
+        if keys == {"A", "data"}:
+            return self._array(tree["A"], tree["data"], budget)
+        if keys == {"K", "kind", "fields"}:
+            return self._decode_kind(tree, depth, budget)
+        if keys == {"G"}:
+            return _resolve(tree["G"])
+        if keys == {"F"}:
+            wire = tree["F"]
+            if not isinstance(wire, int) or wire <= 0:
+                raise Malformed("a judge function id must be a positive int")
+            if self.sign > 0:
+                found = self.objects.get(wire)
+                if found is None or not callable(found):
+                    raise Malformed(f"unknown function id {wire!r}")
+                return found
+            return RemoteFunction(wire, self)
+        if keys == {"O", "repr"}:
+            name, text = tree["O"], tree["repr"]
+            if not isinstance(name, str) or not isinstance(text, str):
+                raise Malformed("a foreign object is {O: type name, repr: text}")
+            return foreign(name[:100], text[:300])
+        raise Malformed(f"unknown value with keys {sorted(keys)[:5]}")
+
+    def _new_id(self, wire: object) -> int:
+        if not isinstance(wire, int) or wire * self.sign >= 0 or wire in self.objects:
+            raise Malformed(f"id {wire!r} is not a new id of the other side")
+        return wire
+
+    @staticmethod
+    def _list(items: object) -> list[Any]:
+        if not isinstance(items, list):
+            raise Malformed("items must be a list")
+        return items
+
+    @staticmethod
+    def _array(shape: object, data: object, budget: list[int]) -> np.ndarray:
+        if not (isinstance(shape, list) and len(shape) <= 8
+                and all(isinstance(s, int) and 0 <= s for s in shape)):
+            raise Malformed("an array's shape must be a list of sizes")
+        if not isinstance(data, list) or not all(
+                isinstance(x, (int, float)) and not isinstance(x, bool) for x in data):
+            raise Malformed("an array's data must be a list of numbers")
+        budget[0] -= len(data)
+        if budget[0] < 0 or math.prod(shape) != len(data):
+            raise Malformed("an array's data does not fill its shape")
+        return np.array(data, dtype=float).reshape(shape)
+
+    def _decode_kind(self, tree: dict[str, Any], depth: int, budget: list[int]) -> Any:
+        from engine.app.classroom.kinds import KINDS  # noqa: PLC0415 (kinds imports codec)
+
+        wire = self._new_id(tree["K"])
+        kind = KINDS.get(tree["kind"]) if isinstance(tree["kind"], str) else None
+        fields = self._decode(tree["fields"], depth + 1, budget)
+        if kind is None or not isinstance(fields, dict):
+            raise Malformed(f"unknown kind of object {tree['kind']!r}")
+        if self.sign > 0:
+            # The judge re-creates nothing a student made: it is reported by name.
+            obj: Any = foreign(kind.type.__name__, f"<{kind.name} made by the submission>")
+        else:
+            try:
+                obj = kind.build(fields)
+            except Exception as error:
+                raise Malformed(f"cannot re-create {kind.name}: {error}") from None
+        self._bind(wire, obj)
+        self.received.append(wire)
+        return obj
+
+    # --- the state after a call ----------------------------------------------------------
+
+    def remember_nodes(self) -> None:
+        """Note the data and grad of every node received, to send back only what changed."""
+        self.node_state = {wire: (obj.data, obj.grad) for wire, obj in self.objects.items()
+                           if wire * self.sign < 0 and isinstance(obj, Node)}
+
+    def state_after(self) -> dict[str, Any]:
+        """What became of the other side's objects here: nodes, containers, kinds."""
+        nodes = NodeTable()
+        changed: dict[str, list[Any]] = {"id": [], "data": [], "grad": []}
+        for wire, (data, grad) in self.node_state.items():
+            node = self.objects[wire]
+            if node.data is not data or node.grad is not grad:
+                changed["id"].append(wire)
+                changed["data"].append(_plain_float(node.data))
+                changed["grad"].append(_plain_float(node.grad))
+        from engine.app.classroom.kinds import kind_of  # noqa: PLC0415
+
+        contents = []
+        for wire in self.received:
+            obj = self.objects[wire]
+            if isinstance(obj, list):
+                contents.append([wire, self._encode(list(obj), 1, nodes)])
+            elif isinstance(obj, dict):
+                contents.append([wire, self._encode([[k, v] for k, v in obj.items()], 1, nodes)])
+            else:
+                kind = kind_of(obj)
+                if kind is not None:
+                    contents.append([wire, self._encode(kind.fields(obj), 1, nodes)])
+        return {"nodes": nodes.plain(), "changed": changed, "contents": contents}
+
+    def apply_after(self, state: object) -> None:
+        """Write the other side's account of our objects into them."""
+        if not isinstance(state, dict) or set(state) != {"nodes", "changed", "contents"}:
+            raise Malformed("the state after a call must be {nodes, changed, contents}")
+        self._decode_nodes(state["nodes"])
+        changed, contents = state["changed"], state["contents"]
+        if not (isinstance(changed, dict) and set(changed) == {"id", "data", "grad"}
+                and all(isinstance(c, list) for c in changed.values())
+                and len(changed["id"]) == len(changed["data"]) == len(changed["grad"])
+                and len(changed["id"]) <= MAX_NODES):
+            raise Malformed("changed must be {id, data, grad}, lists of one length")
+        if not isinstance(contents, list):
+            raise Malformed("contents must be a list")
+        updates = []
+        objects, sign, number = self.objects, self.sign, self._number
+        for wire, data, grad in zip(changed["id"], changed["data"], changed["grad"]):
+            node = objects.get(wire) if type(wire) is int else None
+            if not isinstance(node, Node) or wire * sign < 0:
+                raise Malformed(f"changed node {wire!r} is not one of ours")
+            updates.append((node, data if type(data) is float else number(data),
+                            grad if type(grad) is float else number(grad)))
+        budget = [MAX_ITEMS]
+        filled = []
+        for entry in contents:
+            if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], int)
+                    and entry[0] * self.sign > 0 and entry[0] in self.objects):
+                raise Malformed("contents must be [id of ours, items]")
+            filled.append((self.objects[entry[0]], self._decode(entry[1], 1, budget)))
+        # Checked in full first, then written: a malformed state changes nothing.
+        for node, data, grad in updates:
+            node.data, node.grad = data, grad
+        from engine.app.classroom.kinds import kind_of  # noqa: PLC0415
+
+        for obj, items in filled:
+            if isinstance(obj, list) and isinstance(items, list):
+                obj[:] = items
+            elif isinstance(obj, dict) and isinstance(items, list):
+                pairs = [p for p in items if isinstance(p, list) and len(p) == 2]
+                try:
+                    new = {k: v for k, v in pairs}
+                except TypeError:
+                    raise Malformed("a dict key that cannot be hashed") from None
+                obj.clear()
+                obj.update(new)
+            else:
+                kind = kind_of(obj)
+                if kind is None or not isinstance(items, dict):
+                    raise Malformed("contents of an object that cannot hold them")
+                try:
+                    kind.update(obj, items)
+                except (TypeError, ValueError, KeyError, IndexError) as error:
+                    raise Malformed(f"{kind.name}: {error}") from None
+
+
+class NodeTable:
+    """Graph nodes by columns, one entry a node (edges of all nodes in a row)."""
+
+    COLUMNS = ("id", "data", "grad", "arity", "op", "label")
+
+    def __init__(self) -> None:
+        self.id: list[Any] = []
+        self.data: list[Any] = []
+        self.grad: list[Any] = []
+        self.arity: list[Any] = []
+        self.op: list[Any] = []
+        self.label: list[Any] = []
+        self.parents: list[Any] = []
+        self.local: list[Any] = []
+
+    def plain(self) -> dict[str, list[Any]]:
+        return {name: getattr(self, name) for name in (*self.COLUMNS, "parents", "local")}
+
+    @classmethod
+    def read(cls, table: object) -> NodeTable:
+        """The columns of a received table, checked for shape (not yet for content)."""
+        names = (*cls.COLUMNS, "parents", "local")
+        if not (isinstance(table, dict) and set(table) == set(names)
+                and all(isinstance(table[n], list) for n in names)):
+            raise Malformed(f"a node table must be {{{', '.join(names)}}}, each a list")
+        count = len(table["id"])
+        if count > MAX_NODES or any(len(table[n]) != count for n in cls.COLUMNS):
+            raise Malformed(f"a node table's columns must have one length, at most {MAX_NODES:,}")
+        arity = table["arity"]
+        if not all(type(a) is int and a >= 0 for a in arity) or \
+                sum(arity) != len(table["parents"]) or len(table["parents"]) != len(
+                    table["local"]) or len(table["parents"]) > 4 * MAX_NODES:
+            raise Malformed("a node table's arities must count its parents and local grads")
+        columns = cls()
+        for name in names:
+            setattr(columns, name, table[name])
+        return columns
+
+
+class RemoteFunction:
+    """A judge function as the student side sees it: calling it asks the judge."""
+
+    def __init__(self, wire: int, session: Session) -> None:
+        self.wire, self.session = wire, session
+
+    def __call__(self, *args: Any) -> Any:
+        if self.session.call_back is None:
+            raise RuntimeError("this function of the checks can only be called during the call")
+        return self.session.call_back(self.wire, args)
+
+    def __repr__(self) -> str:
+        return "<function of the checks>"
+
+
+def _reference(function: object) -> str:
+    """``module:qualname`` for a module-level function of engine or nn, else ""."""
+    module = getattr(function, "__module__", None)
+    qualname = getattr(function, "__qualname__", None)
+    if not isinstance(module, str) or not isinstance(qualname, str) or "<" in qualname:
+        return ""
+    if module.split(".")[0] not in ("engine", "nn", "math"):
+        return ""
+    try:
+        found = _resolve(f"{module}:{qualname}")
+    except Malformed:
+        return ""
+    return f"{module}:{qualname}" if found is function else ""
+
+
+def _resolve(reference: object) -> Any:
+    import importlib  # noqa: PLC0415
+
+    if not isinstance(reference, str) or reference.count(":") != 1:
+        raise Malformed("a function reference is 'module:qualname'")
+    module_name, qualname = reference.split(":")
+    if module_name.split(".")[0] not in ("engine", "nn", "math"):
+        raise Malformed(f"{module_name} is not a module functions may come from")
+    try:
+        obj: Any = importlib.import_module(module_name)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError):
+        raise Malformed(f"no function {reference}") from None
+    return obj
+
+
+def random_state(rng: random.Random) -> list[Any]:
+    """A ``Random``'s state as plain lists (and back with ``set_random_state``)."""
+    version, internal, gauss = rng.getstate()
+    return [version, list(internal), gauss]
+
+
+def set_random_state(rng: random.Random, state: object) -> None:
+    if not (isinstance(state, list) and len(state) == 3 and isinstance(state[1], list)
+            and len(state[1]) == 625 and all(isinstance(x, int) for x in state[1])):
+        raise ValueError("a random state is [version, 625 ints, gauss]")
+    rng.setstate((state[0], tuple(state[1]), state[2]))
+
+
+# --- framing: one JSON object a line ---------------------------------------------------------
+
+MAX_LINE = 64 * 1024 * 1024  # bytes in one message; a 20,000-link chain takes about 4 MB
+
+
+def send(sock: Any, message: dict[str, Any]) -> None:
+    """Write ``message`` as one line on a connected socket (or a binary file)."""
+    import json  # noqa: PLC0415
+
+    data = json.dumps(message, separators=(",", ":")).encode() + b"\n"
+    if hasattr(sock, "sendall"):
+        sock.sendall(data)
+    else:
+        sock.write(data)
+        sock.flush()
+
+
+class Reader:
+    """JSON lines from a socket, each at most ``MAX_LINE`` bytes, within deadlines."""
+
+    def __init__(self, sock: Any) -> None:
+        self.sock = sock
+        self.buffer = bytearray()
+        self.ended = False
+
+    def next(self, deadline: float | None = None) -> dict[str, Any] | None:
+        """The next message; None at the end of the stream.
+
+        Raises ``TimeoutError`` past ``deadline`` (``time.monotonic()``) and
+        ``Malformed`` for a line too long, not JSON, or not an object.
+        """
+        import json  # noqa: PLC0415
+        import select  # noqa: PLC0415
+        import time  # noqa: PLC0415
+
+        while True:
+            end = self.buffer.find(b"\n")
+            if end >= 0:
+                line = bytes(self.buffer[:end])
+                del self.buffer[: end + 1]
+                try:
+                    message = json.loads(line)
+                except (ValueError, RecursionError):
+                    raise Malformed("a message that is not JSON") from None
+                if not isinstance(message, dict):
+                    raise Malformed("a message that is not a JSON object")
+                return message
+            if len(self.buffer) > MAX_LINE:
+                raise Malformed(f"a message longer than {MAX_LINE // (1024 * 1024)} MB")
+            if self.ended:
+                return None
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([self.sock], [], [], left)[0]:
+                    raise TimeoutError("no answer in time")
+            chunk = self.sock.recv(1 << 20)
+            if not chunk:
+                self.ended = True
+                continue
+            self.buffer += chunk

@@ -1,0 +1,352 @@
+"""The student's side of grading: ``python -m engine.app.classroom.runner``.
+
+It runs inside the sandbox (``engine.app.classroom.sandbox``) and decides
+nothing: it runs the student's functions on the inputs the judge sends and
+answers with plain data (``engine.app.classroom.codec``). It imports no
+check, no reference and no diagnosis.
+
+One runner serves one student. On its control socket (file descriptor 0) it
+says ``{"ready": true}``, then receives one exercise at a time, each with a
+socket of its own (passed with SCM_RIGHTS). For each it forks a child that:
+
+1. closes the control socket, so nothing the student runs can speak on it;
+2. sets the limits (CPU seconds, address space, processes, file size, open
+   files) with ``resource``;
+3. replaces the engine's implementations the exercise asks students to
+   write (``unavailable``) with functions that refuse, in every module and
+   class that holds them, and pins the recursion limit;
+4. runs the chapter's files (their text, sent by the judge), says which of
+   the exercise's functions exist, and answers calls until the judge closes
+   the socket.
+
+Then the runner kills every other process left in the sandbox before it
+says ``ready`` again, so nothing a student starts outlives its exercise. It
+makes itself non-dumpable, so a student's process cannot take its sockets.
+
+A call is ``{"call": name, "args": …, "measure": {"recursion": bool}}``; the
+answer ``{"returned": …}`` or ``{"raised": {type, args, message, where}}``,
+with ``"after"`` (what became of the judge's objects) and ``"measured"``
+(recursion depth, whether the limit was raised, which refused
+implementations were reached). While a student's function runs it may call
+a function of the judge's: ``{"call_judge": id, "args": …}``, answered by
+``{"judge_returned": …}`` or ``{"judge_raised": {type, message}}``.
+Measurements come from the student's own process: the judge lets them only
+lower a grade.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import resource
+import signal
+import socket
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from engine.app.classroom import kinds  # noqa: F401 (registers the kinds of objects)
+from engine.app.classroom.codec import MAX_LINE, Malformed, Reader, Session, _resolve, send
+from engine.app.classroom.loading import loading
+
+RECURSION_LIMIT = 1000  # Python's default; a student's function cannot raise it here
+
+
+class Unavailable(RuntimeError):
+    """Raised by an engine implementation the exercise asks the student to write.
+
+    Not a NotImplementedError: that would read as the student's own stub.
+    """
+
+
+# --- limits and the removed implementations ----------------------------------------------
+
+
+def set_limits(limits: dict[str, Any]) -> None:
+    """rlimits of this process (and what it starts), before any student code runs."""
+    mb = 1024 * 1024
+    wanted = {
+        resource.RLIMIT_CPU: int(limits.get("cpu_seconds", 0)),
+        resource.RLIMIT_AS: int(limits.get("memory_mb", 0)) * mb,
+        resource.RLIMIT_NPROC: int(limits.get("processes", 0)),
+        resource.RLIMIT_FSIZE: int(limits.get("file_mb", 0)) * mb,
+        resource.RLIMIT_NOFILE: int(limits.get("open_files", 0)),
+        resource.RLIMIT_CORE: 0,
+    }
+    for which, value in wanted.items():
+        if value or which == resource.RLIMIT_CORE:
+            soft, hard = resource.getrlimit(which)
+            value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            try:
+                resource.setrlimit(which, (value, value))
+            except (ValueError, OSError):
+                pass  # e.g. the process count of a user outside a sandbox: already above
+
+
+def make_unavailable(references: list[list[str]], exercise: str, reached: list[str]) -> None:
+    """Replace each implementation (``[shown name, "module:qualname"]``) everywhere it is held."""
+    for shown, reference in references:
+        try:
+            original = _resolve(reference)
+        except Malformed:
+            continue
+        stub = _refusal(shown, exercise, reached)
+        for module in list(sys.modules.values()):
+            namespace = getattr(module, "__dict__", None)
+            if not isinstance(namespace, dict):
+                continue
+            for name, value in list(namespace.items()):
+                if value is original:
+                    namespace[name] = stub
+                elif isinstance(value, type) and str(getattr(value, "__module__", "")).split(
+                        ".")[0] in ("engine", "nn"):
+                    for attribute, held in list(vars(value).items()):
+                        if held is original:
+                            setattr(value, attribute, stub)
+
+
+def _refusal(shown: str, exercise: str, reached: list[str]) -> Callable[..., Any]:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        if shown not in reached:
+            reached.append(shown)
+        raise Unavailable(f"{shown} is not available in exercise {exercise}: write it yourself")
+
+    refuse.__name__ = refuse.__qualname__ = shown.rsplit(".", 1)[-1]
+    return refuse
+
+
+def pin_recursion_limit(note: list[bool]) -> None:
+    """The recursion limit stays Python's default: raising it is noted, not done."""
+    sys.setrecursionlimit(RECURSION_LIMIT)
+
+    def setrecursionlimit(limit: int) -> None:
+        if limit > RECURSION_LIMIT:
+            note[0] = True
+
+    sys.setrecursionlimit = setrecursionlimit
+
+
+# --- answering calls ---------------------------------------------------------------------
+
+
+def _where(error: BaseException, files: set[str]) -> str:
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if f.filename in files or f.filename.split(" cell ")[0] in files]
+    if not frames:
+        return ""
+    last = frames[-1]
+    code = f": {last.line.strip()}" if last.line else ""
+    return f" (at {last.filename.rsplit('/', 1)[-1]} line {last.lineno}{code})"
+
+
+def _raised(error: BaseException, files: set[str]) -> dict[str, Any]:
+    try:
+        message = str(error)[:1000]
+    except Exception:
+        message = ""
+    plain = [a for a in error.args if isinstance(a, (str, int, float)) and not isinstance(
+        a, bool)] if isinstance(error.args, tuple) else []
+    plain = [a[:1000] if isinstance(a, str) else a for a in plain]
+    kind = type(error)
+    name = kind.__name__ if getattr(builtins, kind.__name__, None) is kind else (
+        "NotImplementedError" if isinstance(error, NotImplementedError) else kind.__name__)
+    return {"type": name[:100], "args": plain[:4] if len(plain) == len(error.args) else [],
+            "message": message, "where": _where(error, files)[:500]}
+
+
+class Serving:
+    """One exercise's child: the student's functions and the socket to the judge."""
+
+    def __init__(self, sock: socket.socket, functions: dict[str, Any], files: set[str],
+                 reached: list[str], raised_limit: list[bool]) -> None:
+        self.sock, self.reader = sock, Reader(sock)
+        self.functions, self.files = functions, files
+        self.reached, self.raised_limit = reached, raised_limit
+
+    def serve(self) -> None:
+        while True:
+            try:
+                message = self.reader.next()
+            except Malformed:
+                return
+            if message is None:
+                return
+            name = message.get("call")
+            if isinstance(name, str) and name in self.functions:
+                self.answer(name, message)
+
+    def call_judge(self, session: Session, wire: int, args: tuple) -> Any:
+        send(self.sock, {"call_judge": wire, "args": session.encode(list(args))})
+        reply = self.reader.next()
+        if reply is None:
+            os._exit(0)
+        if "judge_returned" in reply:
+            return session.decode(reply["judge_returned"])
+        raised = reply.get("judge_raised")
+        kind = getattr(builtins, str(raised.get("type")), None) if isinstance(raised, dict) \
+            else None
+        text = str(raised.get("message", "")) if isinstance(raised, dict) else ""
+        if isinstance(kind, type) and issubclass(kind, Exception):
+            raise kind(text)
+        raise RuntimeError(text)
+
+    def answer(self, name: str, message: dict[str, Any]) -> None:
+        session = Session(-1)
+        session.call_back = lambda wire, args: self.call_judge(session, wire, args)
+        try:
+            args = session.decode(message.get("args"))
+            if not isinstance(args, tuple) or len(args) != 2 or not isinstance(args[1], dict):
+                raise Malformed("args must be (positional, keywords)")
+        except Malformed as error:
+            send(self.sock, {"refused": str(error)})
+            return
+        session.remember_nodes()
+        asked = message.get("measure")
+        measure: dict[str, Any] = asked if isinstance(asked, dict) else {}
+        self.reached.clear()
+        self.raised_limit[0] = False
+        depth = [0]
+        reply: dict[str, Any] = {}
+        try:
+            call = _with_depth(self.functions[name], depth) if measure.get("recursion") \
+                else self.functions[name]
+            result = call(*args[0], **args[1])
+            reply["returned"] = session.encode(result)
+        except BaseException as error:  # noqa: B902 whatever the student's code raised
+            sys.setprofile(None)
+            reply = {"raised": _raised(error, self.files)}
+        try:
+            reply["after"] = session.state_after()
+        except Malformed as error:
+            reply = {"raised": {"type": "ValueError", "args": [], "where": "",
+                                "message": f"the objects after the call cannot be sent: {error}"}}
+            reply["after"] = {"nodes": [], "changed": [], "contents": []}
+        reply["measured"] = {"depth": depth[0], "raised_limit": self.raised_limit[0],
+                             "reached": list(self.reached)}
+        send(self.sock, reply)
+
+
+def _with_depth(function: Callable[..., Any], deepest: list[int]) -> Callable[..., Any]:
+    """``function`` with the deepest self-nesting of any function noted in ``deepest``."""
+    def run(*args: Any, **kwargs: Any) -> Any:
+        depth: dict[Any, int] = {}
+
+        def profile(frame: Any, event: str, arg: Any) -> None:
+            code = frame.f_code
+            if event == "call":
+                depth[code] = level = depth.get(code, 0) + 1
+                if level > deepest[0]:
+                    deepest[0] = level
+            elif event == "return":
+                depth[code] = depth.get(code, 1) - 1
+
+        sys.setprofile(profile)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            sys.setprofile(None)
+
+    return run
+
+
+# --- one exercise, in a child ----------------------------------------------------------------
+
+
+def run_exercise(job: dict[str, Any], sock: socket.socket) -> None:
+    """The child's whole life: limits, removals, the student's files, then calls."""
+    from engine.app.classroom.loading import run_module, run_notebook  # noqa: PLC0415
+
+    set_limits(job.get("limits", {}))
+    reached: list[str] = []
+    raised_limit = [False]
+    make_unavailable(job.get("unavailable", []), str(job.get("exercise")), reached)
+    pin_recursion_limit(raised_limit)
+    chapter = str(job.get("chapter"))
+    sources = job.get("sources", {})
+    functions: dict[str, Any] = {}
+    error = ""
+    with loading():
+        for name, text in sources.items():
+            run = run_notebook if name.endswith(".ipynb") else run_module
+            defined, failed = run(str(name), str(text), chapter)
+            functions.update(defined)
+            error = error or failed
+    wanted = [f for f in job.get("functions", []) if callable(functions.get(f))]
+    send(sock, {"loaded": {"functions": wanted, "error": error[:1000]}})
+    Serving(sock, {f: functions[f] for f in wanted}, set(sources), reached, raised_limit).serve()
+
+
+def _clear_the_sandbox(child: int) -> None:
+    """Kill everything the exercise left running in the sandbox.
+
+    Without a sandbox this cannot be done safely (``kill(-1)`` would reach
+    the teacher's own processes): what a student leaves running then is
+    one of the risks ``--no-sandbox`` names.
+    """
+    if os.environ.get("SWEEPGRAD_SANDBOXED") == "bwrap" and _in_own_pid_namespace():
+        for _ in range(1000):
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except ProcessLookupError:
+                break
+            try:
+                while os.waitpid(-1, os.WNOHANG)[0]:
+                    pass
+            except ChildProcessError:
+                pass
+
+
+def _in_own_pid_namespace() -> bool:
+    try:
+        with open("/proc/1/comm", encoding="ascii") as comm:
+            return comm.read().strip() == "bwrap"
+    except OSError:
+        return False
+
+
+def main() -> None:
+    control = socket.socket(fileno=os.dup(0))
+    quiet = os.open(os.devnull, os.O_RDWR)
+    for descriptor in (0, 1, 2):
+        os.dup2(quiet, descriptor)
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    send(control, {"ready": True})
+    while True:
+        message, descriptor = _next_exercise(control)
+        child = os.fork()
+        if child == 0:
+            try:
+                control.close()
+                run_exercise(message, socket.socket(fileno=descriptor))
+            finally:
+                os._exit(0)
+        os.close(descriptor)
+        _, status = os.waitpid(child, 0)
+        _clear_the_sandbox(child)
+        send(control, {"ready": True, "exit": os.waitstatus_to_exitcode(status)})
+
+
+def _next_exercise(control: socket.socket) -> tuple[dict[str, Any], int]:
+    """The next exercise's job and the socket sent with it; leave when the judge is gone."""
+    import json  # noqa: PLC0415
+
+    data = bytearray()
+    received: list[int] = []
+    while not data.endswith(b"\n"):
+        chunk, fds, _, _ = socket.recv_fds(control, 1 << 20, 4)
+        received += fds
+        if not chunk or len(data) > MAX_LINE:
+            os._exit(0)
+        data += chunk
+    try:
+        message = json.loads(bytes(data))
+    except ValueError:
+        os._exit(2)
+    if not isinstance(message, dict) or "exercise" not in message or len(received) != 1:
+        os._exit(2)
+    return message, received[0]
+
+
+if __name__ == "__main__":
+    main()
