@@ -38,13 +38,36 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from engine.graph import topological_order
 from engine.node import Node, leaf_node, new_node
 from engine.value import Value
+
+
+def _numpy() -> Any:
+    """numpy, or None where it is not installed (in the browser until a notebook loads it)."""
+    try:
+        import numpy
+    except ModuleNotFoundError:
+        return None
+    return numpy
+
+
+# numpy's scalar and array types, where numpy is installed: no value can be one otherwise.
+if TYPE_CHECKING:
+    import numpy as np
+
+    _INTS = (int, np.integer)
+    _FLOATS = (float, np.floating)
+    _BOOLS = (np.bool_,)
+    _ARRAYS = (np.ndarray,)
+else:
+    np = _numpy()
+    _INTS = (int,) if np is None else (int, np.integer)
+    _FLOATS = (float,) if np is None else (float, np.floating)
+    _BOOLS = () if np is None else (np.bool_,)
+    _ARRAYS = () if np is None else (np.ndarray,)
 
 MAX_DEPTH = 48  # nesting of lists, tuples and dicts in one value
 MAX_ITEMS = 2_000_000  # leaves and items in one message
@@ -100,7 +123,7 @@ def _parents_and_grads(node: Node) -> tuple[tuple, tuple]:
 def _plain_float(x: object) -> Any:
     if type(x) is float or type(x) is int and abs(x) < MAX_INT:
         return x
-    if isinstance(x, (float, np.floating)):
+    if isinstance(x, _FLOATS):
         return float(x)
     return {"O": type(x).__name__, "repr": _short_repr(x)}
 
@@ -148,10 +171,10 @@ class Session:
     def _encode(self, obj: Any, depth: int, nodes: NodeTable) -> Any:
         if obj is None or isinstance(obj, (bool, str)):
             return obj if not isinstance(obj, str) or len(obj) <= MAX_TEXT else obj[:MAX_TEXT]
-        if isinstance(obj, (int, float, np.integer, np.floating, np.bool_)):
-            if isinstance(obj, np.bool_):
+        if isinstance(obj, _INTS + _FLOATS + _BOOLS):
+            if isinstance(obj, _BOOLS):
                 return bool(obj)
-            if isinstance(obj, (int, np.integer)) and not isinstance(obj, bool):
+            if isinstance(obj, _INTS) and not isinstance(obj, bool):
                 number = int(obj)
                 return number if abs(number) < MAX_INT else float(number)
             return float(obj)
@@ -176,7 +199,7 @@ class Session:
             return {"T": [self._encode(x, depth + 1, nodes) for x in obj]}
         if isinstance(obj, (set, frozenset)):
             return {"S": [self._encode(x, depth + 1, nodes) for x in obj]}
-        if isinstance(obj, np.ndarray):
+        if isinstance(obj, _ARRAYS):
             if obj.dtype.kind not in "biuf":
                 return {"O": "ndarray", "repr": _short_repr(obj)}
             return {"A": list(obj.shape), "data": [float(x) for x in obj.ravel().tolist()]}
@@ -399,7 +422,7 @@ class Session:
         return items
 
     @staticmethod
-    def _array(shape: object, data: object, budget: list[int]) -> np.ndarray:
+    def _array(shape: object, data: object, budget: list[int]) -> Any:
         if not (isinstance(shape, list) and len(shape) <= 8
                 and all(isinstance(s, int) and 0 <= s for s in shape)):
             raise Malformed("an array's shape must be a list of sizes")
@@ -409,6 +432,8 @@ class Session:
         budget[0] -= len(data)
         if budget[0] < 0 or math.prod(shape) != len(data):
             raise Malformed("an array's data does not fill its shape")
+        if np is None:
+            raise Malformed("an array arrived where numpy is not installed")
         return np.array(data, dtype=float).reshape(shape)
 
     def _decode_kind(self, tree: dict[str, Any], depth: int, budget: list[int]) -> Any:
