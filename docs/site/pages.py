@@ -119,7 +119,8 @@ def config(docs_dir: Path, out: Path, notebooks: list[str]) -> dict:
         "docs_dir": str(docs_dir),
         "site_dir": str(out),
         "use_directory_urls": False,
-        "theme": {"name": "material", "features": ["navigation.sections"]},
+        # No web fonts: the pages ask no host but their own for how they look.
+        "theme": {"name": "material", "features": ["navigation.sections"], "font": False},
         "exclude_docs": "site/\nnode_modules/\n",
         "nav": [
             {"Home": "README.md"},

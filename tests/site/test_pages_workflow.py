@@ -49,5 +49,5 @@ def test_the_deploy_job_has_what_deploy_pages_needs():
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
     (step,) = steps_using(deploy, "actions/deploy-pages")
-    assert deploy["environment"]["url"] == "${{ steps.%s.outputs.page_url }}" % step["id"]
+    assert deploy["environment"]["url"] == "${{ steps." + step["id"] + ".outputs.page_url }}"
     assert workflow["permissions"] == {"contents": "read"}  # nothing more for the build

@@ -73,45 +73,58 @@ def browser(served, tmp_path_factory):
 
 # --- driving JupyterLite through its app object (exposed by build.py --expose-app) ---------
 
-EXECUTE = """async (code) => {
-  const panel = window.jupyterapp.shell.currentWidget;
-  const kernel = panel.context.sessionContext.session.kernel;
-  const future = kernel.requestExecute({code});
+# Each script gives up after KERNEL_SECONDS, or as soon as the kernel is dead, so a
+# crashed kernel fails the test instead of hanging it.
+WAIT = """
+  const kernelOf = (panel) => panel.context.sessionContext.session.kernel;
+  const deadline = Date.now() + seconds * 1000;
+  const pause = async (what) => {
+    if (kernelOf(panel).status === 'dead') throw new Error('the kernel died ' + what);
+    if (Date.now() > deadline) throw new Error('no answer from the kernel ' + what);
+    await new Promise(resolve => setTimeout(resolve, 300));
+  };
+"""
+
+EXECUTE = """async ([code, seconds]) => {
+  const panel = window.jupyterapp.shell.currentWidget;""" + WAIT + """
+  const future = kernelOf(panel).requestExecute({code});
   const out = [];
+  let done = false;
   future.onIOPub = (msg) => {
     const c = msg.content;
     if (c.text) out.push(c.text);
     if (c.data && c.data['text/plain']) out.push(c.data['text/plain']);
     if (c.ename) out.push(c.ename + ': ' + c.evalue);
   };
-  await future.done;
+  future.done.then(() => { done = true; });
+  while (!done) await pause('running ' + code.slice(0, 40));
   return out.join('');
 }"""
 
-RUN_ALL_AND_WAIT = """async () => {
+RUN_ALL_AND_WAIT = """async (seconds) => {
   const app = window.jupyterapp;
-  const panel = app.shell.currentWidget;
+  const panel = app.shell.currentWidget;""" + WAIT + """
   await app.commands.execute('notebook:run-all-cells');
   const cells = () => panel.content.widgets.filter(c => c.model.type === 'code');
   while (cells().some(c => c.model.executionCount === null)
-         || panel.context.sessionContext.session.kernel.status !== 'idle') {
-    await new Promise(resolve => setTimeout(resolve, 500));
+         || kernelOf(panel).status !== 'idle') {
+    await pause('running all cells');
   }
   return cells().map(c => ({source: c.model.sharedModel.getSource(),
                             outputs: c.model.outputs.toJSON()}));
 }"""
 
-RUN_CELL = """async ([index, source]) => {
+RUN_CELL = """async ([index, source, seconds]) => {
   const app = window.jupyterapp;
-  const panel = app.shell.currentWidget;
+  const panel = app.shell.currentWidget;""" + WAIT + """
   const cell = panel.content.widgets[index];
   if (source !== null) cell.model.sharedModel.setSource(source);
   panel.content.activeCellIndex = index;
   const count = cell.model.executionCount;
   await app.commands.execute('notebook:run-cell');
   while (cell.model.executionCount === count || cell.model.executionCount === null
-         || panel.context.sessionContext.session.kernel.status !== 'idle') {
-    await new Promise(resolve => setTimeout(resolve, 300));
+         || kernelOf(panel).status !== 'idle') {
+    await pause('running cell ' + index);
   }
   return cell.model.outputs.toJSON();
 }"""
@@ -123,8 +136,10 @@ SOURCES = """() => window.jupyterapp.shell.currentWidget.content.widgets.map(
 def open_notebook(context, served: str, path: str):
     """A page with ``path`` open in JupyterLite's notebook and its kernel started."""
     page = context.new_page()
-    page.on("console", lambda message: (message.type == "error" and "fatal" in message.text)
-            and pytest.fail(f"the kernel died: {message.text}"))
+    page.set_default_timeout(120_000)  # for loading pages and clicking, not for the kernel
+    page.fatal = []  # what the kernel's worker reports of a fatal error
+    page.on("console", lambda message: "fatal error" in message.text
+            and page.fatal.append(message.text))
     page.goto(f"{served}/lite/notebooks/index.html?path={path}")
     page.wait_for_function(
         "window.jupyterapp && window.jupyterapp.shell.currentWidget"
@@ -140,7 +155,12 @@ def open_notebook(context, served: str, path: str):
 
 
 def execute(page, code: str) -> str:
-    return page.evaluate(EXECUTE, code)
+    return page.evaluate(EXECUTE, [code, KERNEL_SECONDS])
+
+
+def run_cell(page, index: int, source: str | None = None) -> list[dict]:
+    """Run cell ``index`` (with ``source`` written into it first, if given); its outputs."""
+    return page.evaluate(RUN_CELL, [index, source, KERNEL_SECONDS])
 
 
 def errors_in(cells: list[dict]) -> list[str]:
@@ -151,9 +171,8 @@ def errors_in(cells: list[dict]) -> list[str]:
 def test_notebook_02_runs_draws_plays_and_frees_a_long_chain(browser, served):
     context, requests = browser
     page = open_notebook(context, served, "02_the_backward_sweep.ipynb")
-    page.set_default_timeout(KERNEL_SECONDS * 1000)
     assert execute(page, "import sys; print(sys.platform)").strip() == "emscripten"
-    cells = page.evaluate(RUN_ALL_AND_WAIT)
+    cells = page.evaluate(RUN_ALL_AND_WAIT, KERNEL_SECONDS)
     assert errors_in(cells) == []
     # the drawings were laid out in the page, by Graphviz as WebAssembly
     svgs = [o["data"]["image/svg+xml"] for c in cells for o in c["outputs"]
@@ -181,6 +200,7 @@ def test_notebook_02_runs_draws_plays_and_frees_a_long_chain(browser, served):
                           "x.backward()\ngrad = w.grad\ndel x, w\nprint('alive', grad > 0)")
     assert freed.strip() == "alive True"
     assert execute(page, "print(1 + 1)").strip() == "2"
+    assert page.fatal == []
     page.close()
     assert_local(requests, served)
 
@@ -198,25 +218,23 @@ RIGHT_SWEEP = WRONG_SWEEP.replace("parent.grad = local", "parent.grad += local")
 def test_an_exercise_check_names_the_mistake_then_passes(browser, served):
     context, requests = browser
     page = open_notebook(context, served, "exercises/notebooks/graph.ipynb")
-    page.set_default_timeout(KERNEL_SECONDS * 1000)
     sources = page.evaluate(SOURCES)
     definition = next(i for i, s in enumerate(sources) if s.startswith("def backward("))
     check = next(i for i, s in enumerate(sources) if i > definition and 'check("2.2")' in s)
     imports = next(i for i, s in enumerate(sources) if "import" in s and "check" in s)
-    assert errors_in([{"source": sources[imports], "outputs": page.evaluate(
-        RUN_CELL, [imports, None])}]) == []
+    assert errors_in([{"source": sources[imports], "outputs": run_cell(page, imports)}]) == []
     # the released stub is not a solution
-    page.evaluate(RUN_CELL, [definition, None])
-    stub_report = text_of(page.evaluate(RUN_CELL, [check, None]))
+    run_cell(page, definition)
+    stub_report = text_of(run_cell(page, check))
     assert "Exercise 2.2" in stub_report and "not implemented yet" in stub_report
-    page.evaluate(RUN_CELL, [definition, WRONG_SWEEP])
-    wrong_report = text_of(page.evaluate(RUN_CELL, [check, None]))
+    run_cell(page, definition, WRONG_SWEEP)
+    wrong_report = text_of(run_cell(page, check))
     assert "FAIL  fan-out and x*x" in wrong_report
     assert "Looks like: `=` instead of `+=`" in wrong_report
     assert "ok    a chain 20,000 links deep" in wrong_report  # freed in the browser, too
     page.locator(".jp-Cell").nth(check).screenshot(path=str(ARTIFACTS / "check-wrong.png"))
-    page.evaluate(RUN_CELL, [definition, RIGHT_SWEEP])
-    right_report = text_of(page.evaluate(RUN_CELL, [check, None]))
+    run_cell(page, definition, RIGHT_SWEEP)
+    right_report = text_of(run_cell(page, check))
     assert "all 5 checks passed" in right_report and "points: 3 of 3" in right_report
     page.locator(".jp-Cell").nth(check).screenshot(path=str(ARTIFACTS / "check-right.png"))
     page.close()
