@@ -80,13 +80,18 @@ def read_regular_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     descriptor = os.open(path, flags)
     try:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
             raise NotARegularFile(
-                f"{os.fspath(path)} is {_kind(mode)}, not a regular file: give the path of a file"
+                f"{os.fspath(path)} is {_kind(status.st_mode)}, not a regular file: give the "
+                "path of a file"
+            )
+        if status.st_size > max_bytes:  # refused by its size, before a byte is read
+            raise FileTooLarge(
+                f"{os.fspath(path)} has {status.st_size} bytes, more than max_bytes={max_bytes}"
             )
         chunks, total = [], 0
-        while True:
+        while True:  # a file may hold more than it claims (/proc's claim 0): read no more
             chunk = os.read(descriptor, min(1 << 20, max_bytes + 1 - total))
             if not chunk:
                 break
@@ -94,8 +99,7 @@ def read_regular_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
             total += len(chunk)
             if total > max_bytes:
                 raise FileTooLarge(
-                    f"{os.fspath(path)} has more than {max_bytes} bytes: it is larger than "
-                    "allowed here"
+                    f"{os.fspath(path)} has more than max_bytes={max_bytes} bytes"
                 )
         return b"".join(chunks)
     finally:

@@ -10,7 +10,12 @@ lecture's networks and their training, with PyTorch's names:
 - losses (squared, hinge, logistic, softmax cross-entropy, L2 penalty) and
   ``accuracy`` (``nn.losses``, ``nn.metrics``);
 - ``SGD`` and ``Adam`` (``nn.optim``);
-- seeded toy datasets, a train/test split and ``Minibatches`` (``nn.data``);
+- seeded toy datasets, a train/test split and ``Minibatches`` (``nn.data``),
+  the handwritten digits (``nn.handwritten_digits``, shipped in ``nn/data_files``), all
+  by name in ``DATASETS`` (``nn.datasets``); first names for a character
+  model (``nn.text``);
+- a tiny character-level GPT (``nn.gpt``) and its step, built or compiled
+  per name length (``nn.gpt_step``);
 - ``fit`` (``nn.train``, with its compiled step in ``nn.compiled_step``) and
   ``evaluate`` (``nn.evaluation``); argument checks (``nn.validation``);
 - plots (``nn.plots``, loaded on first use: it needs matplotlib);
@@ -28,7 +33,6 @@ from typing import TYPE_CHECKING, Any
 from engine import __version__  # nn is released with the engine, under one version
 from nn.activations import ACTIVATIONS, get_activation
 from nn.data import (
-    DATASETS,
     Dataset,
     Minibatches,
     blobs,
@@ -39,7 +43,11 @@ from nn.data import (
     train_test_split,
     xor,
 )
+from nn.datasets import DATASETS
 from nn.evaluation import evaluate
+from nn.gpt import GPT
+from nn.gpt_step import NameStep
+from nn.handwritten_digits import digits
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import (
     LOSSES,
@@ -54,9 +62,10 @@ from nn.losses import (
     softmax_cross_entropy,
     squared_error,
 )
-from nn.metrics import accuracy, predicted_class
+from nn.metrics import accuracy, confusion_matrix, predicted_class
 from nn.module import Module
 from nn.optim import OPTIMIZERS, SGD, Adam, Optimizer
+from nn.text import Characters, names
 from nn.train import History, TrainingDiverged, fit
 
 if TYPE_CHECKING:
@@ -66,22 +75,27 @@ __all__ = [
     "__version__",
     "ACTIVATIONS",
     "DATASETS",
+    "GPT",
     "LOSSES",
     "MLP",
     "OPTIMIZERS",
     "SGD",
     "Adam",
+    "Characters",
     "Dataset",
     "History",
     "Layer",
     "Minibatches",
     "Module",
+    "NameStep",
     "Neuron",
     "Optimizer",
     "TrainingDiverged",
     "accuracy",
     "blobs",
     "circles",
+    "confusion_matrix",
+    "digits",
     "evaluate",
     "fit",
     "get_activation",
@@ -93,6 +107,7 @@ __all__ = [
     "mean",
     "mean_squared_error",
     "moons",
+    "names",
     "plots",
     "predicted_class",
     "regression_1d",

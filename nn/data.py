@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from engine import checks
@@ -184,16 +184,6 @@ def regression_1d(n: int = 50, noise: float = 0.1, seed: Seed = 0) -> Dataset:
     rng = make_rng(seed)
     xs = [rng.uniform(-1.0, 1.0) for _ in range(n)]
     return Dataset([[x] for x in xs], [math.sin(math.pi * x) + rng.gauss(0.0, noise) for x in xs])
-
-
-DATASETS: dict[str, Callable[..., Dataset]] = {
-    "moons": moons,
-    "circles": circles,
-    "blobs": blobs,
-    "spirals": spirals,
-    "xor": xor,
-    "regression_1d": regression_1d,
-}
 
 
 def train_test_split(

@@ -36,3 +36,19 @@ def accuracy(outputs: Sequence, labels: Sequence[int]) -> float:
     if not outputs:
         raise ValueError("accuracy of no examples is undefined: give at least one")
     return sum(is_correct(o, y) for o, y in zip(outputs, labels)) / len(outputs)
+
+
+def confusion_matrix(outputs: Sequence, labels: Sequence[int], classes: int) -> list[list[int]]:
+    """``matrix[true][predicted]``: how many examples of each class went to each prediction.
+
+    The diagonal holds the correct ones; row t sums to the number of examples
+    of class t.
+    """
+    if len(outputs) != len(labels):
+        raise ValueError(f"{len(outputs)} outputs but {len(labels)} labels: give one label each")
+    matrix = [[0] * classes for _ in range(classes)]
+    for output, label in zip(outputs, labels):
+        if not 0 <= label < classes:
+            raise ValueError(f"label {label!r} is not a class in 0..{classes - 1}")
+        matrix[label][predicted_class(output)] += 1
+    return matrix

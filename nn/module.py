@@ -151,8 +151,8 @@ class Module:
             raise ValueError(f"cannot load a model: {error}") from None
         except FileTooLarge as error:
             raise ValueError(
-                f"cannot load a model: {error} (max_bytes={max_bytes}): it is not a model file "
-                "of this size; pass a larger max_bytes to read it anyway"
+                f"cannot load a model: {error}: it is not a model file of this size; pass a "
+                "larger max_bytes to read it anyway"
             ) from None
         try:
             document = json.loads(text.decode("utf-8"), parse_constant=_no_constant)

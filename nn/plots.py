@@ -1,4 +1,5 @@
-"""Plots of training: the loss curve and a 2-D decision boundary.
+"""Plots of training: the loss curve, a 2-D decision boundary, and for images a grid
+of them with their predictions and a confusion matrix.
 
 Each function returns a matplotlib ``Figure``; Jupyter shows it inline (it
 has a ``_repr_png_``), and it is written to a file only when ``path=`` is
@@ -155,6 +156,100 @@ def plot_loss_curve(
         handles, labels = handles + more_handles, labels + more_labels
     axes.legend(handles, labels, loc="center right", fontsize="small")
     axes.set_title(title or "training")
+    return _save(figure, path)
+
+
+def plot_image_grid(
+    images: Sequence[Sequence[Sequence[float]]],
+    labels: Sequence[int],
+    predictions: Sequence[int],
+    *,
+    columns: int = 10,
+    path: str | Path | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Small grey images in a grid, each titled with its prediction (red where it is wrong)."""
+    count = len(images)
+    if count == 0 or len(labels) != count or len(predictions) != count:
+        raise ValueError(f"plot_image_grid: give as many labels and predictions as images "
+                         f"(at least one); got {count}, {len(labels)}, {len(predictions)}")
+    columns = checks.integer(columns, "columns", minimum=1)
+    rows = -(-count // columns)
+    figure = _figure(min(9.5, 0.95 * columns), 1.1 * rows + 0.4)
+    for k, (picture, label, predicted) in enumerate(zip(images, labels, predictions)):
+        axes = figure.add_subplot(rows, columns, k + 1)
+        axes.imshow(picture, cmap="gray_r", vmin=0.0, vmax=1.0)
+        wrong = predicted != label
+        axes.set_title(f"{predicted}" + (f" ({label})" if wrong else ""), fontsize=9,
+                       color="#d62728" if wrong else "black")
+        axes.set_xticks([])
+        axes.set_yticks([])
+    figure.suptitle(title or "predicted (true label where wrong)", fontsize=10)
+    return _save(figure, path)
+
+
+def plot_confusion_matrix(
+    matrix: Sequence[Sequence[int]], *, path: str | Path | None = None, title: str | None = None
+) -> Figure:
+    """``matrix[true][predicted]`` as a heat map, each count written in its cell."""
+    classes = len(matrix)
+    figure = _figure(5.5, 5.0)
+    axes = figure.add_subplot()
+    axes.imshow(matrix, cmap="Blues")
+    largest = max(max(row) for row in matrix) or 1
+    for true in range(classes):
+        for predicted in range(classes):
+            count = matrix[true][predicted]
+            axes.text(predicted, true, str(count), ha="center", va="center", fontsize=8,
+                      color="white" if count > largest / 2 else "black")
+    axes.set_xticks(range(classes))
+    axes.set_yticks(range(classes))
+    axes.set_xlabel("predicted class")
+    axes.set_ylabel("true class")
+    axes.set_title(title or "confusion matrix (rows: true, columns: predicted)")
+    return _save(figure, path)
+
+
+def plot_running_loss(
+    losses: Sequence[float], *, window: int = 50, path: str | Path | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Every step's loss (faint) and its mean over the last ``window`` steps."""
+    if not losses:
+        raise ValueError("plot_running_loss needs at least one loss")
+    window = checks.integer(window, "window", minimum=1)
+    figure = _figure(6.0, 3.5)
+    axes = figure.add_subplot()
+    steps = list(range(1, len(losses) + 1))
+    axes.plot(steps, losses, color=REGION_COLORS[0], linewidth=0.6, label="a step's loss")
+    running, total = [], 0.0
+    for k, loss in enumerate(losses):
+        total += loss - (losses[k - window] if k >= window else 0.0)
+        running.append(total / min(k + 1, window))
+    axes.plot(steps, running, color=POINT_COLORS[0], label=f"mean of the last {window}")
+    axes.set_xlabel("step")
+    axes.set_ylabel("loss")
+    axes.legend(loc="upper right", fontsize="small")
+    axes.set_title(title or "training loss")
+    return _save(figure, path)
+
+
+def plot_timings(
+    seconds: dict[str, float], *, path: str | Path | None = None, title: str | None = None
+) -> Figure:
+    """Horizontal bars, one per entry (``{"dynamic": 1.3, "compiled": 0.04}``), each labelled."""
+    if not seconds:
+        raise ValueError("plot_timings needs at least one timing")
+    figure = _figure(6.0, 0.5 + 0.45 * len(seconds))
+    axes = figure.add_subplot()
+    names = list(seconds)
+    axes.barh(names, [seconds[n] for n in names], color=POINT_COLORS[: len(names)])
+    for k, name in enumerate(names):
+        axes.text(seconds[name], k, f" {seconds[name]:.3g} s", va="center", fontsize=9)
+    axes.invert_yaxis()
+    axes.set_xlim(0.0, 1.25 * max(seconds.values()))
+    axes.set_xlabel("seconds")
+    axes.set_title(title or "time taken")
     return _save(figure, path)
 
 

@@ -23,6 +23,7 @@ from numbers import Real
 from typing import Any
 
 from engine import Value as EngineValue
+from engine.compat.operations import install
 
 
 class Value(EngineValue):
@@ -56,44 +57,5 @@ def _adopt(node: Any) -> Any:
     return node
 
 
-def _binary(name: str) -> Any:
-    engine_op = getattr(EngineValue, name)
-
-    def op(self: Value, other: Any) -> Any:
-        return _adopt(engine_op(self, _operand(other)))
-
-    op.__name__, op.__doc__ = name, engine_op.__doc__
-    return op
-
-
-def _reflected(name: str) -> Any:
-    forward = getattr(EngineValue, name.replace("__r", "__", 1))
-
-    def op(self: Value, other: Any) -> Any:
-        operand = _operand(other)
-        if not isinstance(operand, EngineValue):
-            return NotImplemented
-        return _adopt(forward(operand, self))
-
-    op.__name__ = name
-    return op
-
-
-def _unary(name: str) -> Any:
-    engine_op = getattr(EngineValue, name)
-
-    def op(self: Value, *args: Any) -> Any:
-        return _adopt(engine_op(self, *args))
-
-    op.__name__, op.__doc__ = name, engine_op.__doc__
-    return op
-
-
-for _name in ("__add__", "__sub__", "__mul__", "__truediv__", "maximum", "minimum"):
-    setattr(Value, _name, _binary(_name))
-for _name in ("__radd__", "__rsub__", "__rmul__", "__rtruediv__"):
-    setattr(Value, _name, _reflected(_name))
-for _name in ("__neg__", "__pow__", "exp", "log", "tanh", "sigmoid", "relu", "leaky_relu",
-              "silu", "abs", "sqrt", "sin", "cos", "log1p", "expm1"):
-    setattr(Value, _name, _unary(_name))
-Value.__abs__ = Value.abs
+# Every operation is sweepgrad's; its node becomes one of this class.
+install(Value, _operand, _adopt)

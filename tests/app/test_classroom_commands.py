@@ -52,6 +52,19 @@ def test_check_never_falls_back_to_the_reference_solutions(tmp_path: Path):
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
 
 
+def test_check_refuses_a_fifo_or_a_device_named_like_a_notebook(release: Path, tmp_path: Path):
+    import os
+
+    os.mkfifo(tmp_path / "graph.ipynb")  # a reader would wait for ever
+    (tmp_path / "checking.ipynb").symlink_to("/dev/zero")  # a reader would never finish
+    (tmp_path / "training.ipynb").symlink_to(release / "key" / "notebooks" / "training.ipynb")
+    result = run_in(tmp_path, "check", "all")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "graph.ipynb is a FIFO (named pipe), not a regular file" in result.stdout
+    assert "Exercise 3.1 the per-edge chain rule: missing" in result.stdout  # not followed
+    assert "Exercise 5.1 one SGD step: missing" in result.stdout
+
+
 def test_check_rejects_an_unknown_exercise_in_one_line(tmp_path: Path):
     result = run_in(tmp_path, "check", "9.9")
     assert result.returncode == 2

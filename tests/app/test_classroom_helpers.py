@@ -18,7 +18,9 @@ from engine.app.classroom import (
     gradient_diff,
     refuse_engine,
 )
+from engine.app.classroom.diagnose import apart, show_apart, versus
 from engine.app.classroom.probes import fan_out
+from engine.naming import node_names
 
 
 def test_compare_function_fails_at_the_first_input_that_differs():
@@ -65,12 +67,38 @@ def test_gradient_helpers_name_nodes_and_the_mistake():
     assert gradient_diff(wrong, right) == "'a': 0 (expected -1.875)"
     with pytest.raises(CheckFailed, match="'a'") as failed:
         compare_gradients(root, wrong, "fan-out")
-    assert failed.value.mistake is MISTAKES["forward_order"]
+    # One gradient of 0 fits no one mistake of the sweep: said in words, not named.
+    assert failed.value.mistake is None
+    assert "nothing reached it, though its consumers' gradients are right" in str(failed.value)
+    kept = dict(right)
+    kept[a] = -2.625  # one of its two contributions: `=` for `+=`
+    with pytest.raises(CheckFailed) as failed:
+        compare_gradients(root, kept)
+    assert failed.value.mistake is MISTAKES["assign_not_accumulate"]
+
+
+def test_two_nodes_with_one_label_are_told_apart():
+    x = Value(0.5, label="0.5")
+    y = Value(0.5, label="0.5")
+    root = x * 2.0 + y * 3.0
+    right = {x: 2.0, y: 3.0}
+    diff = gradient_diff({x: 2.0, y: 0.0}, right, names=node_names(topological_order(root)))
+    assert diff.startswith("'0.5' (node ") and "of " in diff
+    assert "(expected 3)" in diff
+
+
+def test_numbers_are_printed_until_they_differ():
+    assert apart(5.000000001, 5.0) == ("5.000000001", "5")
+    assert versus(0.1 + 0.2, 0.3) == "0.30000000000000004, expected 0.3"
+    assert versus(1.5, 2.0) == "1.5, expected 2"
+    assert show_apart((1.0, (0.25,)), (1.0, (0.2500001,))) == \
+        "(1, (0.25,)), expected (1, (0.2500001,))"
 
 
 def test_diagnose_step_and_batches():
     assert diagnose_step([1.0], [0.5], [1.05], 0.1) is MISTAKES["update_sign"]
     assert diagnose_step([1.0], [0.5], [1.0], 0.1) is MISTAKES["rebinding"]
+    assert diagnose_step([1.0], [0.5], [0.7], 0.1) is None  # fits no known step
     assert diagnose_batches([[[0, 1], [2, 3], [4]]], 5, 2)[0] is MISTAKES["no_shuffle"]
     assert diagnose_batches([[[3, 1], [0, 4]]], 5, 2)[0] is MISTAKES["last_batch_dropped"]
     assert diagnose_batches([[[3, 1], [0, 4], [2]], [[2, 0], [4, 1], [3]]], 5, 2) is None

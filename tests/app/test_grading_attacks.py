@@ -1,9 +1,10 @@
 """Students who attack the grader, each as an attacker would write it.
 
-One class is graded once with ``sweepgrad grade`` (exercises 1.1 and 2.2, a
-small time limit): two honest students (the key, full marks; the starter,
-nothing) and one attacker per attack, each starting from the starter, so an
-attack that worked would show as points the starter does not earn. Each
+One class is graded once with ``sweepgrad grade`` (exercise 1.1, a small
+time limit; a class of three for 2.2's sweep): two honest students (the
+key, full marks; the starter, nothing) and one attacker per attack, each
+starting from the starter, so an attack that worked would show as points
+the starter does not earn. Each
 test asserts what its attacker got (never more than the honest starter's
 0, unless the attack is an honest answer), that the honest students' grades
 are what they are alone, and that ``grades.csv`` was written. The teacher's
@@ -110,9 +111,10 @@ def add(a, b):
     paths = ["/proc/1/environ", "/proc/self/environ", os.path.expanduser("~/.ssh/id_rsa"),
              "/root/.ssh/id_rsa", "/root/secret.txt"]
     paths += glob.glob("/proc/*/cwd/*") + glob.glob("/proc/*/environ")
-    paths += glob.glob("/**/secret.txt", recursive=True)[:20]
-    paths += glob.glob("/**/notebooks/exercises/source/ops.ipynb", recursive=True)[:5]
-    paths += glob.glob("/**/ada/ops.py", recursive=True)[:5]
+    for top in ("/root", "/home", "/tmp", "/work", "/mnt", "/srv", "/opt", "/var"):
+        for folder, _, files in os.walk(top):
+            paths += [os.path.join(folder, f) for f in files
+                      if f in ("secret.txt", "ops.ipynb", "ops.py", "grades.csv")]
     for path in paths:
         try:
             found.append(open(path, errors="replace").read(4000))
@@ -222,20 +224,31 @@ def build_class(release: Path, root: Path, extra: Path, port: int) -> Path:
         code = code.replace("PORT", str(port))
         with open(folder / "ops.py", "a", encoding="utf-8") as file:
             file.write("\n\n" + code)
-    trick = root / "profile_trick"
-    shutil.copytree(release / "starter" / "modules", trick)
-    with open(trick / "graph.py", "a", encoding="utf-8") as file:
-        file.write("\n\n" + PROFILE_TRICK)
     links = root / "links_to_the_key"
     links.mkdir()
     for chapter in ("ops", "graph"):
         (links / f"{chapter}.py").symlink_to(release / "key" / "modules" / f"{chapter}.py")
     for folder in NAMES.values():
         shutil.copytree(release / "starter" / "modules", root / folder)
-    hostile = root / "fifo"
-    hostile.mkdir()
-    os.mkfifo(hostile / "graph.ipynb")  # would block a reader for ever
-    (hostile / "ops.ipynb").symlink_to("/dev/zero")  # would never end
+    hostile_files(root / "fifo")
+    return root
+
+
+def hostile_files(folder: Path) -> None:
+    folder.mkdir()
+    os.mkfifo(folder / "graph.ipynb")  # would block a reader for ever
+    (folder / "ops.ipynb").symlink_to("/dev/zero")  # would never end
+
+
+def build_graph_class(release: Path, root: Path) -> Path:
+    """Exercise 2.2's class: the key, the profile trick, the FIFO."""
+    root.mkdir()
+    shutil.copytree(release / "key" / "modules", root / "ada")
+    trick = root / "profile_trick"
+    shutil.copytree(release / "starter" / "modules", trick)
+    with open(trick / "graph.py", "a", encoding="utf-8") as file:
+        file.write("\n\n" + PROFILE_TRICK)
+    hostile_files(root / "fifo")
     return root
 
 
@@ -267,8 +280,11 @@ def attacked(release: Path, tmp_path_factory) -> dict:
     thread.start()
     classroom = build_class(release, base / "class", extra, listener.getsockname()[1])
     before = CHECKS_INIT.read_bytes()
+    graph_class = build_graph_class(release, base / "graph_class")
+
     def sweepgrad_grade(exercise: str, *out: str) -> subprocess.CompletedProcess:
-        command = [sys.executable, "-m", "engine.app.cli", "grade", str(classroom),
+        folder = classroom if exercise == "1.1" else graph_class
+        command = [sys.executable, "-m", "engine.app.cli", "grade", str(folder),
                    "--exercises", exercise, "--quiet", "--time-limit", "20", "--jobs", "2",
                    "--extra-checks", str(extra), *out]
         return subprocess.run(command, cwd=teacher, capture_output=True, text=True,
@@ -297,7 +313,7 @@ def points(attacked: dict, student: str) -> float:
 def test_grading_finished_and_wrote_the_csv(attacked: dict):
     assert attacked["run"].returncode == 0, attacked["run"].stdout + attacked["run"].stderr
     assert "isolation: bubblewrap" in attacked["run"].stdout
-    assert len(rows(attacked["csv"])) == 2 + len(ATTACKS) + 3 + len(NAMES)
+    assert len(rows(attacked["csv"])) == 2 + len(ATTACKS) + 2 + len(NAMES)
 
 
 def test_the_honest_students_are_graded_as_alone(attacked: dict):
@@ -394,7 +410,7 @@ def test_names_cannot_forge_formulas_markup_or_rows(attacked: dict):
     report = (attacked["teacher"] / "grades.md").read_text(encoding="utf-8")
     assert "<img" not in report and "<script" not in report and "&lt;script&gt;" in report
     summary = attacked["run"].stdout
-    assert "eve\\nada" in summary and "\neve" not in summary
+    assert "eve\\nada  3" in summary and "\nada  3 / 3" not in summary
 
 
 def test_outputs_are_readable_by_all(attacked: dict):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from engine.app.benchmarks.grading import make_class, run
-from tests.app.test_cli import sweepgrad
 
 
 def test_the_class_mixes_references_starters_and_mistakes(tmp_path: Path):
@@ -27,7 +28,9 @@ def test_the_benchmark_grades_and_times_a_small_class():
 
 
 def test_the_command_prints_both_figures():
-    result = sweepgrad("bench", "grading", "--students", "1", "--repeats", "1")
+    command = [sys.executable, "-m", "engine.app.cli", "bench", "grading", "--students", "1",
+               "--repeats", "1"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr
     assert re.match(r"graded 1 submissions x \d+ exercises", result.stdout)
     assert re.search(r"in the bubblewrap sandbox: ([\d.]+ s|not measured)", result.stdout)

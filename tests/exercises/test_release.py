@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import ast
 import re
+from html import escape
 from pathlib import Path
 
 import pytest
 
+from engine import topological_order as engine_topological_order
 from engine.app.classroom import EXERCISES, assert_passes, check, run_checks, select
+from engine.app.classroom.notebook import Report
 from engine.app.classroom.release import read_notebook, release, source_notebooks
 
 nbformat = pytest.importorskip("nbformat")
@@ -120,8 +123,30 @@ def test_a_released_notebook_runs_and_its_check_cells_report(release: Path, tmp_
     client.execute()
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
-    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    shown = [o for o in outputs if o.output_type == "display_data"]
+    printed = "".join(o.data["text/plain"] for o in shown)
     assert printed.count("Exercise 2.") == 2 and says in printed
+    pages = "".join(o.data["text/html"] for o in shown)
+    assert pages.count('<div class="sweepgrad-report">') == 2
+
+
+def test_a_failure_in_a_notebook_shows_the_observation_first_and_folds_the_hint():
+    def backward(root):
+        root.grad = 1.0
+        for node in reversed(engine_topological_order(root)):
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad = local * node.grad
+
+    result = run_checks("2.2", {"backward": backward})
+    html = Report(result)._repr_html_()
+    failed = next(c for c in result.checks if not c.passed)
+    observed, named = html.index(escape(failed.detail)), html.index("Looks like: `=`")
+    folded = html.index("<details><summary>Hint</summary>")
+    assert observed < named < folded
+    assert escape(failed.hint) in html[folded:]
+    assert str(Report(result)) == result.report()
+    text = result.report()
+    assert text.index(failed.detail) < text.index("Looks like") < text.index("Hint:")
 
 
 def test_check_in_a_notebook_stops_at_the_time_limit_with_one_line(capsys, monkeypatch):

@@ -255,6 +255,13 @@ def backward(root):
             parent.grad += local_grad * node.grad
 '''),
     Wrong("root.backward()", "2.2", "engine_call", "def backward(root):\n    root.backward()\n"),
+    Wrong("the seed set, the loop writing node.grad", "2.2", "nothing_passed_on", '''
+def backward(root):
+    root.grad = 1.0
+    for node in reversed(engine_topological_order(root)):
+        for parent, local_grad in zip(node.parents, node.local_grads):
+            node.grad += 0.0 * local_grad * parent.grad
+'''),
     Wrong("no seed", "2.2", "root_not_seeded", '''
 def backward(root):
     for node in reversed(engine_topological_order(root)):
@@ -301,8 +308,10 @@ def chain_rule_derivative(root, w):
 '''),
     central("forward difference", "forward_difference", low="point", divisor="eps"),
     central("ε instead of 2ε", "half_divisor", divisor="eps"),
-    central("ignores eps", "bad_eps", step="1e-6", divisor="2e-6"),
-    central("ε far too small", "bad_eps", step="1e-13", divisor="2e-13"),
+    central("ignores eps", "eps_ignored", step="1e-6", divisor="2e-6"),
+    central("ε far too small, eps ignored", "eps_ignored", step="1e-13", divisor="2e-13"),
+    Wrong("a default ε of 1e-12", "3.2", "bad_eps", CENTRAL.format(
+        step="eps", low="below", divisor="2.0 * eps").replace("eps=1e-6", "eps=1e-12")),
     Wrong("changes the point", "3.2", "mutates_point", '''
 def central_difference(f, point, index, eps=1e-6):
     point[index] += eps
@@ -365,7 +374,7 @@ def softmax_cross_entropy(scores, target):
     import nn
     return nn.softmax_cross_entropy(scores, target)
 '''),
-    Wrong("the max not added back", "5.2", "wrong_loss", '''
+    Wrong("the max not added back", "5.2", "max_not_restored", '''
 def softmax_cross_entropy(scores, target):
     m = max(s.data for s in scores)
     total = Value(0.0)
@@ -451,13 +460,27 @@ def batch_loss(model, inputs, targets, loss):
         total = total + loss(model(x), y) / len(inputs)
     return total / len(inputs)
 '''),
-    Wrong("one example's loss kept", "7.1", "assign_not_accumulate", '''
+    Wrong("one example's loss kept", "7.1", "one_example_kept", '''
 def batch_loss(model, inputs, targets, loss):
     for x, y in zip(inputs, targets):
         total = loss(model(x), y)
     return total
 '''),
+    Wrong("loss(target, prediction)", "7.1", "loss_arguments_swapped", '''
+def batch_loss(model, inputs, targets, loss):
+    total = Value(0.0)
+    for x, y in zip(inputs, targets):
+        total = total + loss(y, model(x))
+    return total / len(inputs)
+'''),
     loop("gradients never zeroed", "not_zeroed", zero="pass"),
+    loop("the global random module in the loop", "rng_ignored",
+         shuffle="order = list(range(n)); random.shuffle(order)"),
+    loop("no backward()", "backward_missing", late="model.zero_grad()").__class__(
+        "no backward()", "7.2", "backward_missing", TRAIN.format(
+            before="", shuffle="order = list(range(n)); rng.shuffle(order)", batches="",
+            zero="model.zero_grad()", mean="/ len(batch)", late="").replace(
+            "            objective.backward()\n", "")),
     loop("gradients zeroed before the step", "zeroed_too_late", zero="pass",
          late="model.zero_grad()"),
     loop("the loop divides again", "mean_twice", mean="/ len(batch) / len(batch)"),
@@ -506,4 +529,266 @@ def train(model, inputs, targets, loss, epochs, batch_size, lr, rng):
             losses.append(objective.data)
     return losses
 '''),
+]
+
+FIRST_WEIGHT = '''
+def first_weight_gradient(weights, x, activation):
+    ws = [Value(w) for w in weights]
+    xv = Value(x)
+    z = xv
+    for w in ws:
+        s = w * z
+        z = {{"sigmoid": s.sigmoid, "tanh": s.tanh, "relu": s.relu}}[activation]()
+    z.backward()
+    return {which}.grad
+'''
+
+WRONG += [
+    # chapter 8
+    Wrong("leaky ReLU with ReLU's slope", "8.1", "leaky_slope",
+          "def leaky_relu(a, alpha=0.01):\n    return (a, (1.0,)) if a > 0 else "
+          "(alpha * a, (0.0,))\n"),
+    Wrong("SiLU's slope σ(a)", "8.1", "silu_product_rule", '''
+def silu(a):
+    s = 1.0 / (1.0 + math.exp(-a)) if a >= 0 else math.exp(a) / (1.0 + math.exp(a))
+    return a * s, (s,)
+'''),
+    Wrong("the last weight's gradient", "8.2", "last_weight", FIRST_WEIGHT.format(which="ws[-1]")),
+    Wrong("the input's gradient", "8.2", "input_gradient", FIRST_WEIGHT.format(which="xv")),
+    Wrong("a bound with (¼)^(L−1)", "8.2", "bound_depth", '''
+def sigmoid_bound(weights, x):
+    return abs(x) * math.prod(abs(w) for w in weights[1:]) * 0.25 ** (len(weights) - 1)
+'''),
+    Wrong("a bound of (¼)^L alone", "8.2", "bound_without_weights",
+          "def sigmoid_bound(weights, x):\n    return 0.25 ** len(weights)\n"),
+]
+
+SOFTMAX_MATRIX = '''
+def softmax_gradients(W, z, t):
+    s = W @ z
+    m = float(np.max(s))
+    total = float(np.sum(np.exp(s - m)))
+    loss = m + math.log(total) - float(s[t])
+    p = np.exp(s - m) / total
+    delta = {delta}
+    return loss, {grad_W}, W.T @ delta
+'''
+
+
+def softmax_matrix(name: str, mistake: str, delta: str = "p - np.eye(len(p))[t]",
+                   grad_W: str = "np.outer(delta, z)") -> Wrong:
+    return Wrong(name, "9.2", mistake, SOFTMAX_MATRIX.format(delta=delta, grad_W=grad_W))
+
+
+WRONG += [
+    # chapter 9
+    Wrong("log(1 + e^{−ys}) as written", "9.1", "unstable_logistic", '''
+def logistic_loss(score, label):
+    e = math.exp(-label * score)
+    return math.log(1 + e), -label * e / (1 + e)
+'''),
+    Wrong("the slope without y", "9.1", "label_factor", '''
+def logistic_loss(score, label):
+    m = -label * score
+    value = m + math.log1p(math.exp(-m)) if m > 0 else math.log1p(math.exp(m))
+    sigma = 1.0 / (1.0 + math.exp(-m)) if m >= 0 else math.exp(m) / (1.0 + math.exp(m))
+    return value, -sigma
+'''),
+    Wrong("the 0/1 cross-entropy", "9.1", "labels_01", '''
+def logistic_loss(score, label):
+    def softplus(m):
+        return m + math.log1p(math.exp(-m)) if m > 0 else math.log1p(math.exp(m))
+
+    def sigma(a):
+        return 1.0 / (1.0 + math.exp(-a)) if a >= 0 else math.exp(a) / (1.0 + math.exp(a))
+
+    value = label * softplus(-score) + (1 - label) * softplus(score)
+    return value, -label * sigma(-score) + (1 - label) * sigma(score)
+'''),
+    softmax_matrix("δ = softmax alone", "one_hot_missing", delta="p"),
+    softmax_matrix("δ = e_t − softmax", "wrong_sign", delta="np.eye(len(p))[t] - p"),
+    softmax_matrix("z δᵀ for ∂ℓ/∂W", "transpose", grad_W="np.outer(z, delta)"),
+    Wrong("softmax without the max", "9.2", "unstable_softmax", '''
+def softmax_gradients(W, z, t):
+    s = W @ z
+    p = np.exp(s) / np.sum(np.exp(s))
+    delta = p - np.eye(len(p))[t]
+    return float(-np.log(p[t])), np.outer(delta, z), W.T @ delta
+'''),
+]
+
+GRADCHECK = '''
+def gradcheck(f, gradient, point, eps=1e-6, rtol=1e-5, atol=1e-8):
+    for index in range({indices}):
+        above, below = list(point), list(point)
+        above[index] += {step}
+        below[index] -= {step}
+        numeric = (f(above) - f(below)) / (2 * {step})
+        if not abs(gradient[index] - numeric) <= {bound}:
+            return False
+    return True
+'''
+
+
+def gradcheck(name: str, mistake: str, indices: str = "len(point)", step: str = "eps",
+              bound: str = "atol + rtol * abs(numeric)") -> Wrong:
+    return Wrong(name, "10.2", mistake, GRADCHECK.format(indices=indices, step=step,
+                                                         bound=bound))
+
+
+WRONG += [
+    # chapter 10
+    Wrong("the naive count with a running product", "10.1", "naive_reuses", '''
+def naive_derivatives(factors):
+    derivatives = [0.0] * len(factors)
+    running, products = 1.0, 0
+    for k in range(len(factors) - 1, -1, -1):
+        running *= factors[k]
+        products += 1
+        derivatives[k] = running
+    return derivatives, products
+'''),
+    Wrong("the first factor not counted", "10.1", "count_off_by_one", '''
+def naive_derivatives(factors):
+    derivatives, products = [], 0
+    for k in range(len(factors)):
+        product = factors[k]
+        for g in factors[k + 1:]:
+            product *= g
+            products += 1
+        derivatives.append(product)
+    return derivatives, products
+'''),
+    Wrong("the sweep recomputing each product", "10.1", "sweep_recomputes", '''
+def sweep_derivatives(factors):
+    derivatives, products = [], 0
+    for k in range(len(factors)):
+        product = 1.0
+        for g in factors[k:]:
+            product *= g
+            products += 1
+        derivatives.append(product)
+    return derivatives, products
+'''),
+    Wrong("the sweep's list output first", "10.1", "reversed_list", '''
+def sweep_derivatives(factors):
+    derivatives, running, products = [], 1.0, 0
+    for k in range(len(factors) - 1, -1, -1):
+        running *= factors[k]
+        products += 1
+        derivatives.append(running)
+    return derivatives, products
+'''),
+    gradcheck("an absolute tolerance alone", "absolute_only", bound="atol"),
+    gradcheck("a relative tolerance alone", "relative_only", bound="rtol * abs(numeric)"),
+    gradcheck("only the first coordinate", "first_coordinate_only", indices="1"),
+    gradcheck("its own ε", "eps_ignored", step="1e-6"),
+]
+
+OUTPUT = '''
+def output_gradients(weights, x, y, output):
+    activations = [np.asarray(x, dtype=float)]
+    for index, W in enumerate(weights):
+        s = W @ activations[-1]
+        last = index == len(weights) - 1
+        activations.append(s if last and {linear} else np.tanh(s))
+    out = activations[-1]
+    loss = float(np.sum((out - y) ** 2))
+    delta = 2.0 * (out - y)
+    if {slope}:
+        delta = delta * (1.0 - out**2)
+    grads = [None] * len(weights)
+    for index in range(len(weights) - 1, -1, -1):
+        grads[index] = np.outer(delta, activations[index])
+        if index > 0:
+            delta = (weights[index].T @ delta) * (1.0 - activations[index] ** 2)
+    return loss, grads
+'''
+
+WRONG += [
+    # chapter 6, the output layer as the lecture writes it
+    Wrong("the tanh output left linear", "6.3", "output_not_activated",
+          OUTPUT.format(linear="True", slope="False")),
+    Wrong("a tanh output without its slope in δ", "6.3", "output_slope_missing",
+          OUTPUT.format(linear="output == 'linear'", slope="False")),
+    Wrong("every output activated", "6.3", "last_layer_activated",
+          OUTPUT.format(linear="False", slope="True")),
+]
+
+WRONG += [
+    # the rest of the named mistakes, one each
+    Wrong("add returning a bare number", "1.1", "wrong_type",
+          "def add(a, b):\n    return a + b\n"),
+    Wrong("log(a) computed as log10", "1.2", "wrong_value",
+          "def log(a):\n    return math.log10(a), (1.0 / a,)\n"),
+    Wrong("sigmoid's slope as σ(a)²", "1.2", "wrong_local_derivative", '''
+def sigmoid(a):
+    s = 1.0 / (1.0 + math.exp(-a)) if a >= 0 else math.exp(a) / (1.0 + math.exp(a))
+    return s, (s * s,)
+'''),
+    Wrong("order of the inputs only", "2.1", "missing_nodes", '''
+def topological_order(root):
+    order, seen, stack = [], set(), [root]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if not node.parents:
+            order.append(node)
+        stack.extend(node.parents)
+    return order + ([root] if root.parents else [])
+'''),
+    Wrong("each node emitted when first reached", "2.1", "parent_after_node", '''
+def topological_order(root):
+    order, seen, stack = [], set(), [root]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        order.append(node)
+        stack.extend(node.parents)
+    order.reverse()
+    return order
+'''),
+    Wrong("every leaf at rate 1", "3.1", "leaves_seeded", '''
+def chain_rule_derivative(root, w):
+    rate = {}
+    for node in topological_order(root):
+        if node is w or not node.parents:
+            rate[node] = 1.0
+        else:
+            rate[node] = sum(g * rate[p] for p, g in zip(node.parents, node.local_grads))
+    return rate[root] if w in rate else 0.0
+'''),
+    Wrong("rates from the output down", "3.1", "rate_before_parents", '''
+def chain_rule_derivative(root, w):
+    rate = {w: 1.0}
+    for node in reversed(topological_order(root)):
+        if node is not w and node.parents:
+            rate[node] = sum(g * rate[p] for p, g in zip(node.parents, node.local_grads))
+    return rate.get(root, 0.0)
+'''),
+    central("the quotient over 2", "divisor_without_eps", divisor="2.0"),
+    Wrong("a step for the first parameter only", "5.1", "partial_update", '''
+def sgd_step(parameters, lr):
+    parameters[0].data -= lr * parameters[0].grad
+'''),
+    Wrong("the step written to .grad", "5.1", "updated_grad", '''
+def sgd_step(parameters, lr):
+    for p in parameters:
+        p.grad = p.data - lr * p.grad
+'''),
+    two("Θ′ from the sums of the layer", "wrong_activation_derivative",
+        down="(W.T @ delta) * (1.0 - (V @ x) ** 2)"),
+    two("∂ℓ/∂W without its 2", "wrong_delta", grad_W="np.outer(out - y, z)"),
+    two("the message with 1 − z", "wrong_message", down="(W.T @ delta) * (1.0 - z)"),
+    Wrong("the gradients listed last layer first", "6.2", "grads_reversed",
+          DEEP.format(forward="s if index == len(weights) - 1 else np.tanh(s)",
+                      slope="activations[index]").replace("return loss, grads",
+                                                          "return loss, grads[::-1]")),
+    loop("one epoch too many", "epoch_count", before="epochs = epochs + 1"),
+    loop("the loss list of the last epoch only", "wrong_losses",
+         shuffle="order = list(range(n)); rng.shuffle(order); losses = []"),
 ]

@@ -43,7 +43,7 @@ _HOMES = {
     "MISTAKES": "mistakes", "Mistake": "mistakes",
     "assert_passes": "notebook", "check": "notebook", "run_checks": "notebook",
     "EXERCISES": "registry", "Exercise": "registry", "check_of": "registry",
-    "exercise": "registry", "select": "registry",
+    "exercise": "registry", "in_order": "registry", "select": "registry", "hint": "registry",
     "CheckFailed": "results", "CheckResult": "results", "ExerciseResult": "results",
 }
 
@@ -79,6 +79,7 @@ __all__ = [
     "exercise",
     "explain_gradients",
     "gradient_diff",
+    "hint",
     "reference_gradients",
     "refuse_engine",
     "run_checks",

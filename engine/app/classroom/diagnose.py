@@ -2,6 +2,8 @@
 
 - ``close``, ``compare_function``: a student's function against a reference
   on many inputs, failing at the first input that differs, with both values;
+- ``number``, ``apart``, ``versus``: numbers in words, two of them with as
+  many digits as it takes to see that they differ (``5.0000001, expected 5``);
 - ``engine_calls``: which of the engine's own implementations a call used
   (read with ``sys.setprofile``, however the function was imported);
 - ``deepest_recursion``: how deep a function called itself during a call,
@@ -43,9 +45,38 @@ def close(got: object, want: float, rel: float = 1e-9, abs_: float = 1e-12) -> b
     return math.isclose(got, want, rel_tol=rel, abs_tol=abs_)
 
 
-def number(x: float) -> str:
-    """A float short enough to read and long enough to tell two apart."""
+def number(x: object) -> str:
+    """A number in six significant digits (``apart`` when two must be told apart)."""
     return f"{x:.6g}" if isinstance(x, float) else repr(x)
+
+
+def _real(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def digits_apart(got: object, want: object) -> int:
+    """The fewest significant digits (6 to 17) that show ``got`` and ``want`` differ
+    (nested tuples and lists: the most any pair needs)."""
+    if isinstance(got, (tuple, list)) and isinstance(want, (tuple, list)):
+        return max((digits_apart(g, w) for g, w in zip(got, want)), default=6)
+    if _real(got) and _real(want) and got != want:
+        for digits in range(6, 17):
+            if f"{got:.{digits}g}" != f"{want:.{digits}g}":
+                return digits
+        return 17
+    return 6
+
+
+def apart(got: object, want: object) -> tuple[str, str]:
+    """Both, digits enough to differ: ``apart(5.000000001, 5.0)`` is ``("5.000000001", "5")``."""
+    digits = digits_apart(got, want)
+    return show(got, digits), show(want, digits)
+
+
+def versus(got: object, want: object) -> str:
+    """``'0.375, expected 0.75'``, with digits enough to tell the two apart."""
+    a, b = apart(got, want)
+    return f"{a}, expected {b}"
 
 
 def compare_function(
@@ -70,7 +101,7 @@ def compare_function(
         if not same_numbers(got, want, rel, abs_):
             shown = ", ".join(number(a) for a in args)
             mistake, extra = diagnose(args, got, want) if diagnose else (None, "")
-            detail = f"{name}({shown}) returned {show(got)}, expected {show(want)}"
+            detail = f"{name}({shown}) returned {show_apart(got, want)}"
             raise CheckFailed(f"{detail}. {extra}".strip(), mistake)
 
 
@@ -81,12 +112,21 @@ def same_numbers(got: Any, want: Any, rel: float = 1e-9, abs_: float = 1e-12) ->
     return close(got, want, rel, abs_)
 
 
-def show(x: Any) -> str:
+def show_apart(got: Any, want: Any) -> str:
+    """``(1, (0.25,)), expected (1, (0.2500001,))``: nested numbers, digits enough to differ."""
+    a, b = apart(got, want)
+    return f"{a}, expected {b}"
+
+
+def show(x: Any, digits: int = 6) -> str:
+    """A number, or nested tuples and lists of them, in ``digits`` significant digits."""
     if isinstance(x, (tuple, list)):
-        inner = ", ".join(show(v) for v in x)
+        inner = ", ".join(show(v, digits) for v in x)
         return f"({inner},)" if isinstance(x, tuple) and len(x) == 1 else (
             f"({inner})" if isinstance(x, tuple) else f"[{inner}]")
-    return number(x)
+    if not isinstance(x, float) or digits >= 17:  # 17: the shortest repr that round-trips
+        return repr(x)
+    return f"{x:.{digits}g}"
 
 
 # --- what the student's code called ------------------------------------------------------

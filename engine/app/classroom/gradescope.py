@@ -7,8 +7,9 @@ feedback are read from ``/autograder/results/results.json``. ``bundle``
 writes that zip: ``setup.sh`` installs Python, pip, bubblewrap and
 sweepgrad from the wheel in the bundle; ``run_autograder`` grades the
 submission with ``sweepgrad grade`` and its ``--gradescope`` file, so the
-verdict is written by the grader after the student's code has run in its
-own processes, never by the student's code. ``SWEEPGRAD_AUTOGRADER_ROOT``
+verdict is written by the grader after the student's code has run in the
+bubblewrap sandbox (where it cannot see ``/autograder``, and every process
+it starts ends with it), never by the student's code. ``SWEEPGRAD_AUTOGRADER_ROOT``
 stands for ``/autograder`` (to try the bundle in a folder of one's own).
 
 ``results_json`` follows Gradescope's documented format: a total ``score``,
@@ -35,7 +36,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from engine import write_atomically
-from engine.app.classroom.registry import select
 from engine.app.classroom.results import ExerciseResult
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
@@ -103,10 +103,12 @@ folder={folder}
 if [ -n "$folder" ] && [ -d "$submission/$folder" ]; then
     submission="$submission/$folder"
 fi
-# sweepgrad grade takes a folder of students: this one is the only one.
-ln -s "$submission" "$work/submissions/submission"
+# sweepgrad grade takes a folder of students: a copy of this one is the only
+# one (links copied as links, never followed: the grader reads no link).
+mkdir "$work/submissions/submission"
+cp -R -P "$submission/." "$work/submissions/submission/"
 cd "$work"
-sweepgrad grade "$work/submissions" --exercises {exercises} --quiet \\
+sweepgrad grade "$work/submissions" --exercises {exercises} --quiet{options} \\
     --out "$work/grades.csv" --gradescope "$results"
 status=$?
 if [ "$status" -ne 0 ] || [ ! -s "$results" ]; then
@@ -203,12 +205,15 @@ def _executable(name: str, text: str) -> tuple[zipfile.ZipInfo, bytes]:
 
 
 def bundle(out: str | Path, exercises: str, wheel: str | Path | None = None,
-           folder: str = "") -> list[str]:
+           folder: str = "", sandbox: bool = True) -> list[str]:
     """Write the autograder zip for ``exercises`` (``all``, or chapters/numbers
     separated by commas, as ``sweepgrad grade --exercises`` takes them); the names inside.
 
     ``folder`` (``modules`` or ``notebooks``): grade that folder of a submission
-    that has one, as a repository made from the release has."""
+    that has one, as a repository made from the release has. ``sandbox=False``
+    grades with ``--no-sandbox``, for an image where bubblewrap cannot run."""
+    from engine.app.classroom import select  # the package registers the exercises
+
     select(exercises)  # a bad choice fails here, not on Gradescope
     if folder not in ("", "modules", "notebooks"):
         raise ValueError(f"--folder {folder}: choose modules or notebooks")
@@ -224,8 +229,9 @@ def bundle(out: str | Path, exercises: str, wheel: str | Path | None = None,
                     and made.suffix == ".whl"):
                 raise ValueError(f"--wheel {wheel}: not a sweepgrad wheel (sweepgrad-*.whl)")
         files = [_executable("setup.sh", SETUP.format(wheel=shlex.quote(made.name))),
-                 _executable("run_autograder", RUN.format(exercises=shlex.quote(exercises),
-                                                          folder=shlex.quote(folder)))]
+                 _executable("run_autograder", RUN.format(
+                     exercises=shlex.quote(exercises), folder=shlex.quote(folder),
+                     options="" if sandbox else " --no-sandbox"))]
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             for info, data in files:

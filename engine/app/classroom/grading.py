@@ -33,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.app.classroom import checks  # noqa: F401 (registers the course's exercises)
 from engine.app.classroom.registry import find
 from engine.app.classroom.results import ExerciseResult
 from engine.app.classroom.sandbox import Isolation
@@ -72,7 +73,7 @@ def students(submissions: Path) -> dict[str, Path]:
         raise ValueError(f"{submissions} is not a folder of submissions")
     found: dict[str, Path] = {}
     for entry in sorted(submissions.iterdir()):
-        if entry.name.startswith((".", "_")) or entry.is_symlink():
+        if entry.name.startswith((".", "_")):
             continue
         if entry.is_dir() or entry.suffix in (".ipynb", ".py"):
             name = entry.name if entry.is_dir() else entry.stem

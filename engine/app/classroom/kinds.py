@@ -13,7 +13,7 @@ parameters), ``nn.SGD`` (parameters and learning rate) and ``Recording``, the
 model chapter 7 trains that notes which examples it saw under which
 parameters. A new kind is one ``register(Kind(...))`` call; an object of no
 kind reaches the student's code as a ``codec.Foreign`` placeholder. Loss
-functions such as ``squared`` live here too, so they cross by name.
+functions such as ``squared`` and ``skewed`` live here too, so they cross by name.
 """
 
 from __future__ import annotations
@@ -23,17 +23,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import nn
 from engine import Value
-from engine.app.classroom.codec import random_state, set_random_state
 
 
 @dataclass(frozen=True)
 class Kind:
-    """How objects of one type cross between the judge and the sandbox."""
+    """How objects of one type cross between the judge and the sandbox.
+
+    The type is named (``"nn.layers.MLP"``), not held, so the runner imports
+    ``nn`` only when a model actually crosses.
+    """
 
     name: str
-    type: type
+    type_name: str  # module and qualified name of the type, exactly
     fields: Callable[[Any], dict[str, Any]]  # the object's state as plain values and nodes
     build: Callable[[dict[str, Any]], Any]  # a new object from its fields (student side)
     update: Callable[[Any, dict[str, Any]], None]  # the judge's object after the call
@@ -42,17 +44,18 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
+_BY_TYPE: dict[str, Kind] = {}
+
+
 def register(kind: Kind) -> Kind:
-    KINDS[kind.name] = kind
+    KINDS[kind.name] = _BY_TYPE[kind.type_name] = kind
     return kind
 
 
 def kind_of(obj: object) -> Kind | None:
     """The kind registered for ``type(obj)`` exactly (a subclass is not the same kind)."""
-    for kind in KINDS.values():
-        if type(obj) is kind.type:
-            return kind
-    return None
+    cls = type(obj)
+    return _BY_TYPE.get(f"{cls.__module__}.{cls.__qualname__}")
 
 
 def _nothing(obj: Any, fields: dict[str, Any]) -> None:
@@ -62,20 +65,35 @@ def _nothing(obj: Any, fields: dict[str, Any]) -> None:
 # --- random.Random -----------------------------------------------------------------------
 
 
+def random_state(rng: random.Random) -> list[Any]:
+    """A ``Random``'s state as plain lists (and back with ``set_random_state``)."""
+    version, internal, gauss = rng.getstate()
+    return [version, list(internal), gauss]
+
+
+def set_random_state(rng: random.Random, state: object) -> None:
+    if not (isinstance(state, list) and len(state) == 3 and isinstance(state[1], list)
+            and len(state[1]) == 625 and all(isinstance(x, int) for x in state[1])):
+        raise ValueError("a random state is [version, 625 ints, gauss]")
+    rng.setstate((state[0], tuple(state[1]), state[2]))
+
+
 def _build_random(fields: dict[str, Any]) -> random.Random:
     rng = random.Random()
     set_random_state(rng, fields["state"])
     return rng
 
 
-register(Kind("random.Random", random.Random, lambda r: {"state": random_state(r)},
+register(Kind("random.Random", "random.Random", lambda r: {"state": random_state(r)},
               _build_random, lambda r, f: set_random_state(r, f["state"])))
 
 # --- nn modules and the optimizer --------------------------------------------------------
 
 
-def _bind_parameters(module: nn.Module, parameters: Sequence[Value]) -> None:
+def _bind_parameters(module: Any, parameters: Sequence[Value]) -> None:
     """Make ``parameters`` (in ``module.parameters()`` order) the module's own nodes."""
+    import nn  # noqa: PLC0415 (only when a model crosses: see Kind)
+
     if isinstance(module, nn.Neuron):
         neurons = [module]
     elif isinstance(module, nn.Layer):
@@ -95,26 +113,37 @@ def _bind_parameters(module: nn.Module, parameters: Sequence[Value]) -> None:
         at += count + 1
 
 
-def _module_kind(cls: type, spec: Callable[[Any], dict[str, Any]]) -> Kind:
-    def fields(module: Any) -> dict[str, Any]:
-        return {"spec": spec(module), "parameters": module.parameters()}
+def _module_kind(name: str, module: str, spec: Callable[[Any], dict[str, Any]]) -> Kind:
+    def fields(obj: Any) -> dict[str, Any]:
+        return {"spec": spec(obj), "parameters": obj.parameters()}
 
     def build(f: dict[str, Any]) -> Any:
-        module = cls(**f["spec"], seed=0)
-        _bind_parameters(module, f["parameters"])
-        return module
+        import nn  # noqa: PLC0415 (only when a model crosses: see Kind)
 
-    return register(Kind(f"nn.{cls.__name__}", cls, fields, build, _nothing))
+        obj = getattr(nn, name)(**f["spec"], seed=0)
+        _bind_parameters(obj, f["parameters"])
+        return obj
+
+    return register(Kind(f"nn.{name}", f"{module}.{name}", fields, build, _nothing))
 
 
-_module_kind(nn.Neuron, lambda m: {"nin": m.nin, "activation": m.activation, "name": m.name})
-_module_kind(nn.Layer, lambda m: {"nin": m.nin, "nout": m.nout, "activation": m.activation,
-                                  "name": m.name})
-_module_kind(nn.MLP, lambda m: {"nin": m.nin, "sizes": list(m.sizes), "activation": m.activation,
-                                "output_activation": m.output_activation})
+_module_kind("Neuron", "nn.layers", lambda m: {"nin": m.nin, "activation": m.activation,
+                                               "name": m.name})
+_module_kind("Layer", "nn.layers", lambda m: {"nin": m.nin, "nout": m.nout,
+                                              "activation": m.activation, "name": m.name})
+_module_kind("MLP", "nn.layers", lambda m: {"nin": m.nin, "sizes": list(m.sizes),
+                                            "activation": m.activation,
+                                            "output_activation": m.output_activation})
 
-register(Kind("nn.SGD", nn.SGD, lambda o: {"params": list(o.params), "lr": o.lr},
-              lambda f: nn.SGD(f["params"], f["lr"]), _nothing))
+
+def _build_sgd(f: dict[str, Any]) -> Any:
+    import nn  # noqa: PLC0415 (only when an optimizer crosses: see Kind)
+
+    return nn.SGD(f["params"], f["lr"])
+
+
+register(Kind("nn.SGD", "nn.optim.SGD", lambda o: {"params": list(o.params), "lr": o.lr},
+              _build_sgd, _nothing))
 
 # --- chapter 7's recording model, and the losses checks pass --------------------------------
 
@@ -124,15 +153,28 @@ def squared(prediction: Value, target: float) -> Value:
     return (prediction - target) ** 2
 
 
-class Recording:
-    """A model that remembers which examples it saw under which parameters."""
+def skewed(prediction: Value, target: float) -> Value:
+    """(ŷ − y)² + ½(ŷ − y): an over-estimate costs more than an under-estimate, so
+    ``skewed(y, ŷ)`` differs from ``skewed(ŷ, y)`` (a loss called the wrong way round shows)."""
+    error = prediction - target
+    return error * error + error * 0.5
 
-    def __init__(self, model: nn.MLP, inputs: Sequence[Sequence[float]]) -> None:
+
+class Recording:
+    """A model that remembers which examples it saw under which parameters.
+
+    ``seen`` holds, per call, the parameters' values and the index of the
+    input (−1 for one it was not given); ``zeroed`` holds, per call of
+    ``zero_grad``, whether any gradient was non-zero just before.
+    """
+
+    def __init__(self, model: Any, inputs: Sequence[Sequence[float]]) -> None:
         self.model = model
         self.inputs = inputs
         self.index = {id(x): i for i, x in enumerate(inputs)}
         self.lookup = {tuple(x): i for i, x in enumerate(inputs)}
         self.seen: list[tuple[tuple[float, ...], int]] = []
+        self.zeroed: list[bool] = []
 
     def __call__(self, x: Sequence[Any]) -> Any:
         index = self.index.get(id(x))
@@ -148,6 +190,7 @@ class Recording:
         return self.model.parameters()
 
     def zero_grad(self) -> None:
+        self.zeroed.append(any(p.grad != 0.0 for p in self.model.parameters()))
         self.model.zero_grad()
 
     def batches(self) -> list[list[int]]:
@@ -165,6 +208,7 @@ class Recording:
 def _build_recording(f: dict[str, Any]) -> Recording:
     recording = Recording(f["model"], f["inputs"])
     recording.seen = list(f["seen"])
+    recording.zeroed = list(f["zeroed"])
     return recording
 
 
@@ -174,9 +218,14 @@ def _update_recording(recording: Recording, f: dict[str, Any]) -> None:
             isinstance(s, tuple) and len(s) == 2 and isinstance(s[0], tuple)
             and isinstance(s[1], int) for s in seen):
         raise ValueError("seen must be a list of (parameters, index)")
+    zeroed = f["zeroed"]
+    if not isinstance(zeroed, list) or not all(isinstance(z, bool) for z in zeroed):
+        raise ValueError("zeroed must be a list of booleans")
     recording.seen = seen
+    recording.zeroed = zeroed
 
 
-register(Kind("Recording", Recording,
-              lambda r: {"model": r.model, "inputs": r.inputs, "seen": list(r.seen)},
+register(Kind("Recording", "engine.app.classroom.kinds.Recording",
+              lambda r: {"model": r.model, "inputs": r.inputs, "seen": list(r.seen),
+                         "zeroed": list(r.zeroed)},
               _build_recording, _update_recording))

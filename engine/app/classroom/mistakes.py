@@ -133,6 +133,13 @@ ROOT_NOT_SEEDED = _m(
     "d(root)/d(root) = 1 starts the sweep; without it every product is 0",
     "set root.grad = 1.0 before the loop",
 )
+NOTHING_PASSED_ON = _m(
+    "nothing_passed_on", "nothing is passed on along the edges",
+    "the sweep must add local_grad · node.grad to every parent; when no parent's .grad "
+    "changes, the loop over the edges never ran, skipped the output, or wrote somewhere else",
+    "for node in reversed(order): for parent, local in zip(node.parents, node.local_grads): "
+    "parent.grad += local * node.grad",
+)
 RECURSION = _m(
     "recursion", "recursion over the graph",
     "a function that calls itself once per node needs one Python frame per level: a deep "
@@ -180,9 +187,9 @@ NO_DEPENDENCY = _m(
 # --- finite differences (chapter 3) ---------------------------------------------------------
 
 FORWARD_DIFFERENCE = _m(
-    "forward_difference", "a one-sided (forward) difference instead of a central one",
-    "(f(x+ε) − f(x))/ε has error O(ε); the central difference (f(x+ε) − f(x−ε))/(2ε) has "
-    "O(ε²)",
+    "forward_difference", "a one-sided difference instead of a central one",
+    "(f(x+ε) − f(x))/ε (or (f(x) − f(x−ε))/ε) has error O(ε); the central difference "
+    "(f(x+ε) − f(x−ε))/(2ε) has O(ε²)",
     "evaluate on both sides: x + ε and x − ε, and divide by 2ε",
 )
 HALF_DIVISOR = _m(
@@ -191,10 +198,25 @@ HALF_DIVISOR = _m(
     "divide by (2 * eps)",
 )
 BAD_EPS = _m(
-    "bad_eps", "a bad ε",
-    "too large an ε leaves truncation error, too small one rounding noise; and the eps "
-    "argument must be the one used",
-    "use the eps argument (default 1e-6)",
+    "bad_eps", "the default ε is not 1e-6",
+    "called without eps, the quotient uses another step: too large an ε leaves truncation "
+    "error, too small one rounding noise",
+    "give the function the default the docstring names: eps=1e-6",
+)
+EPS_IGNORED = _m(
+    "eps_ignored", "the eps argument is ignored",
+    "the caller's eps must be the step used; a number of your own replaces it",
+    "step by the eps parameter: point[index] ± eps, and divide by 2 * eps",
+)
+W_NOT_SEEDED = _m(
+    "w_not_seeded", "dw/dw is not set to 1",
+    "forward-mode rates start at w: dw/dw = 1; without it every rate after it is 0",
+    "rate[w] = 1.0 when the loop reaches w",
+)
+DIVISOR_WITHOUT_EPS = _m(
+    "divisor_without_eps", "the difference is divided by 2, not by 2ε",
+    "the slope is the rise over the run: the run from x − ε to x + ε is 2ε",
+    "divide by (2 * eps)",
 )
 MUTATES_POINT = _m(
     "mutates_point", "the point given is changed",
@@ -238,8 +260,21 @@ NO_ERROR_FOR_BAD_INPUT = _m(
 )
 LAST_LAYER_ACTIVATED = _m(
     "last_layer_activated", "the last layer is activated",
-    "the last layer gives scores for a loss and must be linear",
+    "this exercise's last layer is linear (the lecture on losses writes regression with "
+    "h(t) = t), so its outputs are the sums themselves",
     "use 'linear' for the last layer, the activation for the others",
+)
+OUTPUT_NOT_ACTIVATED = _m(
+    "output_not_activated", "the output layer is left linear",
+    "with an activated output, x⁽ᴸ⁾ = Θ(s⁽ᴸ⁾): the forward pass applies Θ at the last layer "
+    "too, and δ⁽ᴸ⁾ = 2(x⁽ᴸ⁾ − y)·Θ′(s⁽ᴸ⁾)",
+    "when output == 'tanh', out = np.tanh(W @ z) and δ = 2(out − y)·(1 − out²)",
+)
+OUTPUT_SLOPE_MISSING = _m(
+    "output_slope_missing", "Θ′ of the output layer is missing from δ⁽ᴸ⁾",
+    "the output is activated in the forward pass, so the chain rule passes through Θ at the "
+    "output: δ⁽ᴸ⁾ = 2(x⁽ᴸ⁾ − y)·Θ′(s⁽ᴸ⁾)",
+    "δ = 2(out − y) * (1 − out**2) for a tanh output",
 )
 LAST_LAYER_DROPPED = _m(
     "last_layer_dropped", "a layer is dropped",
@@ -266,8 +301,9 @@ MISSING_LR = _m(
     "p.data -= lr * p.grad",
 )
 REBINDING = _m(
-    "rebinding", "rebinding instead of updating the parameter",
-    "`p = p - lr * p.grad` makes a new Value and leaves the model's parameter unchanged",
+    "rebinding", "the parameters are not changed in place",
+    "no parameter moved although every one has a gradient: `p = p - lr * p.grad` makes a new "
+    "Value and leaves the model's parameter as it was (and so does a step that writes nothing)",
     "change the parameter in place: p.data -= lr * p.grad",
 )
 PARTIAL_UPDATE = _m(
@@ -279,11 +315,6 @@ WRONG_LOSSES = _m(
     "wrong_losses", "the losses returned are not one batch loss per step",
     "the list must hold L.data of every step's batch mean, in order",
     "append objective.data after each step",
-)
-WRONG_STEP = _m(
-    "wrong_step", "the step is not θ ← θ − η·∂L/∂θ",
-    "each parameter must move by exactly −η times its gradient",
-    "p.data -= lr * p.grad, nothing more",
 )
 UPDATED_GRAD = _m(
     "updated_grad", "the gradient is changed instead of the data",
@@ -325,6 +356,11 @@ NO_SHUFFLE = _m(
     "every epoch sees the examples in their original order",
     "shuffle the indices with rng.shuffle at the start of every epoch",
 )
+EPOCH_COUNT = _m(
+    "epoch_count", "the loop runs another number of epochs than asked",
+    "the parameters are those of one epoch more or fewer than `epochs`",
+    "for _ in range(epochs): every epoch, no more, no fewer",
+)
 SAME_SHUFFLE = _m(
     "same_shuffle", "the same shuffle every epoch",
     "the order is random once and then repeats, so every epoch sees the same batches",
@@ -350,20 +386,33 @@ RNG_IGNORED = _m(
     "the result must follow the rng argument, so that a seed reproduces it",
     "call rng.shuffle(...), not random.shuffle(...)",
 )
-WRONG_BATCHES = _m(
-    "wrong_batches", "the batches are not ⌈n/B⌉ consecutive slices of size B",
-    "every index 0…n−1 must appear in exactly one batch, every batch but the last of size B",
-    "shuffle a list of range(n) and cut it with slices of batch_size",
-)
 UNSTABLE_SOFTMAX = _m(
     "unstable_softmax", "an unstable softmax",
     "e^s overflows for scores near 710 and beyond, which gives inf or nan",
     "subtract the constant m = max(s.data) before exp and add it back after log",
 )
-WRONG_LOSS = _m(
-    "wrong_loss", "the loss has the wrong value",
-    "ℓ = log Σₖ e^{sₖ} − s_t",
-    "check at scores [0, 0]: ℓ = log 2 for either target",
+MAX_NOT_RESTORED = _m(
+    "max_not_restored", "the max subtracted inside the exp is not added back",
+    "log Σₖ e^{sₖ} = m + log Σₖ e^{sₖ − m}: subtracting m inside needs + m after the log",
+    "ℓ = m + log Σₖ e^{sₖ − m} − s_t, with m = max(s.data) a plain number",
+)
+LOSS_ARGUMENTS_SWAPPED = _m(
+    "loss_arguments_swapped", "the loss is called as loss(target, prediction)",
+    "the loss is not symmetric in its two arguments: loss(prediction, target) is the "
+    "one the docstring gives",
+    "call loss(model(x), y): the prediction first, the target second",
+)
+ONE_EXAMPLE_KEPT = _m(
+    "one_example_kept", "only one example's loss is kept",
+    "the batch loss must add every example's loss; `total = loss(...)` in the loop keeps the "
+    "last one",
+    "total = total + loss(model(x), y) for every example, then divide by B once",
+)
+BACKWARD_MISSING = _m(
+    "backward_missing", "backward() never reaches the parameters",
+    "the model was called, but no parameter ever held a gradient, so the step had nothing "
+    "to follow",
+    "call objective.backward() on each batch's mean loss, before the step",
 )
 
 # --- the matrix form (chapter 6) -----------------------------------------------------------
@@ -417,4 +466,107 @@ MISSING_TWO = _m(
     "missing_two", "the factor 2 of the squared loss is missing",
     "d‖r‖²/dr = 2r",
     "δ = 2(out − y)",
+)
+
+# --- activations and vanishing gradients (chapter 8) ----------------------------------------
+
+LEAKY_SLOPE = _m(
+    "leaky_slope", "the slope of leaky ReLU below 0 is not α",
+    "LReLU(a) = α·a for a < 0, so its slope there is α (not 0 as for ReLU, not 1)",
+    "slope = 1.0 if a > 0 else alpha",
+)
+SILU_PRODUCT_RULE = _m(
+    "silu_product_rule", "SiLU's slope misses a term of the product rule",
+    "d(a·σ(a))/da = σ(a) + a·σ′(a) = σ(a)·(1 + a·(1 − σ(a))): both terms",
+    "slope = s * (1 + a * (1 - s)) with s = σ(a)",
+)
+LAST_WEIGHT = _m(
+    "last_weight", "the gradient of the last weight instead of the first",
+    "∂out/∂w₁ passes through every layer of the chain; ∂out/∂w_L only through the last",
+    "keep the Value of weights[0] (w₁) and return its .grad after backward()",
+)
+INPUT_GRADIENT = _m(
+    "input_gradient", "∂out/∂x instead of ∂out/∂w₁",
+    "the first layer's sum is w₁·x: its derivative in w₁ is x, in x it is w₁",
+    "make w₁ a Value and x a plain number (or read w₁'s .grad, not x's)",
+)
+BOUND_DEPTH = _m(
+    "bound_depth", "the bound has one factor ¼ too many or too few",
+    "each of the L layers multiplies by σ′ ≤ ¼, so the bound has (¼)^L, and a weight for "
+    "each layer above the first",
+    "bound = |x| · Π_{k≥2} |w_k| · 0.25 ** L",
+)
+BOUND_WITHOUT_WEIGHTS = _m(
+    "bound_without_weights", "the bound leaves out the weights or the input",
+    "∂out/∂w₁ = x · σ′(s₁) · Π_{k≥2} w_k·σ′(s_k): the weights above the first, and x, "
+    "multiply too",
+    "bound = |x| · Π_{k≥2} |w_k| · 0.25 ** L",
+)
+
+# --- losses (chapter 9) ----------------------------------------------------------------------
+
+UNSTABLE_LOGISTIC = _m(
+    "unstable_logistic", "an unstable logistic loss",
+    "log(1 + e^{−y·s}) computes e^{−y·s}, which overflows for y·s ≲ −710",
+    "for m = −y·s > 0 use m + log(1 + e^{−m}) (math.log1p); the slope from the stable σ",
+)
+LABEL_FACTOR = _m(
+    "label_factor", "the label's factor y is missing from the slope",
+    "d log(1 + e^{−y·s})/ds = −y·σ(−y·s): the inner derivative of −y·s is −y",
+    "slope = -y * σ(-y * s)",
+)
+LABELS_01 = _m(
+    "labels_01", "the labels are read as 0 and 1",
+    "the lecture's binary labels are y ∈ {+1, −1}; −1 is not the 0 of the cross-entropy "
+    "with y ∈ {0, 1}",
+    "ℓ = log(1 + e^{−y·s}) with y = ±1 as given",
+)
+ONE_HOT_MISSING = _m(
+    "one_hot_missing", "e_t is not subtracted from the softmax",
+    "∂ℓ/∂s = softmax(s) − e_t: the −s_t term of the loss gives −1 at the target",
+    "delta = p.copy(); delta[t] -= 1.0",
+)
+
+# --- the cost of the naive methods, and gradient checking (chapter 10) ----------------------
+
+NAIVE_REUSES = _m(
+    "naive_reuses", "the naive count reuses products, as the sweep does",
+    "the per-edge chain rule multiplies every path's factors from scratch: T + (T − 1) + … + 1 "
+    "= T(T + 1)/2 products for T links; keeping a running product is the sweep's saving",
+    "for each k, start from 1.0 and multiply factors k…T again, counting each product",
+)
+COUNT_OFF_BY_ONE = _m(
+    "count_off_by_one", "a path's product counted one short",
+    "counting from 1.0, a product of m factors takes m multiplications; m − 1 counts only "
+    "those after the first factor",
+    "start every product at 1.0 and count every multiplication",
+)
+SWEEP_RECOMPUTES = _m(
+    "sweep_recomputes", "the sweep recomputes what it already has",
+    "the backward sweep multiplies each link once into the running product: T products "
+    "for T links",
+    "running = 1.0; for each factor from the output down: running *= factor (one product)",
+)
+REVERSED_LIST = _m(
+    "reversed_list", "the derivatives are listed in the wrong order",
+    "derivatives[k] belongs to link k + 1, counted from the input; a loop from the output "
+    "finds them last first",
+    "fill derivatives[k] by index, or reverse the list at the end",
+)
+ABSOLUTE_ONLY = _m(
+    "absolute_only", "only an absolute tolerance",
+    "a right gradient of size 10⁶ differs from central differences by about 10⁻⁴ from "
+    "rounding alone: a tolerance must grow with the size of the numbers",
+    "|analytic − numeric| ≤ atol + rtol·|numeric|",
+)
+RELATIVE_ONLY = _m(
+    "relative_only", "only a relative tolerance",
+    "where the gradient is 0, central differences give about 10⁻¹⁰, and any relative "
+    "error to 0 is huge: a small absolute tolerance must be allowed too",
+    "|analytic − numeric| ≤ atol + rtol·|numeric|",
+)
+FIRST_COORDINATE_ONLY = _m(
+    "first_coordinate_only", "only some coordinates are compared",
+    "a gradient is right only when every one of its coordinates is",
+    "loop over every index of the point, and return False at the first that fails",
 )

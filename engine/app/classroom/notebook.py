@@ -2,10 +2,12 @@
 functions the notebook defines, and a short report.
 
 ``check`` takes the exercise's functions from the caller's namespace (the
-notebook's), or from its arguments (``check("2.2", backward)``), prints
-which checks pass and, for a failure, what the mistake looks like, and
-returns nothing. ``assert_passes`` does the same but raises AssertionError
-with the report when a check fails. ``graded_points`` is the hidden test of
+notebook's), or from its arguments (``check("2.2", backward)``), shows
+which checks pass and, for a failure, what it observed first and then what
+the mistake looks like, and returns nothing: in Jupyter the hint sits behind
+a click (an HTML ``<details>``), so a student can try again before reading
+the fix; a terminal gets the same report as plain text. ``assert_passes``
+raises AssertionError with the report when a check fails. ``graded_points`` is the hidden test of
 each exercise in the source notebooks: it gives nbgrader the points
 ``sweepgrad grade`` gives. ``run_checks`` returns the ``ExerciseResult``
 for code of your own. Each runs within the grader's time limit per exercise
@@ -98,15 +100,42 @@ def _caller_namespace() -> dict[str, Any]:
     return frame.f_globals
 
 
+class Report:
+    """An exercise's report: plain text in a terminal, HTML with folded hints in Jupyter."""
+
+    def __init__(self, result: ExerciseResult) -> None:
+        self.result = result
+
+    def __str__(self) -> str:
+        return self.result.report()
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        return self.result.report_html()
+
+
+def _show(report: Report) -> None:
+    """``display`` in a Jupyter kernel (HTML and text both), ``print`` anywhere else."""
+    shell = sys.modules.get("IPython")
+    get_ipython = getattr(shell, "get_ipython", None)
+    if get_ipython is not None and get_ipython() is not None:
+        from IPython.display import display
+
+        display(report)
+    else:
+        print(report)
+
+
 def check(exercise: str, *functions: Callable[..., Any]) -> None:
-    """Print the report of exercise ``exercise`` on this notebook's functions.
+    """Show the report of exercise ``exercise`` on this notebook's functions.
 
     Past the time limit, or on Ctrl-C, it prints one line saying so.
     """
     if is_loading():
         return
     try:
-        print(run_limited(exercise, _caller_namespace(), *functions).report())
+        _show(Report(run_limited(exercise, _caller_namespace(), *functions)))
     except Stopped as stopped:
         print(stopped)
 

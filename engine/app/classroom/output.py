@@ -1,7 +1,10 @@
 """What grading writes: ``grades.csv``, the terminal's summary, and a readable
 report in Markdown or HTML.
 
-``grades.csv`` has one row per student and exercise, with the columns
+The report opens with the teacher's view of the class (``class_mistakes``):
+per exercise, how many students made each named mistake, how many failed
+with no mistake named, and how many passed, so a teacher sees what to
+re-teach. ``grades.csv`` has one row per student and exercise, with the columns
 ``student,exercise,points,max_points,status,message``, sorted by student
 and exercise, so grading the same folder twice gives the same file. Every
 file is written atomically, readable by all (0644 under the usual umask).
@@ -23,6 +26,8 @@ from pathlib import Path
 
 from engine import format_table, write_atomically
 from engine.app.classroom.gradebook import spreadsheet_safe as cell
+from engine.app.classroom.mistakes import MISTAKES
+from engine.app.classroom.registry import number_key
 from engine.app.classroom.results import STATUSES, ExerciseResult
 
 COLUMNS = ("student", "exercise", "points", "max_points", "status", "message")
@@ -69,12 +74,56 @@ def summary(grades: Grades, isolation: str = "") -> str:
     return f"{table}\n{isolation}" if isolation else table
 
 
+def class_mistakes(grades: Grades) -> list[tuple[str, str, list[tuple[str, int]]]]:
+    """Per exercise (in order): its number, title, and (what, how many students) rows.
+
+    A student counts once per named mistake of the exercise (however many
+    checks named it); "failed, no mistake named" counts the failed (or
+    errored, timed out, missing) exercises in which no check named one.
+    """
+    by_exercise: dict[str, list[ExerciseResult]] = {}
+    for results in grades.values():
+        for r in results:
+            by_exercise.setdefault(r.exercise, []).append(r)
+    table = []
+    for number in sorted(by_exercise, key=number_key):
+        results = by_exercise[number]
+        counts: dict[str, int] = {}
+        unnamed = 0
+        for r in results:
+            keys = list(dict.fromkeys(r.mistakes()))
+            for key in keys:
+                counts[key] = counts.get(key, 0) + 1
+            if not r.passed and not keys:
+                unnamed += 1
+        rows = [(MISTAKES[k].name if k in MISTAKES else k, n)
+                for k, n in sorted(counts.items(), key=lambda item: -item[1])]
+        rows.append(("failed, no mistake named", unnamed))
+        rows.append(("passed", sum(r.passed for r in results)))
+        table.append((number, results[0].title, rows))
+    return table
+
+
+def _class_view_markdown(grades: Grades) -> list[str]:
+    lines = ["## What the class got wrong", "",
+             "| exercise | named mistake | students |", "|---|---|---|"]
+    for number, title, rows in class_mistakes(grades):
+        for index, (what, count) in enumerate(rows):
+            head = html.escape(shown(f"{number} {title}")) if index == 0 else ""
+            what = html.escape(shown(what)).replace("|", "\\|")
+            lines.append(f"| {head} | {what} | {count} |")
+    return [*lines, ""]
+
+
 def markdown_report(grades: Grades, isolation: str = "") -> str:
-    """The report in Markdown; every text from a submission HTML-escaped, reports in <pre>."""
+    """The report in Markdown; every text from a submission HTML-escaped, reports in <pre>.
+
+    It opens with the teacher's view of the class (``class_mistakes``)."""
     def e(text: object) -> str:
         return html.escape(shown(str(text)))
 
-    lines = ["# Grades", "", f"<pre>{e(summary(grades, isolation))}</pre>", ""]
+    lines = ["# Grades", "", f"<pre>{e(summary(grades, isolation))}</pre>", "",
+             *_class_view_markdown(grades)]
     for student in sorted(grades):
         results = grades[student]
         total = sum(r.points for r in results)
@@ -103,7 +152,13 @@ def html_report(grades: Grades, isolation: str = "") -> str:
              "text-align:left;vertical-align:top}.passed{color:#060}.failed{color:#a00}"
              ".error,.timeout,.missing{color:#a60}pre{background:#f6f6f6;padding:.5em;"
              "white-space:pre-wrap}</style></head><body>", "<h1>Grades</h1>",
-             f"<pre>{e(summary(grades, isolation))}</pre>"]
+             f"<pre>{e(summary(grades, isolation))}</pre>", "<h2>What the class got wrong</h2>",
+             "<table><tr><th>exercise</th><th>named mistake</th><th>students</th></tr>"]
+    for number, title, rows in class_mistakes(grades):
+        for index, (what, count) in enumerate(rows):
+            head = f"{e(number)} {e(title)}" if index == 0 else ""
+            parts.append(f"<tr><td>{head}</td><td>{e(what)}</td><td>{count}</td></tr>")
+    parts.append("</table>")
     for student in sorted(grades):
         results = grades[student]
         total = sum(r.points for r in results)

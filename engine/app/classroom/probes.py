@@ -1,15 +1,20 @@
-"""The graphs the checks feed to students' code, each labelled node by node.
+"""What the checks hand to students' code: graphs, and functions of a point.
 
 Every builder makes a fresh graph on each call, so a student's function and
 the known-wrong variants it is compared with each get their own copy, and
 nodes are matched by their place in the topological order (the same for
 every copy). Labels name every node, so a report can say "at 'd'".
+
+The functions of a point below are what difference quotients (3.2) and
+gradient checks (10.2) are asked to evaluate; the model and the losses the
+training checks pass are ``engine.app.classroom.kinds``'.
 """
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from engine import Node, Value, examples, topological_order
 
@@ -95,3 +100,43 @@ def gradients(root: Value) -> list[float]:
 def by_node(root: Value, values: list[float]) -> dict[Node, float]:
     """Values listed in topological order, keyed by the nodes of ``root``'s graph."""
     return dict(zip(topological_order(root), values))
+
+
+# --- functions of a point, for difference quotients and gradient checks to evaluate --------------
+
+
+def quadratic(p: Sequence[float]) -> float:
+    """p₀² + 3p₀: its central difference is exact whatever ε (5 at p₀ = 1)."""
+    return p[0] ** 2 + 3 * p[0]
+
+
+def sine_cube(p: Sequence[float]) -> float:
+    """sin(p₀)·p₁³."""
+    return math.sin(p[0]) * p[1] ** 3
+
+
+def product(p: Sequence[float]) -> float:
+    """p₀·p₁."""
+    return p[0] * p[1]
+
+
+def gentle(p: Sequence[float]) -> float:
+    """sin(p₀)·cos(p₁) + p₀·p₁: gradients of size about 1."""
+    return math.sin(p[0]) * math.cos(p[1]) + p[0] * p[1]
+
+
+def steep(p: Sequence[float]) -> float:
+    """10⁶·(p₀² + 3·p₁²): gradients near 10⁶, so central differences carry rounding
+    error near 10⁻⁴ however right the gradient is."""
+    return 1e6 * (p[0] ** 2 + 3.0 * p[1] ** 2)
+
+
+def flat_at_zero(p: Sequence[float]) -> float:
+    """p₀³·(1 + p₁²): at p₀ = 0 the gradient is 0, but the central difference in p₀ is
+    ε²·(1 + p₁²), which no relative tolerance accepts against 0."""
+    return p[0] ** 3 * (1.0 + p[1] ** 2)
+
+
+def cube(p: Sequence[float]) -> float:
+    """p₀³: the central difference at p₀ is exactly 3p₀² + ε²."""
+    return p[0] ** 3

@@ -9,23 +9,36 @@ when it is not. The course's exercises are declared in
 ``engine.app.classroom.checks``; a teacher's extra checks, or a new
 exercise, use the same two calls.
 
+``hint("2.2", ROOT_NOT_SEEDED, "…")`` words the hint of one mistake for one
+exercise (a mistake's own hint is the default).
+
 ``run_exercise`` turns a student's functions into an ``ExerciseResult``:
 every check runs, a stub still raising NotImplementedError reads "not
 implemented yet", any other exception is reported with the line of the
-student's code it came from, and the points are the exercise's weight times
-the share of checks passed (nothing when it calls the engine's own
-implementation instead of doing the exercise).
+student's code it came from, and ``summarise`` gives the points, by the one
+policy that ``sweepgrad grade``, ``check()`` and nbgrader's hidden tests
+all use:
+
+- every check passed: the exercise's weight;
+- the engine's own implementation called: 0;
+- otherwise the weight times passed / counted, rounded down to a hundredth,
+  where only *scoring* checks count as passed, and counted is the scoring
+  checks plus the guards that failed. A check declared ``scores=False`` (a
+  guard such as "leaves the point as it was", which a function that does
+  nothing passes too) so costs a share when it fails and earns nothing
+  when it passes.
 """
 
 from __future__ import annotations
 
+import math
 import sys
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from engine.app.classroom.mistakes import ENGINE_CALL, NOT_IMPLEMENTED, RECURSION
+from engine.app.classroom.mistakes import ENGINE_CALL, NOT_IMPLEMENTED, RECURSION, Mistake
 from engine.app.classroom.results import CheckFailed, CheckResult, ExerciseResult
 
 Check = Callable[[SimpleNamespace], None]
@@ -41,6 +54,8 @@ class Exercise:
     title: str
     points: float
     checks: list[tuple[str, Check]] = field(default_factory=list)
+    guards: set[str] = field(default_factory=set)  # checks that earn no partial credit
+    hints: dict[str, str] = field(default_factory=dict)  # mistake key → hint for this exercise
 
     @property
     def file(self) -> str:
@@ -64,26 +79,43 @@ def exercise(
         raise ValueError(f"points must be >= 0, got {points}")
     old = EXERCISES.get(number)
     EXERCISES[number] = Exercise(
-        number, chapter, tuple(functions), title, float(points), old.checks if old else []
+        number, chapter, tuple(functions), title, float(points), old.checks if old else [],
+        old.guards if old else set(), old.hints if old else {},
     )
     return EXERCISES[number]
 
 
-def check_of(number: str, name: str) -> Callable[[Check], Check]:
-    """Decorator: register ``function(student)`` as a check of exercise ``number``."""
+def _declared(number: str, what: str) -> Exercise:
+    if number not in EXERCISES:
+        raise ValueError(
+            f"{what}: exercise {number!r} is not declared; declare it with "
+            f"exercise({number!r}, chapter, functions, title, points) first"
+        )
+    return EXERCISES[number]
+
+
+def check_of(number: str, name: str, *, scores: bool = True) -> Callable[[Check], Check]:
+    """Decorator: register ``function(student)`` as a check of exercise ``number``.
+
+    ``scores=False`` marks a guard: failing it costs points, passing it earns
+    none (a function that does nothing passes it).
+    """
 
     def register(function: Check) -> Check:
-        if number not in EXERCISES:
-            raise ValueError(
-                f"check {name!r}: exercise {number!r} is not declared; declare it with "
-                f"exercise({number!r}, chapter, functions, title, points) first"
-            )
-        checks = EXERCISES[number].checks
-        checks[:] = [(n, f) for n, f in checks if n != name]  # a re-run replaces, not repeats
-        checks.append((name, function))
+        ex = _declared(number, f"check {name!r}")
+        ex.checks[:] = [(n, f) for n, f in ex.checks if n != name]  # a re-run replaces
+        ex.checks.append((name, function))
+        ex.guards.discard(name)
+        if not scores:
+            ex.guards.add(name)
         return function
 
     return register
+
+
+def hint(number: str, mistake: Mistake, text: str) -> None:
+    """The hint exercise ``number`` gives for ``mistake`` (instead of the mistake's own)."""
+    _declared(number, f"hint for {mistake.key!r}").hints[mistake.key] = text
 
 
 def find(number: str) -> Exercise:
@@ -138,31 +170,33 @@ def run_exercise(
     student = SimpleNamespace(**{name: functions[name] for name in ex.functions})
     student_files = {getattr(getattr(f, "__code__", None), "co_filename", "")
                      for f in vars(student).values()}
-    results = [_run_check(name, check, student, student_files) for name, check in ex.checks]
+    results = [_run_check(name, check, student, student_files, ex.hints)
+               for name, check in ex.checks]
     return summarise(ex, results, files)
 
 
 def _run_check(
-    name: str, check: Check, student: SimpleNamespace, student_files: set[str]
+    name: str, check: Check, student: SimpleNamespace, student_files: set[str],
+    hints: Mapping[str, str],
 ) -> CheckResult:
     limit = sys.getrecursionlimit()
     try:
         check(student)
     except CheckFailed as failed:
-        return CheckResult.failure(name, failed)
+        return CheckResult.failure(name, failed, hints)
     except NotImplementedError as error:
         detail = f"it raises NotImplementedError({str(error)!r})" if str(error) else ""
-        return CheckResult.failure(name, CheckFailed(detail, NOT_IMPLEMENTED))
+        return CheckResult.failure(name, CheckFailed(detail, NOT_IMPLEMENTED), hints)
     except RecursionError:
         return CheckResult.failure(
             name, CheckFailed("it raised RecursionError: maximum recursion depth exceeded",
-                              RECURSION))
+                              RECURSION), hints)
     except MemoryError:
         raise
     except Exception as error:  # the student's code raised: say what and where
         where = _student_line(error, student_files)
         return CheckResult.failure(
-            name, CheckFailed(f"it raised {type(error).__name__}: {error}{where}"))
+            name, CheckFailed(f"it raised {type(error).__name__}: {error}{where}"), hints)
     finally:
         if sys.getrecursionlimit() != limit:  # a student's setrecursionlimit stays theirs
             sys.setrecursionlimit(limit)
@@ -186,8 +220,23 @@ def _short(filename: str) -> str:
     return filename.rsplit("/", 1)[-1]
 
 
+def points_earned(ex: Exercise, results: list[CheckResult]) -> float:
+    """The points policy (see the module's docstring), the one place it is written."""
+    failed = [r for r in results if not r.passed]
+    if not failed:
+        return ex.points
+    if any(r.mistake == ENGINE_CALL.key for r in failed):
+        return 0.0
+    scoring = [r for r in results if r.name not in ex.guards]
+    counted = len(scoring) + sum(not r.passed for r in results if r.name in ex.guards)
+    if not counted:
+        return 0.0
+    share = sum(r.passed for r in scoring) / counted
+    return math.floor(ex.points * share * 100 + 1e-9) / 100
+
+
 def summarise(ex: Exercise, results: list[CheckResult], files: list[str]) -> ExerciseResult:
-    """Status, points and a one-line message from the checks' results."""
+    """Status, points (``points_earned``) and a one-line message from the checks' results."""
     total = len(results)
     passed = sum(r.passed for r in results)
     failed = [r for r in results if not r.passed]
@@ -199,9 +248,8 @@ def summarise(ex: Exercise, results: list[CheckResult], files: list[str]) -> Exe
         message = f"not implemented yet: {names} raises NotImplementedError"
         return ExerciseResult(ex.number, ex.title, "failed", 0.0, ex.points, message, files,
                               results)
-    share = 0.0 if any(r.mistake == ENGINE_CALL.key for r in failed) else passed / total
     first = failed[0]
     words = f"looks like {first.mistake_name}: " if first.mistake_name else ""
     message = f"{passed}/{total} checks passed; {first.name}: {words}{first.detail}"
-    return ExerciseResult(ex.number, ex.title, "failed", round(ex.points * share, 2),
+    return ExerciseResult(ex.number, ex.title, "failed", points_earned(ex, results),
                           ex.points, " ".join(message.split()), files, results)

@@ -229,8 +229,8 @@ def release(out: str | Path, *, solutions: bool = False, source: str | Path = SO
         folder=github_classroom)
     plan.append((out / "README.md", readme))
     if github_classroom is not None:
+        from engine.app.classroom import in_order  # the package registers the exercises
         from engine.app.classroom.github_classroom import WORKFLOW, workflow_text
-        from engine.app.classroom.registry import in_order
 
         chapters = {path.stem for path in notebooks}
         exercises = [e for e in in_order() if e.chapter in chapters]

@@ -35,6 +35,7 @@ exercise to that student alone and starts a fresh sandbox for the next.
 from __future__ import annotations
 
 import builtins
+import json
 import os
 import signal
 import socket
@@ -244,11 +245,6 @@ class Exercise:
         except OSError as error:
             raise RunnerGone(f"the submission's process ended ({error.strerror})") from None
 
-    def close(self) -> None:
-        try:
-            self.sock.close()
-        except OSError:
-            pass
 
 
 class StudentFunction:
@@ -272,64 +268,80 @@ class StudentFunction:
 
 
 class Sandbox:
-    """One student's runner in its sandbox, started when first needed, killed when done."""
+    """A student's runner in a sandbox, for one exercise or a run of them.
+
+    A sandbox serves the exercises of one chapter that refuse the same
+    implementations (the runner imported the chapter with them already gone);
+    any other exercise gets a fresh one, and so does the next exercise after
+    a timeout or an error. Ending a sandbox kills everything inside it.
+    """
 
     def __init__(self, isolation: Isolation, folder: str) -> None:
         self.isolation, self.folder = isolation, folder
         self.process: subprocess.Popen[Any] | None = None
-        self.control: socket.socket | None = None
+        self.sock: socket.socket | None = None
         self.reader: Reader | None = None
+        self.serves: str = ""  # what the running sandbox was started for
 
-    def _start(self) -> None:
-        judge_end, runner_end = socket.socketpair()
-        command = self.isolation.command([sys.executable, "-m", "engine.app.classroom.runner"])
-        self.process = subprocess.Popen(
-            command, stdin=runner_end.fileno(), stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, cwd=self.folder,
-            env=self.isolation.environment(self.folder), start_new_session=True)
-        runner_end.close()
-        self.control, self.reader = judge_end, Reader(judge_end)
-        self._ready(time.monotonic() + STARTUP_SECONDS, "starting")
-
-    def _ready(self, deadline: float, doing: str) -> dict[str, Any]:
-        assert self.reader is not None
-        try:
-            message = self.reader.next(deadline)
-        except (TimeoutError, Malformed, OSError):
-            message = None
-        if not message or message.get("ready") is not True:
-            self.stop()
-            raise RunnerGone(f"the sandbox did not answer ({doing})")
-        return message
-
-    def exercise(self, job: dict[str, Any], deadline: float) -> Exercise:
-        """Hand the runner an exercise; its child answers on a socket of its own."""
-        if self.process is None:
+    def exercise(self, job: dict[str, Any], seconds: float) -> Exercise:
+        """``job`` in a sandbox; the runner has ``seconds`` from when it is ready."""
+        serves = json.dumps([job.get("chapter"), job.get("sources"), job.get("unavailable"),
+                             job.get("limits")], sort_keys=True)
+        if self.process is None or serves != self.serves or self.sock is None:
             self._start()
-        assert self.control is not None
-        judge_end, runner_end = socket.socketpair()
+            self.serves = serves
+            message: dict[str, Any] = job
+        else:  # the same chapter, refusing the same: its runner answers again
+            message = {"exercise": job.get("exercise"), "functions": job.get("functions")}
+        assert self.sock is not None and self.reader is not None
+        exercise = Exercise(self.sock, time.monotonic() + seconds)
+        exercise.reader = self.reader
         try:
-            line = _json_line(job)
-            socket.send_fds(self.control, [line[:65536]], [runner_end.fileno()])
-            if len(line) > 65536:
-                self.control.sendall(line[65536:])
+            send(self.sock, message)
         except OSError:
             self.stop()
             raise RunnerGone("the sandbox ended before the exercise started") from None
-        finally:
-            runner_end.close()
-        exercise = Exercise(judge_end, deadline)
         exercise.load()
         return exercise
 
-    def finish(self, exercise: Exercise) -> int | None:
-        """Close the exercise, wait until the runner has cleared what it left, and return
-        how the exercise's process ended (an exit code, or minus a signal's number)."""
-        exercise.close()
+    def _start(self) -> None:
+        self.stop()
+        judge_end, runner_end = socket.socketpair()
+        command = self.isolation.command([sys.executable, "-m", "engine.app.classroom.runner"])
+        with self.isolation.seccomp() as passed:
+            self.process = subprocess.Popen(
+                command, stdin=runner_end.fileno(), stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, cwd=self.folder, pass_fds=passed,
+                env=self.isolation.environment(self.folder), start_new_session=True)
+        runner_end.close()
+        self.sock = judge_end
+        # Starting Python and importing the engine is not the student's time.
+        starting = Exercise(judge_end, time.monotonic() + STARTUP_SECONDS)
+        try:
+            ready = starting.receive()
+        except (ExerciseTimeout, RunnerGone):
+            ready = {}
+        if ready.get("ready") is not True:
+            self.stop()
+            raise RunnerGone("the sandbox did not start")
+        self.reader = starting.reader
+
+    def finish(self) -> int | None:
+        """End the sandbox; how its runner ended: an exit code, or minus a signal's number
+        (None when it had to be killed)."""
         if self.process is None:
             return None
-        code = self._ready(time.monotonic() + 30.0, "clearing the exercise").get("exit")
-        return code if isinstance(code, int) else None
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+        try:
+            code: int | None = self.process.wait(timeout=5.0)
+        except subprocess.TimeoutExpired:
+            code = None
+        self.stop()
+        if code is not None and self.isolation.kind == "bubblewrap" and code > 128:
+            code = -(code - 128)  # bwrap reports a command killed by signal N as 128 + N
+        return code
 
     def stop(self) -> None:
         """Kill the sandbox and everything in it."""
@@ -340,12 +352,8 @@ class Sandbox:
                 pass
             self.process.wait()
             self.process = None
-        if self.control is not None:
-            self.control.close()
-            self.control = self.reader = None
-
-
-def _json_line(job: dict[str, Any]) -> bytes:
-    import json  # noqa: PLC0415
-
-    return json.dumps(job, separators=(",", ":")).encode() + b"\n"
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+        self.reader = None
+        self.serves = ""

@@ -5,23 +5,20 @@ nothing: it runs the student's functions on the inputs the judge sends and
 answers with plain data (``engine.app.classroom.codec``). It imports no
 check, no reference and no diagnosis.
 
-One runner serves one student. On its control socket (file descriptor 0) it
-says ``{"ready": true}``, then receives one exercise at a time, each with a
-socket of its own (passed with SCM_RIGHTS). For each it forks a child that:
+One runner serves one exercise of one student, in a sandbox of its own. On
+its socket (file descriptor 0) it says ``{"ready": true}`` once Python,
+numpy, ``engine`` and ``nn`` are imported, receives the exercise, and then:
 
-1. closes the control socket, so nothing the student runs can speak on it;
-2. sets the limits (CPU seconds, address space, processes, file size, open
+1. sets the limits (CPU seconds, address space, processes, file size, open
    files) with ``resource``;
-3. replaces the engine's implementations the exercise asks students to
+2. replaces the engine's implementations the exercise asks students to
    write (``unavailable``) with functions that refuse, in every module and
    class that holds them, and pins the recursion limit;
-4. runs the chapter's files (their text, sent by the judge), says which of
+3. runs the chapter's files (their text, sent by the judge), says which of
    the exercise's functions exist, and answers calls until the judge closes
-   the socket.
-
-Then the runner kills every other process left in the sandbox before it
-says ``ready`` again, so nothing a student starts outlives its exercise. It
-makes itself non-dumpable, so a student's process cannot take its sockets.
+   the socket; then the judge ends the sandbox and all it holds. The next
+   exercise of the chapter may be handed to the same runner when it refuses
+   the same implementations (``{"exercise": …, "functions": […]}``).
 
 A call is ``{"call": name, "args": …, "measure": {"recursion": bool}}``; the
 answer ``{"returned": …}`` or ``{"raised": {type, args, message, where}}``,
@@ -39,7 +36,6 @@ from __future__ import annotations
 import builtins
 import os
 import resource
-import signal
 import socket
 import sys
 import traceback
@@ -47,8 +43,8 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.app.classroom import kinds  # noqa: F401 (registers the kinds of objects)
-from engine.app.classroom.codec import MAX_LINE, Malformed, Reader, Session, _resolve, send
-from engine.app.classroom.loading import loading
+from engine.app.classroom.codec import Malformed, Reader, Session, resolve_reference, send
+from engine.app.classroom.loading import loading, run_module, run_notebook
 
 RECURSION_LIMIT = 1000  # Python's default; a student's function cannot raise it here
 
@@ -84,14 +80,14 @@ def set_limits(limits: dict[str, Any]) -> None:
                 pass  # e.g. the process count of a user outside a sandbox: already above
 
 
-def make_unavailable(references: list[list[str]], exercise: str, reached: list[str]) -> None:
+def make_unavailable(references: list[list[str]], reached: list[str]) -> None:
     """Replace each implementation (``[shown name, "module:qualname"]``) everywhere it is held."""
     for shown, reference in references:
         try:
-            original = _resolve(reference)
+            original = resolve_reference(reference)
         except Malformed:
             continue
-        stub = _refusal(shown, exercise, reached)
+        stub = _refusal(shown, reached)
         for module in list(sys.modules.values()):
             namespace = getattr(module, "__dict__", None)
             if not isinstance(namespace, dict):
@@ -106,11 +102,11 @@ def make_unavailable(references: list[list[str]], exercise: str, reached: list[s
                             setattr(value, attribute, stub)
 
 
-def _refusal(shown: str, exercise: str, reached: list[str]) -> Callable[..., Any]:
+def _refusal(shown: str, reached: list[str]) -> Callable[..., Any]:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         if shown not in reached:
             reached.append(shown)
-        raise Unavailable(f"{shown} is not available in exercise {exercise}: write it yourself")
+        raise Unavailable(f"{shown} is not available in this exercise: write it yourself")
 
     refuse.__name__ = refuse.__qualname__ = shown.rsplit(".", 1)[-1]
     return refuse
@@ -156,13 +152,27 @@ def _raised(error: BaseException, files: set[str]) -> dict[str, Any]:
 
 
 class Serving:
-    """One exercise's child: the student's functions and the socket to the judge."""
+    """One chapter's functions in the sandbox, and the socket to the judge.
 
-    def __init__(self, sock: socket.socket, functions: dict[str, Any], files: set[str],
-                 reached: list[str], raised_limit: list[bool]) -> None:
-        self.sock, self.reader = sock, Reader(sock)
-        self.functions, self.files = functions, files
+    The judge may hand it several exercises in turn (those of one chapter
+    that refuse the same implementations): each ``{"exercise": …,
+    "functions": […]}`` is answered with ``{"loaded": …}``.
+    """
+
+    def __init__(self, sock: socket.socket, reader: Reader, namespace: dict[str, Any],
+                 error: str, files: set[str], reached: list[str],
+                 raised_limit: list[bool]) -> None:
+        self.sock, self.reader = sock, reader
+        self.namespace, self.error, self.files = namespace, error, files
+        self.functions: dict[str, Any] = {}
         self.reached, self.raised_limit = reached, raised_limit
+
+    def start(self, job: dict[str, Any]) -> None:
+        asked = job.get("functions")
+        names = [f for f in asked if isinstance(f, str)] if isinstance(asked, list) else []
+        self.functions = {f: self.namespace[f] for f in names if callable(self.namespace.get(f))}
+        send(self.sock, {"loaded": {"functions": list(self.functions),
+                                    "error": self.error[:1000]}})
 
     def serve(self) -> None:
         while True:
@@ -173,7 +183,9 @@ class Serving:
             if message is None:
                 return
             name = message.get("call")
-            if isinstance(name, str) and name in self.functions:
+            if "exercise" in message:
+                self.start(message)
+            elif isinstance(name, str) and name in self.functions:
                 self.answer(name, message)
 
     def call_judge(self, session: Session, wire: int, args: tuple) -> Any:
@@ -253,56 +265,26 @@ def _with_depth(function: Callable[..., Any], deepest: list[int]) -> Callable[..
 # --- one exercise, in a child ----------------------------------------------------------------
 
 
-def run_exercise(job: dict[str, Any], sock: socket.socket) -> None:
-    """The child's whole life: limits, removals, the student's files, then calls."""
-    from engine.app.classroom.loading import run_module, run_notebook  # noqa: PLC0415
-
+def run_exercise(job: dict[str, Any], sock: socket.socket, reader: Reader) -> None:
+    """Limits, removals, the student's files, then calls until the judge is done."""
     set_limits(job.get("limits", {}))
     reached: list[str] = []
     raised_limit = [False]
-    make_unavailable(job.get("unavailable", []), str(job.get("exercise")), reached)
+    make_unavailable(job.get("unavailable", []), reached)
     pin_recursion_limit(raised_limit)
     chapter = str(job.get("chapter"))
     sources = job.get("sources", {})
-    functions: dict[str, Any] = {}
+    namespace: dict[str, Any] = {}
     error = ""
     with loading():
         for name, text in sources.items():
             run = run_notebook if name.endswith(".ipynb") else run_module
             defined, failed = run(str(name), str(text), chapter)
-            functions.update(defined)
+            namespace.update(defined)
             error = error or failed
-    wanted = [f for f in job.get("functions", []) if callable(functions.get(f))]
-    send(sock, {"loaded": {"functions": wanted, "error": error[:1000]}})
-    Serving(sock, {f: functions[f] for f in wanted}, set(sources), reached, raised_limit).serve()
-
-
-def _clear_the_sandbox(child: int) -> None:
-    """Kill everything the exercise left running in the sandbox.
-
-    Without a sandbox this cannot be done safely (``kill(-1)`` would reach
-    the teacher's own processes): what a student leaves running then is
-    one of the risks ``--no-sandbox`` names.
-    """
-    if os.environ.get("SWEEPGRAD_SANDBOXED") == "bwrap" and _in_own_pid_namespace():
-        for _ in range(1000):
-            try:
-                os.kill(-1, signal.SIGKILL)
-            except ProcessLookupError:
-                break
-            try:
-                while os.waitpid(-1, os.WNOHANG)[0]:
-                    pass
-            except ChildProcessError:
-                pass
-
-
-def _in_own_pid_namespace() -> bool:
-    try:
-        with open("/proc/1/comm", encoding="ascii") as comm:
-            return comm.read().strip() == "bwrap"
-    except OSError:
-        return False
+    serving = Serving(sock, reader, namespace, error, set(sources), reached, raised_limit)
+    serving.start(job)
+    serving.serve()
 
 
 def main() -> None:
@@ -312,40 +294,14 @@ def main() -> None:
         os.dup2(quiet, descriptor)
     sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     send(control, {"ready": True})
-    while True:
-        message, descriptor = _next_exercise(control)
-        child = os.fork()
-        if child == 0:
-            try:
-                control.close()
-                run_exercise(message, socket.socket(fileno=descriptor))
-            finally:
-                os._exit(0)
-        os.close(descriptor)
-        _, status = os.waitpid(child, 0)
-        _clear_the_sandbox(child)
-        send(control, {"ready": True, "exit": os.waitstatus_to_exitcode(status)})
-
-
-def _next_exercise(control: socket.socket) -> tuple[dict[str, Any], int]:
-    """The next exercise's job and the socket sent with it; leave when the judge is gone."""
-    import json  # noqa: PLC0415
-
-    data = bytearray()
-    received: list[int] = []
-    while not data.endswith(b"\n"):
-        chunk, fds, _, _ = socket.recv_fds(control, 1 << 20, 4)
-        received += fds
-        if not chunk or len(data) > MAX_LINE:
-            os._exit(0)
-        data += chunk
+    reader = Reader(control)
     try:
-        message = json.loads(bytes(data))
-    except ValueError:
-        os._exit(2)
-    if not isinstance(message, dict) or "exercise" not in message or len(received) != 1:
-        os._exit(2)
-    return message, received[0]
+        job = reader.next()
+    except Malformed:
+        job = None
+    if job is not None and "exercise" in job:
+        run_exercise(job, control, reader)
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,9 @@ namespaces and a mount namespace that holds only:
 The environment is cleared, the runner is uid 1000 in its namespace, it
 dies with the grader (``--die-with-parent``) and sits in a new session
 (``--new-session``, so it cannot push keystrokes into the teacher's
-terminal). Killing the sandbox's bwrap kills everything inside it.
+terminal), and a seccomp filter refuses it any new process or thread (a
+fork bomb gets EPERM). Killing the sandbox's bwrap kills everything inside
+it.
 
 ``Isolation.none()`` runs the runner as an ordinary process (the same
 protocol and rlimits, but the teacher's user, files, environment and
@@ -29,9 +31,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import sysconfig
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,13 +124,39 @@ class Isolation:
                  "--setenv", "PYTHONPATH", os.pathsep.join(_package_roots()),
                  "--setenv", "PYTHONHASHSEED", "0", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
                  "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
-                 "--setenv", "SWEEPGRAD_SANDBOXED", "bwrap", "--setenv", "PATH", "/usr/bin:/bin",
+                 "--setenv", "PATH", "/usr/bin:/bin",
                  "--setenv", "LANG", "C.UTF-8"]
         return args
 
     def command(self, runner: list[str]) -> list[str]:
         """The whole command that starts ``runner`` (a Python command line)."""
-        return [*self.prefix(), *runner] if self.kind == "bubblewrap" else runner
+        if self.kind != "bubblewrap":
+            return runner
+        filtered = ["--seccomp", str(SECCOMP_FD)] if no_new_processes() else []
+        return [*self.prefix(), *filtered, *runner]
+
+    @contextmanager
+    def seccomp(self) -> Iterator[tuple[int, ...]]:
+        """While starting the sandbox: the filter on descriptor ``SECCOMP_FD`` (for
+        ``pass_fds``), which bwrap reads and applies to the runner."""
+        program = no_new_processes() if self.kind == "bubblewrap" else b""
+        if not program:
+            yield ()
+            return
+        read, write = os.pipe()
+        os.write(write, program)
+        os.close(write)
+        held = os.dup(SECCOMP_FD) if _is_open(SECCOMP_FD) else None
+        os.dup2(read, SECCOMP_FD, inheritable=True)
+        os.close(read)
+        try:
+            yield (SECCOMP_FD,)
+        finally:
+            if held is None:
+                os.close(SECCOMP_FD)
+            else:
+                os.dup2(held, SECCOMP_FD)
+                os.close(held)
 
     def environment(self, folder: str) -> dict[str, str] | None:
         """The runner's environment: cleared in the sandbox, minimal without it."""
@@ -135,6 +166,49 @@ class Isolation:
                 "PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1",
                 "OMP_NUM_THREADS": "1", "PYTHONPATH": os.pathsep.join(_package_roots()),
                 "LANG": "C.UTF-8"}
+
+
+# --- no new processes: a seccomp filter ---------------------------------------------------
+
+SECCOMP_FD = 200  # a descriptor number nothing else in the grader uses
+
+# x86_64 and aarch64: (AUDIT_ARCH_*, the system calls that make a process or thread).
+_SYSCALLS = {"x86_64": (0xC000003E, (56, 57, 58, 435)),  # clone, fork, vfork, clone3
+             "aarch64": (0xC00000B7, (220, 435))}  # clone, clone3
+
+
+def no_new_processes() -> bytes:
+    """A classic BPF seccomp program refusing (EPERM) every way to a new process or thread.
+
+    RLIMIT_NPROC bounds a student's processes only when the grader is not
+    root (the kernel exempts uid 0, and a sandbox's uid maps to the
+    grader's), so a fork bomb is stopped here instead: the runner needs no
+    process or thread, and neither does a solution. System calls of another
+    ABI (32-bit, x32) are refused outright. Empty on an architecture not
+    listed (the process limit then stands alone).
+    """
+    found = _SYSCALLS.get(os.uname().machine)
+    if found is None:
+        return b""
+    arch, calls = found
+    errno_eperm, allow = 0x00050000 | 1, 0x7FFF0000
+    load, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
+    count = len(calls)
+    deny = 5 + count + 1  # the index of the last instruction
+    program = [(load, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, errno_eperm), (load, 0, 0, 0),
+               (jge, deny - 5, 0, 0x40000000)]
+    for index, call in enumerate(calls):
+        program.append((jeq, deny - (5 + index) - 1, 0, call))
+    program += [(ret, 0, 0, allow), (ret, 0, 0, errno_eperm)]
+    return b"".join(struct.pack("<HBBI", *instruction) for instruction in program)
+
+
+def _is_open(descriptor: int) -> bool:
+    try:
+        os.fstat(descriptor)
+    except OSError:
+        return False
+    return True
 
 
 def _package_roots() -> list[str]:

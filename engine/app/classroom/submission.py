@@ -33,15 +33,16 @@ class Chapter:
 
 
 def _entry(path: Path) -> bool:
-    """A file a submission may offer: present, not a symbolic link (never followed out)."""
+    """A file a submission may offer: present, not a symbolic link (never followed out).
+
+    The submission's own folder may be a link (the teacher's collection of
+    submissions, a grader's bundle); what it holds is the student's."""
     return path.exists() and not path.is_symlink()
 
 
 def chapter_files(path: Path, chapter: str) -> list[Path]:
     """The file(s) of ``path`` that hold ``chapter`` (empty when none does)."""
-    path = Path(path)
-    if path.is_symlink():
-        return []
+    path = Path(path)  # the submission itself may be a link the teacher made; not inside it
     if path.is_file() or (_entry(path) and not path.is_dir()):
         return [path] if _chapter_of(path) in (chapter, None) else []
     if not path.is_dir():

@@ -25,7 +25,6 @@ import math
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -83,10 +82,9 @@ class Judge:
         job = {"exercise": ex.number, "chapter": ex.chapter, "sources": sources,
                "functions": list(ex.functions), "unavailable": unavailable_in(ex),
                "limits": {**self.limits, "cpu_seconds": math.ceil(self.seconds) + 1}}
-        deadline = time.monotonic() + self.seconds
         exercise = None
         try:
-            exercise = self.sandbox.exercise(job, deadline)
+            exercise = self.sandbox.exercise(job, self.seconds)
             functions = {name: StudentFunction(exercise, name) for name in exercise.functions}
             result = run_exercise(ex, functions, files)
             if exercise.error and result.status == "missing":
@@ -102,21 +100,12 @@ class Judge:
                       "exercise)"
             return ExerciseResult(ex.number, ex.title, "timeout", 0.0, ex.points, why, files)
         except RunnerEnded:
-            assert exercise is not None
-            try:
-                code = self.sandbox.finish(exercise)
-            except RunnerGone:
-                self.sandbox.stop()
-                code = None
+            code = self.sandbox.finish()
             return ExerciseResult(ex.number, ex.title, "error", 0.0, ex.points, _ended(code),
                                   files)
         except RunnerGone as gone:
             self.sandbox.stop()
             return ExerciseResult(ex.number, ex.title, "error", 0.0, ex.points, str(gone), files)
-        try:
-            self.sandbox.finish(exercise)
-        except RunnerGone:
-            self.sandbox.stop()  # it did not clear up: the next exercise gets a fresh sandbox
         return result
 
     def close(self) -> None:

@@ -4,9 +4,10 @@
   against the per-edge chain rule, path enumeration and finite differences
   (``engine.app.benchmarks.complexity``);
 - ``sweepgrad bench speed [--links N ...] [--points N] [--repeats N] [--compile-nodes N]
-  [--fit-epochs N]``: the dynamic engine (collector running and paused) and the
-  compiled replay against the same arithmetic on plain floats, ns and bytes per
-  node; code against tape (``engine.app.benchmarks.compile_modes``)
+  [--fit-epochs N] [--no-workloads]``: the dynamic engine (collector running and paused) and
+  the compiled replay against the same arithmetic on plain floats, ns and bytes per
+  node; a digits step and a tiny-GPT step too (``engine.app.benchmarks.workloads``);
+  code against tape (``engine.app.benchmarks.compile_modes``)
   (``engine.app.benchmarks.speed``), then ``nn.fit`` compiled against dynamic
   (``engine.app.benchmarks.training``);
 - ``sweepgrad bench grading [--students N] [--jobs N]``: how long grading a
@@ -54,8 +55,9 @@ def register_speed(benchmarks: argparse._SubParsersAction) -> None:
         description="Time a tanh chain and a full-batch MLP step on plain floats, on the "
         "dynamic engine with the cycle collector running and paused, and compiled "
         "(engine.compile), side by side; measure bytes per node with tracemalloc; compile an "
-        "irregular graph and a chain both as code and as a tape; then time nn.fit on 300 "
-        "moons with and without compile and check the histories agree.",
+        "irregular graph and a chain both as code and as a tape; then a digits step and a "
+        "tiny-GPT step the same ways, with seconds per digits epoch and per GPT step; then "
+        "time nn.fit on 300 moons with and without compile and check the histories agree.",
     )
     parser.add_argument("--links", type=positive_int, nargs="+", default=[10_000, 100_000],
                         help="links in the chain x <- tanh(x*w + b), one chain per number "
@@ -70,6 +72,8 @@ def register_speed(benchmarks: argparse._SubParsersAction) -> None:
                         "side; 0 skips it (default: 100000)")
     parser.add_argument("--fit-epochs", type=non_negative_int, default=20,
                         help="epochs of the nn.fit comparison; 0 skips it (default: 20)")
+    parser.add_argument("--no-workloads", dest="workloads", action="store_false",
+                        help="skip the digits step and the tiny-GPT step")
     parser.set_defaults(run=run_speed_command)
 
 
@@ -119,6 +123,14 @@ def run_speed_command(args: argparse.Namespace) -> int:
 
     print(report(run(links=args.links, points=args.points, repeats=args.repeats,
                      quiet=args.quiet)), flush=True)
+    if args.workloads:
+        from engine.app.benchmarks import workloads
+
+        measured = workloads.run(repeats=args.repeats)
+        print()
+        print(report(measured))
+        print()
+        print(workloads.report(measured), flush=True)
     if args.compile_nodes:
         from engine.app.benchmarks import compile_modes
 

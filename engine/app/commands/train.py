@@ -1,6 +1,7 @@
-"""``sweepgrad train``: train an MLP on a toy dataset and draw what it learnt.
+"""``sweepgrad train``: train an MLP on a dataset of nn's and draw what it learnt.
 
     sweepgrad train --dataset moons --hidden 16,16 --epochs 20 --batch-size 10
+    sweepgrad train --dataset digits --hidden 32 --optimizer adam --lr 0.01 --batch-size 32
 
 prints the history, and writes the trained parameters (JSON), the loss curve
 and the decision regions (for 2-D classification sets) to ``--out``; without
@@ -32,6 +33,9 @@ def _hidden_sizes(text: str) -> list[int]:
     return sizes
 
 
+DEFAULT_EXAMPLES = 300
+
+
 def default_loss(num_classes: int | None) -> str:
     """squared for regression, hinge for two classes, cross_entropy for more."""
     if num_classes is None:
@@ -48,7 +52,11 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
 
     maker: Callable[..., nn.Dataset] = nn.DATASETS[args.dataset]
-    kwargs: dict[str, object] = {"n": args.n, "seed": args.seed}
+    kwargs: dict[str, object] = {"seed": args.seed}
+    if args.n is not None or args.dataset != "digits":  # all the digits unless asked
+        kwargs["n"] = DEFAULT_EXAMPLES if args.n is None else args.n
+    if args.noise is not None and args.dataset == "digits":
+        raise ValueError("--noise applies to the generated datasets, not to digits")
     if args.noise is not None:
         kwargs["spread" if args.dataset == "blobs" else "noise"] = args.noise
     if args.classes is not None:
@@ -127,10 +135,13 @@ def writable_folder(text: str) -> Path:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "train", help="train an MLP on a toy dataset; plot the loss and decision regions"
+        "train", help="train an MLP on a dataset (toy sets, digits); plot the loss and regions"
     )
     parser.add_argument("--dataset", choices=tuple(nn.DATASETS), default="moons")
-    parser.add_argument("--n", type=int, default=300, help="number of examples (default 300)")
+    parser.add_argument(
+        "--n", type=int, default=None,
+        help=f"number of examples (default {DEFAULT_EXAMPLES}; all 1,797 for digits)",
+    )
     parser.add_argument("--noise", type=float, default=None, help="noise (spread for blobs)")
     parser.add_argument("--classes", type=int, default=None, help="classes for blobs, spirals")
     parser.add_argument(

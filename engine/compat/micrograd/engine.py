@@ -34,6 +34,7 @@ from typing import Any
 
 from engine import Value as EngineValue
 from engine import topological_order
+from engine.compat.operations import install
 
 # micrograd's spelling of the op names that differ from sweepgrad's.
 _MICROGRAD_OPS = {"relu": "ReLU"}
@@ -89,51 +90,8 @@ def _operand(x: Any) -> Any:
     return x
 
 
-def _binary(name: str) -> Any:
-    engine_op = getattr(EngineValue, name)
-
-    def op(self: Value, other: Any) -> Any:
-        out = engine_op(self, _operand(other))
-        return out if out is NotImplemented else _adopt(out)
-
-    op.__name__, op.__doc__ = name, engine_op.__doc__
-    return op
-
-
-def _reflected(name: str) -> Any:
-    forward = getattr(EngineValue, name.replace("__r", "__", 1))
-
-    def op(self: Value, other: Any) -> Any:
-        operand = _operand(other)
-        if not isinstance(operand, EngineValue):
-            return NotImplemented
-        return _adopt(forward(operand, self))
-
-    op.__name__ = name
-    return op
-
-
-def _unary(name: str) -> Any:
-    engine_op = getattr(EngineValue, name)
-
-    def op(self: Value, *args: Any) -> Value:
-        return _adopt(engine_op(self, *args))
-
-    op.__name__, op.__doc__ = name, engine_op.__doc__
-    return op
-
-
-# ``a ** n`` takes a number, micrograd's only kind (a Value exponent works as in sweepgrad).
-for _name in ("__add__", "__sub__", "__mul__", "__truediv__", "__pow__"):
-    setattr(Value, _name, _binary(_name))
-for _name in ("__radd__", "__rsub__", "__rmul__", "__rtruediv__"):
-    setattr(Value, _name, _reflected(_name))
-for _name in ("__neg__", "exp", "log", "tanh", "sigmoid", "relu", "leaky_relu", "silu", "abs",
-              "sqrt", "sin", "cos", "log1p", "expm1"):
-    setattr(Value, _name, _unary(_name))
-Value.__abs__ = Value.abs
-for _name in ("maximum", "minimum"):
-    setattr(Value, _name, _binary(_name))
+# Every operation is sweepgrad's; its result becomes a micrograd Value.
+install(Value, _operand, _adopt)
 
 
 def _read_hand_written_derivatives(root: EngineValue) -> None:

@@ -157,6 +157,7 @@ def test_microgpts_attributes_and_a_hand_built_node():
     c = a * b + 1
     assert isinstance(c, Value) and c._children[0]._children == (a, b)
     assert c._children[0]._local_grads == (3.0, 2.0)
+    assert (a ** -0.5).op == "**-0.5" and len((a ** 2)._children) == 1
     d = Value(a.data ** 2, (a,), (2 * a.data,))  # an op written by hand, microgpt's way
     (d * c).backward()
     assert a.grad == pytest.approx(2 * 2.0 * 7.0 + 4.0 * 3.0)

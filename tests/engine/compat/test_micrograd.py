@@ -240,4 +240,5 @@ def test_values_are_micrograds_class_and_the_numbers_sweepgrads():
         assert isinstance(result, Value) and all(isinstance(p, Value) for p in result._prev)
         assert result.data == own.data
     assert repr(Value(2.0)) == "Value(data=2.0, grad=0.0)"
+    assert (Value(3.0) ** 2).op == "**2" and (Value(3.0) ** 2).data == 9.0
     assert Value(1.0).relu()._op == "ReLU"

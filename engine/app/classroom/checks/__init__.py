@@ -5,8 +5,11 @@ Importing this package registers them all, in chapter order.
 """
 
 from engine.app.classroom.checks import (  # noqa: F401 (imported to register)
+    activations,
     checking,
+    cost,
     graph,
+    losses,
     matrix_form,
     neuron,
     ops,

@@ -5,25 +5,29 @@ The chain rule is held to the engine's sweep and to central differences,
 and a wrong one compared with the known wrong ones; a wrong difference
 quotient is recognised from what it gives on a quadratic and a cubic, where
 each formula (forward, central, ε instead of 2ε, the eps argument ignored)
-leaves a different fingerprint.
+leaves a different fingerprint, and the ε it used is read off x³ at 0, where
+the central (and the forward) difference is exactly ε², free of rounding noise.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import engine.finite_differences
 from engine import Node, Value, topological_order
 from engine.app.classroom import probes
 from engine.app.classroom.checks.graph import DEEP, SWEEPS, refuse_recursion
-from engine.app.classroom.diagnose import close, number, refuse_engine
-from engine.app.classroom.gradient_diagnosis import label_of, reference_gradients
+from engine.app.classroom.diagnose import close, number, refuse_engine, versus
+from engine.app.classroom.gradient_diagnosis import reference_gradients
 from engine.app.classroom.mistakes import (
     ASSIGN_NOT_ACCUMULATE,
     BAD_EPS,
+    DIVISOR_WITHOUT_EPS,
+    ENGINE_CALL,
+    EPS_IGNORED,
     FORWARD_DIFFERENCE,
     HALF_DIVISOR,
     LEAVES_SEEDED,
@@ -32,14 +36,15 @@ from engine.app.classroom.mistakes import (
     MUTATES_POINT,
     NO_DEPENDENCY,
     RATE_BEFORE_PARENTS,
-    ROOT_NOT_SEEDED,
     VISITED_TWICE,
+    W_NOT_SEEDED,
     WRONG_SIGN,
     WRONG_TYPE,
     Mistake,
 )
-from engine.app.classroom.registry import check_of, exercise
+from engine.app.classroom.registry import check_of, exercise, hint
 from engine.app.classroom.results import CheckFailed
+from engine.naming import node_name, node_names
 
 exercise("3.1", "checking", ("chain_rule_derivative",), "the per-edge chain rule", points=3)
 exercise("3.2", "checking", ("central_difference",), "central differences", points=2)
@@ -66,8 +71,6 @@ WRONG_CHAIN_RULES: dict[Mistake, Callable[[Node, Node], float]] = {
     ASSIGN_NOT_ACCUMULATE: lambda r, w: _forward(r, w, _last_edge),
     MISSING_LOCAL_FACTOR: lambda r, w: _forward(
         r, w, lambda n, rate: sum(rate[p] for p in n.parents)),
-    ROOT_NOT_SEEDED: lambda r, w: _forward(
-        r, w, lambda n, rate: sum(g * rate[p] for p, g in zip(n.parents, n.local_grads)), 0.0),
     LEAVES_SEEDED: lambda r, w: _forward(
         r, w, lambda n, rate: sum(g * rate[p] for p, g in zip(n.parents, n.local_grads))
         if n.parents else 1.0),
@@ -79,7 +82,7 @@ def _derivative(student: Any, root: Node, w: Node) -> float:
         got = student.chain_rule_derivative(root, w)
     except KeyError as error:
         inside = w in set(topological_order(root))
-        raise CheckFailed(f"chain_rule_derivative(root, {label_of(w)}) raised KeyError {error}",
+        raise CheckFailed(f"chain_rule_derivative(root, {node_name(w)}) raised KeyError {error}",
                           RATE_BEFORE_PARENTS if inside else NO_DEPENDENCY) from None
     if not isinstance(got, (int, float)):
         raise CheckFailed(f"chain_rule_derivative returned {type(got).__name__}, expected a "
@@ -90,24 +93,29 @@ def _derivative(student: Any, root: Node, w: Node) -> float:
 def compare_chain_rule(student: Any, build: probes.Builder, what: str) -> None:
     root = build()
     order = topological_order(root)
+    names = node_names(order)
     expected = reference_gradients(root)
     scale = max(1.0, max(abs(g) for g in expected.values()))
-    for index, w in enumerate(order):
-        if w.parents:
+    leaves = [(index, w) for index, w in enumerate(order) if not w.parents]
+    got = {w: _derivative(student, root, w) for _, w in leaves}
+    for index, w in leaves:
+        if close(got[w], expected[w], 1e-9, 1e-12 * scale):
             continue
-        got = _derivative(student, root, w)
-        if close(got, expected[w], 1e-9, 1e-12 * scale):
-            continue
-        detail = (f"{what}: d({label_of(root)})/d({label_of(w)}) is {number(got)}, expected "
-                  f"{number(expected[w])}")
+        detail = f"{what}: d({names[root]})/d({names[w]}) is {versus(got[w], expected[w])}"
+        if all(got[v] == 0.0 for _, v in leaves):
+            raise CheckFailed(f"{detail}; it is exactly 0 for every input of the graph",
+                              candidates=(W_NOT_SEEDED,))
+        fits = []
         for mistake, wrong in WRONG_CHAIN_RULES.items():
             copy = build()
-            if close(got, wrong(copy, topological_order(copy)[index]), 1e-9, 1e-12 * scale):
-                raise CheckFailed(detail, mistake)
-        if close(got, -expected[w]):
-            raise CheckFailed(detail, WRONG_SIGN)
+            if close(got[w], wrong(copy, topological_order(copy)[index]), 1e-9, 1e-12 * scale):
+                fits.append(mistake)
+        if close(got[w], -expected[w]):
+            fits.append(WRONG_SIGN)
+        if len(fits) == 1:
+            raise CheckFailed(detail, fits[0])
         guess, where = explain_rates(student, order, w)
-        raise CheckFailed(f"{detail}. {where}".rstrip(". "), guess)
+        raise CheckFailed(f"{detail}. {where}".rstrip(". "), guess, candidates=tuple(fits))
 
 
 def explain_rates(student: Any, order: list[Node], w: Node) -> tuple[Mistake | None, str]:
@@ -117,6 +125,7 @@ def explain_rates(student: Any, order: list[Node], w: Node) -> tuple[Mistake | N
     root; at the first wrong one its parents' rates are right, so what it
     holds instead tells the mistake.
     """
+    names = node_names(order)
     right: dict[Node, float] = {}
     for node in order:
         want = 1.0 if node is w else sum(
@@ -131,23 +140,33 @@ def explain_rates(student: Any, order: list[Node], w: Node) -> tuple[Mistake | N
         if close(got, want):
             continue
         shares = [g * right[p] for p, g in zip(node.parents, node.local_grads)]
-        say = (f"It goes wrong first at {label_of(node)}: {number(got)}, expected "
-               + " + ".join(number(s) for s in shares))
+        say = f"It goes wrong first at {names[node]}: {versus(got, want)}"
+        if len(shares) > 1:
+            say += " = " + " + ".join(number(s) for s in shares)
+        fits: dict[Mistake, str] = {}
         if len(shares) > 1 and any(close(got, s) for s in shares):
-            return ASSIGN_NOT_ACCUMULATE, say + ": one contribution kept"
+            fits[ASSIGN_NOT_ACCUMULATE] = "one contribution kept"
         if close(got, sum(right[p] for p in node.parents)):
-            return MISSING_LOCAL_FACTOR, say + ": the parents' rates unmultiplied"
+            fits[MISSING_LOCAL_FACTOR] = "the parents' rates unmultiplied"
         if close(got, sum(g for p, g in zip(node.parents, node.local_grads) if right[p])):
-            return MISSING_UPSTREAM_FACTOR, say + ": the local derivatives alone"
+            fits[MISSING_UPSTREAM_FACTOR] = "the local derivatives alone"
         if close(got, -want) and want:
-            return WRONG_SIGN, say
+            fits[WRONG_SIGN] = "the opposite sign"
+        if len(fits) == 1:
+            (mistake, why), = fits.items()
+            return mistake, f"{say}: {why}"
         if want and round(got / want) >= 2 and close(got / want, round(got / want)):
-            return VISITED_TWICE, say + f": {round(got / want)} times too much"
+            fits[VISITED_TWICE] = f"{round(got / want)} times too much"
+        if len(fits) == 1:
+            (mistake, why), = fits.items()
+            return mistake, f"{say}: {why}"
+        if fits:
+            return None, f"{say}: {'; or '.join(fits.values())}"
         return None, say
     return None, ""
 
 
-@check_of("3.1", "no recursion (a 300-link chain)")
+@check_of("3.1", "no recursion (a 300-link chain)", scores=False)
 def chain_rule_without_recursion(student: Any) -> None:
     refuse_recursion(lambda r: student.chain_rule_derivative(r, topological_order(r)[0]),
                      "chain_rule_derivative")
@@ -173,7 +192,7 @@ def chain_rule_with_fan_out(student: Any) -> None:
     compare_chain_rule(student, probes.fan_out, "out = (c + a)²·b + c")
 
 
-@check_of("3.1", "a weight the root does not depend on")
+@check_of("3.1", "a weight the root does not depend on", scores=False)
 def chain_rule_without_dependency(student: Any) -> None:
     root = probes.fan_out()
     other = Value(2.0, label="w (not in the graph)")
@@ -198,10 +217,10 @@ def chain_rule_on_a_deep_chain(student: Any) -> None:
     want = reference_gradients(root, [x])[x]
     got = _derivative(student, root, x)
     if not close(got, want, 1e-9, 1e-300):
-        raise CheckFailed(f"d(out)/dx on the deep chain is {number(got)}, expected {number(want)}")
+        raise CheckFailed(f"d(out)/dx on the deep chain is {versus(got, want)}")
 
 
-@check_of("3.1", "its own chain rule, not the engine's")
+@check_of("3.1", "its own chain rule, not the engine's", scores=False)
 def chain_rule_by_hand(student: Any) -> None:
     root = probes.fan_out()
     w = topological_order(root)[0]
@@ -214,7 +233,7 @@ def chain_rule_by_hand(student: Any) -> None:
 # --- Exercise 3.2: central differences ------------------------------------------------------
 
 
-def _quotient(student: Any, f: Callable[[list[float]], float], point: list[float],
+def _quotient(student: Any, f: Callable[[Sequence[float]], float], point: list[float],
               index: int, **eps: float) -> float:
     got = student.central_difference(f, list(point), index, **eps)
     if not isinstance(got, (int, float)):
@@ -223,54 +242,76 @@ def _quotient(student: Any, f: Callable[[list[float]], float], point: list[float
     return float(got)
 
 
-def diagnose_quotient(student: Any, default: bool, quiet: bool = False
-                      ) -> tuple[Mistake | None, str]:
-    """Tell the difference formulas apart on x² + 3x at 1 (ε = 0.5) and x³ at 1."""
-    def quadratic(p: list[float]) -> float:
-        return p[0] ** 2 + 3 * p[0]
+# x² + 3x at 1 with ε = 0.5: what each formula gives (the central difference: exactly 5).
+FINGERPRINTS = {5.5: FORWARD_DIFFERENCE, 4.5: FORWARD_DIFFERENCE, 10.0: HALF_DIVISOR,
+                2.75: FORWARD_DIFFERENCE, -5.0: WRONG_SIGN, 2.5: DIVISOR_WITHOUT_EPS}
 
-    q = _quotient(student, quadratic, [1.0], 0, eps=0.5)
-    fingerprints = {5.5: FORWARD_DIFFERENCE, 4.5: FORWARD_DIFFERENCE, 10.0: HALF_DIVISOR,
-                    2.75: FORWARD_DIFFERENCE, -5.0: WRONG_SIGN}
-    for value, mistake in fingerprints.items():
+
+def step_used(student: Any, **eps: float) -> float:
+    """The ε of the student's quotient, read off x³ at 0 (exactly ε² there); 0.0 if it gives 0.
+
+    At 0 both differences of x³ are ε³/ε (no cancellation, so no rounding
+    noise whatever ε); a quotient divided by ε instead of 2ε gives 2ε², but
+    that is named before ε is read.
+    """
+    quotient = _quotient(student, probes.cube, [0.0], 0, **eps)
+    return math.sqrt(quotient) if quotient > 0 else 0.0
+
+
+def diagnose_quotient(student: Any, default: bool) -> tuple[Mistake | None, str]:
+    """The formula, by its fingerprint on x² + 3x at 1 with ε = 0.5; then the ε it used."""
+    q = _quotient(student, probes.quadratic, [1.0], 0, eps=0.5)
+    for value, mistake in FINGERPRINTS.items():
         if close(q, value, 1e-9):
-            return mistake, "" if quiet else f"on x² + 3x at 1 with eps=0.5 it gives {number(q)}"
-    kwargs = {} if default else {"eps": 0.1}
-    cubic = _quotient(student, lambda p: p[0] ** 3, [1.0], 0, **kwargs)
-    want_eps = 1e-6 if default else 0.1
-    # The central difference of x³ at 1 is exactly 3 + ε²: read the ε it used.
-    if cubic > 3.0 and close(math.sqrt(cubic - 3.0), want_eps, 1e-3):
+            return mistake, f"On x² + 3x at 1 with eps=0.5 it gives {number(q)}."
+    if not close(q, 5.0, 1e-2):
+        # Not the central quotient with some other ε (exact on a quadratic, but for the
+        # rounding noise of a tiny ε), so the ε cannot be read off x³ either.
+        return None, (f"On x² + 3x at 1 with eps=0.5 it gives {number(q)}, where the central "
+                      "difference is exactly 5 for any ε.")
+    if default:
+        used = step_used(student)
+        if used == 0.0:
+            return None, "Called without eps, its quotient of x³ at 0 is exactly 0 (ε² expected)."
+        if not close(used, 1e-6, 1e-6):
+            return BAD_EPS, (f"Called without eps it steps by ε = {used:.3g} (read off x³ at 0, "
+                             "where the quotient is exactly ε²).")
         return None, ""
-    used = math.sqrt(cubic - 3.0) if cubic > 3.0 else 0.0
-    return BAD_EPS, (f"on x³ at 1 it gives {number(cubic)}, which is 3 + ε² for ε ≈ "
-                     f"{used:.2g}, not the eps {'default 1e-6' if default else '0.1 passed'}")
+    used = step_used(student, eps=0.1)
+    if used == 0.0:
+        return None, "With eps=0.1 its quotient of x³ at 0 is exactly 0 (ε² = 0.01 expected)."
+    if close(used, 0.1, 1e-6):
+        return None, ""
+    if close(used, step_used(student), 1e-9):
+        return EPS_IGNORED, (f"With eps=0.1 it steps by ε = {used:.3g}, the same as without "
+                             "eps (read off x³ at 0, where the quotient is exactly ε²).")
+    return None, (f"With eps=0.1 it steps by ε = {used:.3g} (read off x³ at 0, where the "
+                  "quotient is exactly ε²).")
 
 
 @check_of("3.2", "exact for a quadratic, whatever ε")
 def difference_on_a_quadratic(student: Any) -> None:
-    got = _quotient(student, lambda p: p[0] ** 2 + 3 * p[0], [1.0], 0, eps=0.5)
+    got = _quotient(student, probes.quadratic, [1.0], 0, eps=0.5)
     if not close(got, 5.0, 1e-12):
-        mistake, detail = diagnose_quotient(student, default=False, quiet=True)
-        raise CheckFailed(f"x² + 3x at 1 with eps=0.5: {number(got)}, expected exactly 5. "
+        mistake, detail = diagnose_quotient(student, default=False)
+        detail = "" if mistake in FINGERPRINTS.values() else detail
+        raise CheckFailed(f"x² + 3x at 1 with eps=0.5: {versus(got, 5.0)} (exact for any ε). "
                           f"{detail}".strip(), mistake)
 
 
 @check_of("3.2", "uses the eps it is given")
 def difference_uses_eps(student: Any) -> None:
-    got = _quotient(student, lambda p: p[0] ** 3, [1.0], 0, eps=0.1)
+    got = _quotient(student, probes.cube, [1.0], 0, eps=0.1)
     if not close(got, 3.01, 1e-9):
         mistake, detail = diagnose_quotient(student, default=False)
-        raise CheckFailed(f"x³ at 1 with eps=0.1: {number(got)}, expected 3.01 (3 + ε²). "
-                          f"{detail}".strip(), mistake or BAD_EPS)
+        raise CheckFailed(f"x³ at 1 with eps=0.1: {versus(got, 3.01)} (3 + ε²). "
+                          f"{detail}".strip(), mistake)
 
 
 @check_of("3.2", "sin(x)·y³ at 20 points, default ε")
 def difference_at_many_points(student: Any) -> None:
     rng = random.Random(32)
-
-    def f(p: list[float]) -> float:
-        return math.sin(p[0]) * p[1] ** 3
-
+    f = probes.sine_cube
     for _ in range(20):
         x, y = rng.uniform(-2, 2), rng.uniform(0.5, 2)
         for index, want in ((0, math.cos(x) * y**3), (1, 3 * math.sin(x) * y**2)):
@@ -278,23 +319,34 @@ def difference_at_many_points(student: Any) -> None:
             if not math.isclose(got, want, rel_tol=1e-6, abs_tol=1e-8):
                 mistake, detail = diagnose_quotient(student, default=True)
                 raise CheckFailed(
-                    f"∂/∂x{index + 1} of sin(x1)·x2³ at ({x:.4g}, {y:.4g}): {number(got)}, "
-                    f"expected {number(want)}. {detail}".strip(), mistake)
+                    f"∂/∂x{index + 1} of sin(x1)·x2³ at ({x:.4g}, {y:.4g}): "
+                    f"{versus(got, want)}. {detail}".strip(), mistake)
 
 
-@check_of("3.2", "leaves the point as it was")
+@check_of("3.2", "leaves the point as it was", scores=False)
 def difference_keeps_the_point(student: Any) -> None:
     point = [0.3, 2.0]
-    student.central_difference(lambda p: p[0] * p[1], point, 0)
+    student.central_difference(probes.product, point, 0)
     if point != [0.3, 2.0]:
         raise CheckFailed(f"after the call the point is {point}, it was [0.3, 2.0]",
                           MUTATES_POINT)
 
 
-@check_of("3.2", "its own differences, not the engine's")
+@check_of("3.2", "its own differences, not the engine's", scores=False)
 def difference_by_hand(student: Any) -> None:
     forbidden = {"engine.central_difference": engine.finite_differences.central_difference,
                  "engine.finite_difference_gradients":
                      engine.finite_differences.finite_difference_gradients}
-    refuse_engine(lambda: student.central_difference(lambda p: p[0] ** 2, [1.0], 0), forbidden,
+    refuse_engine(lambda: student.central_difference(probes.quadratic, [1.0], 0), forbidden,
                   "central_difference")
+
+
+# --- hints written for these exercises -------------------------------------------------------
+
+hint("3.1", ENGINE_CALL, "go through topological_order(root) yourself, keeping rate[node] = "
+     "d(node)/dw: 1 at w, Σ local_grad · rate[parent] elsewhere")
+hint("3.1", WRONG_SIGN, "rate[node] = Σ local_grad · rate[parent]: add the products, each with "
+     "the sign its local derivative has")
+hint("3.2", WRONG_SIGN, "(f(x + ε) − f(x − ε)) / (2ε): the point above first")
+hint("3.2", ENGINE_CALL, "evaluate f yourself at two copies of the point, one moved up by eps "
+     "and one down")

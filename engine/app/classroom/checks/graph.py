@@ -18,29 +18,37 @@ import engine.graph
 from engine import Node, Value, naive_gradients, path_gradients, sweep_gradients, topological_order
 from engine import backward as engine_backward
 from engine.app.classroom import probes
-from engine.app.classroom.diagnose import close, deepest_recursion, refuse_engine
+from engine.app.classroom.diagnose import (
+    close,
+    deepest_recursion,
+    number,
+    refuse_engine,
+    versus,
+)
 from engine.app.classroom.gradient_diagnosis import (
-    compare_gradients,
-    explain_gradients,
-    label_of,
+    gradient_failure,
     reference_gradients,
 )
 from engine.app.classroom.mistakes import (
     ASSIGN_NOT_ACCUMULATE,
+    ENGINE_CALL,
     FORWARD_ORDER,
     MISSING_LOCAL_FACTOR,
     MISSING_NODES,
     MISSING_UPSTREAM_FACTOR,
+    NOTHING_PASSED_ON,
     PARENT_AFTER_NODE,
     RECURSION,
     REVERSED_ORDER,
     ROOT_NOT_SEEDED,
     VISITED_TWICE,
+    WRONG_SIGN,
     WRONG_TYPE,
     Mistake,
 )
-from engine.app.classroom.registry import check_of, exercise
+from engine.app.classroom.registry import check_of, exercise, hint
 from engine.app.classroom.results import CheckFailed
+from engine.naming import node_names
 
 exercise("2.1", "graph", ("topological_order",), "topological order", points=3)
 exercise("2.2", "graph", ("backward",), "the backward sweep", points=3)
@@ -93,6 +101,11 @@ def check_order(order: Any, root: Value, what: str) -> None:
         raise CheckFailed(f"{what} returned {type(order).__name__}, expected a list of nodes",
                           WRONG_TYPE)
     want = topological_order(root)
+    names = node_names(want)
+
+    def label_of(node: Any) -> str:
+        return names.get(node, "a node outside the graph")
+
     seen: dict[Any, int] = {}
     for index, node in enumerate(order):
         if node in seen:
@@ -102,8 +115,8 @@ def check_order(order: Any, root: Value, what: str) -> None:
         seen[node] = index
     missing = [n for n in want if n not in seen]
     if missing:
-        names = ", ".join(label_of(n) for n in missing[:3])
-        raise CheckFailed(f"{what}: {len(missing)} of {len(want)} nodes missing, e.g. {names}",
+        some = ", ".join(label_of(n) for n in missing[:3])
+        raise CheckFailed(f"{what}: {len(missing)} of {len(want)} nodes missing, e.g. {some}",
                           MISSING_NODES)
     if len(order) != len(want):
         raise CheckFailed(f"{what} lists {len(order) - len(want)} nodes the root does not "
@@ -120,7 +133,7 @@ def check_order(order: Any, root: Value, what: str) -> None:
         raise CheckFailed(f"{what}: the root {label_of(root)} is not last", PARENT_AFTER_NODE)
 
 
-@check_of("2.1", "no recursion (a 300-link chain)")
+@check_of("2.1", "no recursion (a 300-link chain)", scores=False)
 def order_without_recursion(student: Any) -> None:
     refuse_recursion(student.topological_order, "topological_order")
 
@@ -157,7 +170,7 @@ def order_of_a_deep_chain(student: Any) -> None:
     check_order(student.topological_order(root), root, f"the {DEEP}-link chain")
 
 
-@check_of("2.1", "its own traversal, not the engine's")
+@check_of("2.1", "its own traversal, not the engine's", scores=False)
 def order_by_hand(student: Any) -> None:
     root = probes.fan_out()
     refuse_engine(lambda: student.topological_order(root), SWEEPS, "topological_order")
@@ -215,27 +228,70 @@ WRONG_SWEEPS: dict[Mistake, Callable[[Value], None]] = {
 }
 
 
-def diagnose_sweep(build: probes.Builder, root: Value, what: str) -> None:
-    """Fail, naming the mistake, when the ``.grad``s on ``root``'s graph are wrong."""
+def diagnose_sweep(build: probes.Builder, root: Value, what: str,
+                   backward: Callable[[Value], Any] | None = None) -> None:
+    """Fail, naming the mistake, when the ``.grad``s on ``root``'s graph are wrong.
+
+    A mistake is named when the gradients equal those of a known wrong sweep
+    on the same graph. Nothing reaching any node fits both a sweep that never
+    sets the output's gradient and one that passes nothing on; ``backward``
+    (the student's) is then run once more on a graph whose output already
+    holds 0.5, which tells the two apart.
+    """
     got = probes.gradients(root)
     expected = reference_gradients(root)
     order = topological_order(root)
     if all(close(g, expected[n], 1e-9, 1e-12) for g, n in zip(got, order)):
         return
+    failure = gradient_failure(root, probes.by_node(root, got), what)
+    assert failure is not None
+    if all(g == 0.0 for g in got) and len(order) > 1:
+        raise _nothing_passed_on(build, what, backward, failure.detail)
     for mistake, wrong in WRONG_SWEEPS.items():
         copy = build()
         wrong(copy)
         if all(close(g, w, 1e-9, 1e-12) for g, w in zip(got, probes.gradients(copy))):
-            _, detail = explain_gradients(root, probes.by_node(root, got))
-            raise CheckFailed(f"{what}: {detail}", mistake)
-    compare_gradients(root, probes.by_node(root, got), what)
+            raise CheckFailed(failure.detail, mistake)
+    raise failure
+
+
+def _nothing_passed_on(build: probes.Builder, what: str,
+                       backward: Callable[[Value], Any] | None, detail: str) -> CheckFailed:
+    """Every .grad is 0, the output's too: was it never seeded, or was nothing passed on?"""
+    observed = f"{what}: every .grad is still 0 after backward, the output's included"
+    if backward is None:
+        return CheckFailed(observed, candidates=(ROOT_NOT_SEEDED, NOTHING_PASSED_ON))
+    copy = build()
+    copy.grad = 0.5
+    backward(copy)
+    grads = probes.gradients(copy)
+    expected = [0.5 * g for g in probes.gradients(_swept(build))]
+    if copy.grad != 0.5:
+        return CheckFailed(f"{observed}; on a graph whose output holds grad 0.5 beforehand, "
+                           f"backward sets it to {number(copy.grad)}: the sweep starts from "
+                           "d(out)/d(out) = 1", ROOT_NOT_SEEDED)
+    if all(close(g, w, 1e-9, 1e-12) for g, w in zip(grads, expected)):
+        return CheckFailed(f"{observed}; on a graph whose output already holds grad 0.5 every "
+                           "gradient comes out half the right one: the sweep passes on what "
+                           "it finds at the output", ROOT_NOT_SEEDED)
+    if all(g == 0.0 for g in grads[:-1]):
+        return CheckFailed(f"{observed}; and on a graph whose output already holds grad 0.5, "
+                           "still no gradient reaches any other node: nothing is passed on "
+                           "along the edges", NOTHING_PASSED_ON)
+    return CheckFailed(f"{observed}. {detail}", candidates=(ROOT_NOT_SEEDED, NOTHING_PASSED_ON))
+
+
+def _swept(build: probes.Builder) -> Value:
+    root = build()
+    engine_backward(root)
+    return root
 
 
 def _sweep_check(build: probes.Builder, what: str) -> Callable[[Any], None]:
     def run(student: Any) -> None:
         root = build()
         student.backward(root)
-        diagnose_sweep(build, root, what)
+        diagnose_sweep(build, root, what, student.backward)
 
     return run
 
@@ -258,13 +314,25 @@ def sweep_a_deep_chain(student: Any) -> None:
     want = sweep_gradients(root, topological_order(root))
     leaf = topological_order(root)[0]
     if not close(leaf.grad, want[leaf], 1e-9, 1e-300):
-        raise CheckFailed(f"the input 'x' of the {DEEP}-link chain has grad {leaf.grad:.6g}, "
-                          f"expected {want[leaf]:.6g}")
+        raise CheckFailed(f"the input 'x' of the {DEEP}-link chain has grad "
+                          f"{versus(leaf.grad, want[leaf])}")
 
 
-@check_of("2.2", "its own sweep, not the engine's backward")
+@check_of("2.2", "its own sweep, not the engine's backward", scores=False)
 def sweep_by_hand(student: Any) -> None:
     root = probes.fan_out()
     allowed = dict(SWEEPS)
     allowed.pop("engine.topological_order")  # the docstring says to use the engine's order
     refuse_engine(lambda: student.backward(root), allowed, "backward")
+
+
+# --- hints written for these exercises -------------------------------------------------------
+
+hint("2.1", ENGINE_CALL, "walk the graph yourself: a stack of (node, parents done?) pairs and "
+     "a set of visited nodes; only .parents is needed")
+hint("2.2", ENGINE_CALL, "loop over reversed(topological_order(root)) yourself and add "
+     "local_grad * node.grad to each parent's .grad; do not call root.backward()")
+hint("2.2", ROOT_NOT_SEEDED, "start the sweep with root.grad = 1.0 (d(root)/d(root) = 1), "
+     "before the loop")
+hint("2.2", WRONG_SIGN, "each edge adds +local_grad * node.grad: the local derivatives "
+     "already carry their signs")

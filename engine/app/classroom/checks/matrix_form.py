@@ -4,30 +4,34 @@ The expected numbers come from the scalar engine (the same network built
 from Values and swept). A wrong answer is diagnosed on a square network,
 where every variant of the formulas runs without a shape error: a missing
 or extra transpose, Θ′ taken at the wrong layer or left out, the last
-layer activated or dropped, the factor 2 or the sign of δ. A shape error
-on the other networks is reported with the shapes involved.
+layer activated or dropped, the factor 2 or the sign of δ; one is named
+only when exactly one variant gives the student's numbers there. A shape
+error on the other networks is reported with the shapes involved, and with
+no name unless the square network singles one out.
 
-numpy is imported by the first check that runs, not with the module, so the
-other chapters' checks import without it (in the browser numpy is loaded
-from Pyodide's servers only by a notebook that asks for it).
+numpy is imported by the first check that uses it (``numpy_on_demand``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from engine import Value
 from engine import backward as engine_backward
-from engine.app.classroom.diagnose import refuse_engine
+from engine.app.classroom.diagnose import refuse_engine, versus
 from engine.app.classroom.mistakes import (
     DERIVATIVE_WRONG_LAYER,
+    ENGINE_CALL,
     GRADS_REVERSED,
     LAST_LAYER_ACTIVATED,
     LAST_LAYER_DROPPED,
     MISSING_DERIVATIVE,
     MISSING_TWO,
+    OUTPUT_NOT_ACTIVATED,
+    OUTPUT_SLOPE_MISSING,
     SQUARED_NORM,
     TRANSPOSE,
     WRONG_ACTIVATION_DERIVATIVE,
@@ -37,39 +41,26 @@ from engine.app.classroom.mistakes import (
     WRONG_TYPE,
     Mistake,
 )
-from engine.app.classroom.registry import check_of, exercise
+from engine.app.classroom.registry import check_of, exercise, hint
 from engine.app.classroom.results import CheckFailed
 
 if TYPE_CHECKING:
     import numpy as np
 
     Array = np.ndarray
+else:
+    from engine.app.classroom.checks.numpy_on_demand import np
 
 exercise("6.1", "matrix_form", ("two_layer_gradients",), "two layers in matrix form", points=3)
 exercise("6.2", "matrix_form", ("deep_gradients",), "any depth in matrix form", points=3)
-
-NEEDS_NUMPY = ("chapter 6 works with numpy arrays and numpy is not installed: "
-               "install it (pip install numpy; in JupyterLite run %pip install numpy), "
-               "then run the check again")
+exercise("6.3", "matrix_form", ("output_gradients",),
+         "the output layer, linear or activated, as the lecture writes it", points=2)
 
 
-class _NumpyOnFirstUse:
-    """Stands for the numpy module; imports it when an attribute is first read."""
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            import numpy
-        except ModuleNotFoundError:
-            raise CheckFailed(NEEDS_NUMPY) from None
-        return getattr(numpy, name)
-
-
-if not TYPE_CHECKING:
-    np = _NumpyOnFirstUse()
-
-
-def engine_gradients(weights: Sequence[Array], x: Array, y: Array) -> tuple[float, list[Array]]:
-    """The same network from Values (tanh hidden layers, linear last, squared loss), swept."""
+def engine_gradients(weights: Sequence[Array], x: Array, y: Array, output: str = "linear"
+                     ) -> tuple[float, list[Array]]:
+    """The same network from Values (tanh hidden layers, the last ``output``: linear or
+    tanh, squared loss), swept."""
     params = [[[Value(float(w)) for w in row] for row in W] for W in weights]
     activations: list[Any] = [float(v) for v in x]
     for index, W in enumerate(params):
@@ -79,7 +70,8 @@ def engine_gradients(weights: Sequence[Array], x: Array, y: Array) -> tuple[floa
             for w, a in zip(row, activations):
                 total = total + w * a
             sums.append(total)
-        activations = sums if index == len(params) - 1 else [s.tanh() for s in sums]
+        linear = index == len(params) - 1 and output == "linear"
+        activations = sums if linear else [s.tanh() for s in sums]
     loss = Value(0.0)
     for out, target in zip(activations, y):
         loss = loss + (out - float(target)) ** 2
@@ -160,7 +152,7 @@ def _first_difference(got: tuple[float, list[Array]], want: tuple[float, list[Ar
                       names: Sequence[str]) -> str:
     loss, grads = got
     if not math.isclose(loss, want[0], rel_tol=1e-10, abs_tol=1e-12):
-        return f"ℓ = {loss:.6g}, expected {want[0]:.6g}"
+        return f"ℓ = {versus(loss, want[0])}"
     if len(grads) != len(want[1]):
         return f"{len(grads)} gradients for {len(want[1])} weight matrices"
     for name, g, w in zip(names, grads, want[1]):
@@ -168,7 +160,7 @@ def _first_difference(got: tuple[float, list[Array]], want: tuple[float, list[Ar
             return f"{name} has shape {g.shape}, expected {w.shape} (the shape of its matrix)"
         if not np.allclose(g, w, rtol=1e-9, atol=1e-12):
             j, i = np.unravel_index(int(np.argmax(np.abs(g - w))), w.shape)
-            return f"{name}[{j}, {i}] is {g[j, i]:.6g}, expected {w[j, i]:.6g}"
+            return f"{name}[{j}, {i}] is {versus(float(g[j, i]), float(w[j, i]))}"
     return ""
 
 
@@ -182,11 +174,26 @@ def _as_result(raw: Any, pieces: int, what: str) -> tuple[float, list[Array]]:
     return float(loss), arrays
 
 
-def _which_part(got: tuple[float, list[Array]], want: tuple[float, list[Array]]
-                ) -> Mistake | None:
-    """With the loss right: a wrong last-layer gradient means δ, a right one the message."""
+def _transposed_gradient(got: tuple[float, list[Array]], want: tuple[float, list[Array]]
+                         ) -> bool:
+    """Some gradient is exactly the transpose of the right one (z δᵀ for δ zᵀ), the
+    others right."""
+    if len(got[1]) != len(want[1]):
+        return False
+    transposed = [g.shape == w.T.shape != w.shape and np.allclose(g, w.T, rtol=1e-9, atol=1e-12)
+                  for g, w in zip(got[1], want[1])]
+    right = [g.shape == w.shape and np.allclose(g, w, rtol=1e-9, atol=1e-12)
+             for g, w in zip(got[1], want[1])]
+    return any(transposed) and all(t or r for t, r in zip(transposed, right))
+
+
+def _which_part(got: tuple[float, list[Array]], want: tuple[float, list[Array]],
+                out_size: int) -> Mistake | None:
+    """A loss that is the mean squared error; with the loss right, a wrong last-layer
+    gradient means δ is wrong, a right one the message passed down."""
     if not math.isclose(got[0], want[0], rel_tol=1e-10, abs_tol=1e-12):
-        return SQUARED_NORM
+        mean = want[0] / out_size
+        return SQUARED_NORM if out_size > 1 and math.isclose(got[0], mean) else None
     last_right = got[1][-1].shape == want[1][-1].shape and np.allclose(
         got[1][-1], want[1][-1], rtol=1e-9, atol=1e-12)
     return WRONG_MESSAGE if last_right else WRONG_DELTA
@@ -205,11 +212,14 @@ class _Case:
         return _as_result(self.call(student, weights, x, y), self.pieces, self.name)
 
     def diagnose(self, student: Any) -> Mistake | None:
+        """The one mistake whose variant gives the student's numbers on the square
+        network, or None (none fits, or several do)."""
         weights, x, y = network(self.square, 60)
         try:
             got = self.result(student, weights, x, y)
         except Exception:
             return None
+        fits: set[Mistake] = set()
         for mistake, switches in DEEP_MISTAKES:
             try:
                 want = deep_reference(weights, x, y, **switches)
@@ -218,8 +228,8 @@ class _Case:
             if self.pieces == 3:  # two_layer_gradients returns (ℓ, ∂V, ∂W): V first
                 want = (want[0], want[1])
             if _same(got, want):
-                return mistake
-        return None
+                fits.add(mistake)
+        return fits.pop() if len(fits) == 1 else None
 
     def compare(self, student: Any, widths: Sequence[int], seed: int) -> None:
         weights, x, y = network(widths, seed)
@@ -229,19 +239,19 @@ class _Case:
         try:
             got = self.result(student, weights, x, y)
         except ValueError as error:  # numpy: mismatched shapes in a product or a broadcast
-            found = self.diagnose(student) or TRANSPOSE
             raise CheckFailed(f"{self.name} raised ValueError: {error}. Shapes: {shapes}",
-                              found) from None
+                              self.diagnose(student)) from None
         if _same(got, want):
             return
         difference = _first_difference(got, want, names)
         mistake: Mistake | None = self.diagnose(student)
-        if mistake is None and len(got[1]) == len(want[1]) - 1:
-            mistake = LAST_LAYER_DROPPED
-        if mistake is None and "shape" in difference:
+        if mistake is None and _transposed_gradient(got, want):
             mistake = TRANSPOSE
-        if mistake is None and len(got[1]) == len(want[1]):
-            mistake = _which_part(got, want)
+        if mistake is None and len(got[1]) == len(want[1]) - 1 and all(
+                g.shape == w.shape for g, w in zip(got[1], want[1])):
+            mistake = LAST_LAYER_DROPPED
+        if mistake is None and len(got[1]) == len(want[1]) and "shape" not in difference:
+            mistake = _which_part(got, want, len(y))
         raise CheckFailed(f"network {'→'.join(map(str, widths))}: {difference}. Shapes: {shapes}",
                           mistake)
 
@@ -275,7 +285,7 @@ for _seed in (0, 1, 2):
 check_of("6.1", "a square network, d = M = K = 3")(_compare(TWO_LAYERS, (3, 3, 3), 5))
 
 
-@check_of("6.1", "numpy formulas, not the engine's sweep")
+@check_of("6.1", "numpy formulas, not the engine's sweep", scores=False)
 def two_layers_by_hand(student: Any) -> None:
     weights, x, y = network((2, 3, 2), 9)
     refuse_engine(lambda: TWO_LAYERS.result(student, weights, x, y), _forbidden(),
@@ -301,7 +311,57 @@ def deep_one_layer(student: Any) -> None:
                           DEEP.diagnose(student))
 
 
-@check_of("6.2", "numpy formulas, not the engine's sweep")
+@check_of("6.2", "numpy formulas, not the engine's sweep", scores=False)
 def deep_by_hand(student: Any) -> None:
     weights, x, y = network((2, 3, 2), 9)
     refuse_engine(lambda: DEEP.result(student, weights, x, y), _forbidden(), "deep_gradients")
+
+
+# --- Exercise 6.3 ------------------------------------------------------------------------
+
+# What each setting of ``output`` may be confused with, as switches of deep_reference.
+OUTPUT_VARIANTS: dict[str, list[tuple[Mistake, dict[str, Any]]]] = {
+    "linear": [(LAST_LAYER_ACTIVATED, {"last": "activated"}),
+               (LAST_LAYER_ACTIVATED, {"last": "activated forward"})],
+    "tanh": [(OUTPUT_NOT_ACTIVATED, {"last": "linear"}),
+             (OUTPUT_SLOPE_MISSING, {"last": "activated forward"})],
+}
+OUTPUT_REFERENCE: dict[str, dict[str, Any]] = {"linear": {"last": "linear"},
+                                               "tanh": {"last": "activated"}}
+
+
+def compare_output(student: Any, widths: tuple[int, ...], output: str, seed: int) -> None:
+    weights, x, y = network(widths, seed)
+    want = engine_gradients(weights, x, y, output)
+    assert _same(deep_reference(weights, x, y, **OUTPUT_REFERENCE[output]), want)
+    names = [f"∂ℓ/∂W{i + 1}" for i in range(len(weights))]
+    got = _as_result(student.output_gradients(list(weights), x, y, output), 2,
+                     "output_gradients")
+    if _same(got, want):
+        return
+    fits = {m for m, switches in OUTPUT_VARIANTS[output]
+            if _same(got, deep_reference(weights, x, y, **switches))}
+    shape = "→".join(map(str, widths))
+    raise CheckFailed(f"network {shape}, output={output!r}: {_first_difference(got, want, names)}",
+                      fits.pop() if len(fits) == 1 else None)
+
+
+for _output in ("linear", "tanh"):
+    for _widths, _seed in (((3, 4, 2), 31), ((2, 3, 3, 2), 32)):
+        check_of("6.3", f"output={_output!r}, a network {'→'.join(map(str, _widths))}")(
+            partial(compare_output, widths=_widths, output=_output, seed=_seed))
+
+
+@check_of("6.3", "numpy formulas, not the engine's sweep", scores=False)
+def output_by_hand(student: Any) -> None:
+    weights, x, y = network((2, 3, 2), 9)
+    refuse_engine(lambda: student.output_gradients(list(weights), x, y, "tanh"), _forbidden(),
+                  "output_gradients")
+
+
+# --- hints written for these exercises -------------------------------------------------------
+
+for _number in ("6.1", "6.2", "6.3"):
+    hint(_number, ENGINE_CALL, "compute with numpy arrays only: the forward pass, δ, "
+         "np.outer(δ, z) and Wᵀδ; no Value and no backward()")
+    hint(_number, WRONG_SIGN, "δ = 2(out − y): the output minus the target")

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import nn
 from engine import Value
-from engine.app.classroom.diagnose import close, number, refuse_engine
+from engine.app.classroom.diagnose import close, number, refuse_engine, versus
 from engine.app.classroom.mistakes import (
     BIAS_AFTER_ACTIVATION,
     BIAS_MISSING,
     BIAS_MIXUP,
     DETACHED,
+    ENGINE_CALL,
     LAST_LAYER_ACTIVATED,
     LAST_LAYER_DROPPED,
     NO_ERROR_FOR_BAD_INPUT,
@@ -29,7 +31,7 @@ from engine.app.classroom.mistakes import (
     WRONG_TYPE,
     Mistake,
 )
-from engine.app.classroom.registry import check_of, exercise
+from engine.app.classroom.registry import check_of, exercise, hint
 from engine.app.classroom.results import CheckFailed
 
 exercise("4.1", "neuron", ("neuron_forward",), "one neuron", points=2)
@@ -140,19 +142,24 @@ def compare_network(got: Outcome, build: Callable[..., Outcome], what: str,
     if len(values) != len(want[0]):
         detail = f"{what}: {len(values)} outputs, expected {len(want[0])}"
     else:
-        wrong = [f"output {k + 1}: {number(g)} (expected {number(w)})"
+        wrong = [f"output {k + 1}: {versus(g, w)}"
                  for k, (g, w) in enumerate(zip(values, want[0])) if not close(g, w, 1e-10, 1e-12)]
-        wrong += [f"{name}.grad: {number(grads[name])} (expected {number(w)})"
+        wrong += [f"{name}.grad: {versus(grads[name], w)}"
                   for name, w in want[1].items() if not close(grads[name], w, 1e-9, 1e-12)]
         more = f"; and {len(wrong) - 4} more" if len(wrong) > 4 else ""
         detail = f"{what}: " + "; ".join(wrong[:4]) + more
+    fits: list[Mistake] = []
     for mistake, switches in variants:
         try:
             matches = _same(got, build(**switches))
         except (IndexError, ValueError, ZeroDivisionError):
             continue
-        if matches:
-            raise CheckFailed(detail, mistake)
+        if matches and mistake not in fits:
+            fits.append(mistake)
+    if len(fits) == 1:
+        raise CheckFailed(detail, fits[0])
+    if fits:
+        raise CheckFailed(detail, candidates=tuple(fits))
     same_values = len(values) == len(want[0]) and all(
         close(g, w, 1e-10, 1e-12) for g, w in zip(values, want[0]))
     if same_values and all(g == 0.0 for g in grads.values()):
@@ -178,16 +185,35 @@ def _same_error(call: Callable[[], Any], needle: str | None, what: str) -> None:
 
 # --- Exercise 4.1: one neuron -------------------------------------------------------------
 
-NEURON_INPUTS = [0.8, -0.6, 0.4]
+NEURON_SEED = 41
 
 
-def neuron_outcome(student: Any, activation: str, seed: int = 41, **switches: Any) -> Outcome:
+def _pre_activation(inputs: list[float]) -> float:
+    ((weights, biases),) = make_layers([len(inputs), 1], NEURON_SEED)
+    return sum(w.data * x for w, x in zip(weights[0], inputs)) + biases[0].data
+
+
+def _inputs_for(total: float) -> list[float]:
+    """(0.8, −0.6, 0.4) scaled so that the neuron's weighted sum is about ``total``."""
+    base = [0.8, -0.6, 0.4]
+    bias = _pre_activation([0.0, 0.0, 0.0])
+    scale = (total - bias) / (_pre_activation(base) - bias)
+    return [round(scale * x, 3) for x in base]
+
+
+# Two inputs for the same weights, one whose weighted sum is positive and one whose sum is
+# negative, so ReLU's two branches are both taken (the identity passes a positive sum).
+NEURON_INPUTS = [_inputs_for(0.7), _inputs_for(-0.7)]
+
+
+def neuron_outcome(student: Any, activation: str, inputs: list[float], **switches: Any
+                   ) -> Outcome:
     """The student's neuron (``student`` given) or the reference with ``switches``."""
-    ((weights, biases),) = layers = make_layers([len(NEURON_INPUTS), 1], seed)
+    ((weights, biases),) = layers = make_layers([len(inputs), 1], NEURON_SEED)
     if student is not None:
-        out = student.neuron_forward(weights[0], biases[0], NEURON_INPUTS, activation)
+        out = student.neuron_forward(weights[0], biases[0], list(inputs), activation)
     else:
-        out = forward(layers, NEURON_INPUTS, activation, last="activated", **switches)
+        out = forward(layers, inputs, activation, last="activated", **switches)
     return outcome(out, params_of(layers))
 
 
@@ -196,9 +222,12 @@ def _neuron_check(activation: str) -> Callable[[Any], None]:
         variants: Variants = [(BIAS_MISSING, {"bias": "missing"}),
                               (BIAS_AFTER_ACTIVATION, {"bias": "after"}),
                               *other_activations(activation)]
-        compare_network(neuron_outcome(student, activation),
-                        lambda **s: neuron_outcome(None, activation, **s),
-                        f"neuron_forward(w, b, {NEURON_INPUTS}, {activation!r})", variants)
+        for inputs in NEURON_INPUTS:
+            sign = "positive" if _pre_activation(inputs) > 0 else "negative"
+            compare_network(neuron_outcome(student, activation, inputs),
+                            partial(neuron_outcome, None, activation, inputs),
+                            f"neuron_forward(w, b, {[round(x, 3) for x in inputs]}, "
+                            f"{activation!r}), a {sign} weighted sum", variants)
 
     return run
 
@@ -219,10 +248,11 @@ def neuron_of_the_lecture(student: Any) -> None:
 
 
 for _activation in ACTIVATIONS:
-    check_of("4.1", f"{_activation}: value and gradients")(_neuron_check(_activation))
+    check_of("4.1", f"{_activation}: value and gradients, sums of both signs")(
+        _neuron_check(_activation))
 
 
-@check_of("4.1", "rejects an unknown activation and a length mismatch")
+@check_of("4.1", "rejects an unknown activation and a length mismatch", scores=False)
 def neuron_rejects_bad_arguments(student: Any) -> None:
     _same_error(lambda: student.neuron_forward([Value(1.0)], Value(0.0), [1.0], "softplus"),
                 "softplus", "neuron_forward(..., 'softplus')")
@@ -230,7 +260,7 @@ def neuron_rejects_bad_arguments(student: Any) -> None:
                 None, "neuron_forward with 2 weights and 1 input")
 
 
-@check_of("4.1", "built from Value operations, not nn")
+@check_of("4.1", "built from Value operations, not nn", scores=False)
 def neuron_by_hand(student: Any) -> None:
     refuse_engine(lambda: student.neuron_forward([Value(0.5)], Value(0.1), [1.0], "tanh"),
                   NETWORKS, "neuron_forward")
@@ -270,7 +300,7 @@ check_of("4.2", "a layer 3→3 with relu: outputs and gradients")(_layer_check([
 check_of("4.2", "a layer 2→5, linear")(_layer_check([2, 5], "linear"))
 
 
-@check_of("4.2", "built from Value operations, not nn")
+@check_of("4.2", "built from Value operations, not nn", scores=False)
 def layer_by_hand(student: Any) -> None:
     ((weights, biases),) = make_layers([2, 2], 7)
     refuse_engine(lambda: student.layer_forward(weights, biases, [1.0, 2.0], "tanh"), NETWORKS,
@@ -313,8 +343,16 @@ check_of("4.3", "an MLP 3→3→3 with tanh")(_mlp_check([3, 3, 3], "tanh"))
 check_of("4.3", "an MLP 2→1 (one linear layer)")(_mlp_check([2, 1], "tanh"))
 
 
-@check_of("4.3", "built from Value operations, not nn")
+@check_of("4.3", "built from Value operations, not nn", scores=False)
 def mlp_by_hand(student: Any) -> None:
     layers = make_layers([2, 2, 1], 5)
     refuse_engine(lambda: student.mlp_forward(layers, [1.0, 2.0], "tanh"), NETWORKS,
                   "mlp_forward")
+
+
+# --- hints written for these exercises -------------------------------------------------------
+
+for _number, _what in (("4.1", "the neuron"), ("4.2", "each neuron of the layer"),
+                       ("4.3", "each layer")):
+    hint(_number, ENGINE_CALL, f"build {_what} from Value operations (w * x, +, .tanh(), "
+         ".relu(), .sigmoid()); nn.Neuron, nn.Layer and nn.MLP are the answer, not the tools")

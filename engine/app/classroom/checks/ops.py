@@ -16,6 +16,7 @@ from typing import Any
 from engine import Value, ieee
 from engine.app.classroom.diagnose import close, compare_function, number, refuse_engine, show
 from engine.app.classroom.mistakes import (
+    ENGINE_CALL,
     FLOAT_NOT_NODE,
     MISSING_FACTOR,
     RELU_AT_ZERO,
@@ -28,7 +29,7 @@ from engine.app.classroom.mistakes import (
     WRONG_VALUE,
     Mistake,
 )
-from engine.app.classroom.registry import check_of, exercise
+from engine.app.classroom.registry import check_of, exercise, hint
 from engine.app.classroom.results import CheckFailed
 
 exercise("1.1", "ops", ("add", "mul", "div", "power"), "binary operations", points=2)
@@ -159,11 +160,18 @@ def sigmoid_is_stable(student: Any) -> None:
                  and isinstance(got[1], tuple) and len(got[1]) == 1
                  and close(got[1][0], want[1][0]))
         if not right:
-            value = got[0] if isinstance(got, tuple) and got else got
-            mistake = UNSTABLE_SIGMOID if isinstance(value, float) and not math.isfinite(value) \
-                else None
-            raise CheckFailed(f"sigmoid({a:g}) returned {show(got)}, expected {show(want)}",
-                              mistake or WRONG_VALUE)
+            shape = isinstance(got, tuple) and len(got) == 2 and isinstance(got[1], tuple)
+            value = got[0] if shape else got
+            slope = got[1][0] if shape and len(got[1]) == 1 else None
+            detail = f"sigmoid({a:g}) returned {show(got)}, expected {show(want)}"
+            if isinstance(value, float) and not math.isfinite(value):
+                raise CheckFailed(detail, UNSTABLE_SIGMOID)
+            if close(value, want[0]) and isinstance(slope, float) and not math.isfinite(slope):
+                raise CheckFailed(f"{detail}: the value is right, the slope is not finite",
+                                  UNSTABLE_SIGMOID, hint="compute the slope from the value "
+                                  "you have: σ·(1 − σ), not from e⁻ᵃ")
+            mistake, words = diagnose_local("sigmoid")((a,), got, want)
+            raise CheckFailed(f"{detail}. {words}", mistake)
 
 
 @check_of("1.2", "relu at 0 and below")
@@ -198,10 +206,10 @@ def _own_formulas(names: tuple[str, ...], args: dict[str, tuple[float, ...]]
     return run
 
 
-check_of("1.1", "its own formulas, not the engine's ops")(_own_formulas(
+check_of("1.1", "its own formulas, not the engine's ops", scores=False)(_own_formulas(
     ("add", "mul", "div", "power"),
     {"add": (1.5, 2.0), "mul": (1.5, 2.0), "div": (1.5, 2.0), "power": (1.5, 2.0)}))
-check_of("1.2", "its own formulas, not the engine's ops")(_own_formulas(
+check_of("1.2", "its own formulas, not the engine's ops", scores=False)(_own_formulas(
     ("exp", "log", "tanh", "sigmoid", "relu"),
     {name: (0.7,) for name in ("exp", "log", "tanh", "sigmoid", "relu")}))
 
@@ -291,8 +299,23 @@ def value_nodes_differentiate(student: Any) -> None:
                 f"expected {number(slope * b)} and {number(slope * a)}", WRONG_LOCAL_DERIVATIVE)
 
 
-@check_of("1.3", "built by hand, without the engine's * and tanh")
+@check_of("1.3", "built by hand, without the engine's * and tanh", scores=False)
 def value_nodes_by_hand(student: Any) -> None:
     a, b = Value(0.5), Value(-1.5)
     refuse_engine(lambda: student.value_mul(a, b), HAND_BUILT, "value_mul")
     refuse_engine(lambda: student.value_tanh(a), HAND_BUILT, "value_tanh")
+
+
+# --- hints written for these exercises -------------------------------------------------------
+
+for _number in ("1.1", "1.2"):
+    hint(_number, ENGINE_CALL, "compute with floats and the math module (math.exp, math.log, "
+         "math.tanh) and return (value, (slope, …)); no Value in this exercise")
+    hint(_number, WRONG_SIGN, "redo that derivative by hand, sign by sign, with the formula "
+         "above; central differences at one point tell the sign")
+hint("1.2", UNSTABLE_SIGMOID, "for a < 0 compute the value as eᵃ/(1 + eᵃ) (its exponent is "
+     "never positive), then the slope from the value: σ·(1 − σ)")
+hint("1.3", ENGINE_CALL, "build the node with the constructor: Value(a.data * b.data, (a, b), "
+     "(b.data, a.data), '*'); a * b is the engine's own op")
+hint("1.3", WRONG_LOCAL_DERIVATIVE, "local_grads lists ∂c/∂(each parent) at these values: "
+     "(b.data, a.data) for a·b, (1 − t²,) for tanh")

@@ -16,13 +16,15 @@ from typing import Any
 import nn
 import nn.losses
 from engine import Value
-from engine.app.classroom.diagnose import close, number, refuse_engine
+from engine.app.classroom.diagnose import close, number, refuse_engine, versus
 from engine.app.classroom.mistakes import (
     BATCH_ORDER_ONLY,
     DETACHED,
+    ENGINE_CALL,
     GRAD_RESET_IN_STEP,
     LAST_BATCH_DROPPED,
     LAST_BATCH_PADDED,
+    MAX_NOT_RESTORED,
     MISSING_LR,
     NO_SHUFFLE,
     PARTIAL_UPDATE,
@@ -32,14 +34,11 @@ from engine.app.classroom.mistakes import (
     UNSTABLE_SOFTMAX,
     UPDATE_SIGN,
     UPDATED_GRAD,
-    WRONG_BATCHES,
-    WRONG_LOSS,
     WRONG_SIGN,
-    WRONG_STEP,
     WRONG_TYPE,
     Mistake,
 )
-from engine.app.classroom.registry import check_of, exercise
+from engine.app.classroom.registry import check_of, exercise, hint
 from engine.app.classroom.results import CheckFailed
 
 exercise("5.1", "training", ("sgd_step",), "one SGD step", points=2)
@@ -66,7 +65,7 @@ def diagnose_step(before: list[float], grads: list[float], after: list[float], l
         return UPDATE_SIGN
     if all(close(after[i], before[i] - grads[i]) for i in moving) and lr != 1.0:
         return MISSING_LR
-    return WRONG_STEP
+    return None
 
 
 def check_step(student: Any, params: list[Value], lr: float, what: str) -> None:
@@ -76,10 +75,11 @@ def check_step(student: Any, params: list[Value], lr: float, what: str) -> None:
     after = [p.data for p in params]
     for p, b, g, a in zip(params, before, grads, after):
         if not close(a, b - lr * g, 1e-12, 1e-15):
+            moved = "did not move" if a == b else f"became {versus(a, b - lr * g)}"
             raise CheckFailed(
                 f"{what}: {p.label or 'a parameter'} with data {number(b)} and grad "
-                f"{number(g)} became {number(a)}, expected {number(b)} − {lr:g}·({number(g)}) "
-                f"= {number(b - lr * g)}",
+                f"{number(g)} {moved} ({number(b)} − {lr:g}·({number(g)}) = "
+                f"{number(b - lr * g)})",
                 diagnose_step(before, grads, after, lr, [q.grad for q in params]))
     if any(p.grad != g for p, g in zip(params, grads)):
         raise CheckFailed(f"{what}: after the step .grad is "
@@ -111,7 +111,7 @@ def steps_down_a_quadratic(student: Any) -> None:
         raise CheckFailed(f"after 20 steps the loss is {number(last)}, from {number(first)}")
 
 
-@check_of("5.1", "updates the data itself, not with nn.SGD")
+@check_of("5.1", "updates the data itself, not with nn.SGD", scores=False)
 def step_by_hand(student: Any) -> None:
     w = Value(1.0)
     w.grad = 0.5
@@ -143,19 +143,19 @@ def softmax_at_many_points(student: Any) -> None:
         shown = f"scores {[round(s, 3) for s in scores]}, target {target}"
         loss, values = _loss(student, scores, target)
         if not close(loss.data, want, 1e-11, 1e-12):
-            mistake = WRONG_SIGN if close(loss.data, -want) else WRONG_LOSS
-            hint = None
-            if close(loss.data, want - top) or close(loss.data, want + top):
-                hint = "subtracting m = max s inside the exp needs + m after the log"
-            raise CheckFailed(f"{shown}: ℓ = {number(loss.data)}, expected {number(want)}",
-                              mistake, hint)
+            mistake = None
+            if close(loss.data, -want):
+                mistake = WRONG_SIGN
+            elif close(loss.data, want - top):
+                mistake = MAX_NOT_RESTORED
+            raise CheckFailed(f"{shown}: ℓ = {versus(loss.data, want)}", mistake)
         loss.backward()
         for k, v in enumerate(values):
             slope = math.exp(scores[k] - top) / total - (k == target)
             if not close(v.grad, slope, 1e-9, 1e-12):
-                mistake = DETACHED if all(x.grad == 0 for x in values) else WRONG_LOSS
-                raise CheckFailed(f"{shown}: ∂ℓ/∂s{k + 1} = {number(v.grad)}, expected "
-                                  f"softmax(s)_{k + 1} − [k = t] = {number(slope)}", mistake)
+                mistake = DETACHED if all(x.grad == 0 for x in values) else None
+                raise CheckFailed(f"{shown}: ∂ℓ/∂s{k + 1} = {versus(v.grad, slope)} "
+                                  f"(softmax(s)_{k + 1} − [k = t])", mistake)
 
 
 @check_of("5.2", "finite for scores [1000, 0, -1000]")
@@ -172,11 +172,11 @@ def softmax_is_stable(student: Any) -> None:
             raise CheckFailed(f"target {target}: ℓ = {loss.data}, gradients "
                               f"{[v.grad for v in values]}", UNSTABLE_SOFTMAX)
         if not close(loss.data, want, 1e-12, 1e-9):
-            raise CheckFailed(f"target {target}: ℓ = {number(loss.data)}, expected {want:g}",
-                              WRONG_LOSS)
+            raise CheckFailed(f"target {target}: ℓ = {versus(loss.data, want)}",
+                              MAX_NOT_RESTORED if close(loss.data, want - 1000.0) else None)
 
 
-@check_of("5.2", "built from Value operations, not nn")
+@check_of("5.2", "built from Value operations, not nn", scores=False)
 def softmax_by_hand(student: Any) -> None:
     forbidden = {"nn.softmax_cross_entropy": nn.losses.softmax_cross_entropy,
                  "nn.log_sum_exp": nn.losses.log_sum_exp, "nn.softmax": nn.losses.softmax}
@@ -192,8 +192,9 @@ def _consecutive_blocks(batches: list[list[int]], batch_size: int) -> bool:
 
 
 def diagnose_batches(epochs: list[list[list[int]]], n: int, batch_size: int
-                     ) -> tuple[Mistake, str] | None:
-    """What is wrong with the batches of successive epochs, or None.
+                     ) -> tuple[Mistake | None, str] | None:
+    """What is wrong with the batches of successive epochs (the mistake, when one
+    fits, and the observation), or None when nothing is.
 
     Each epoch must partition 0…n−1 into ⌈n/B⌉ batches of B (the last
     smaller) in a new random order.
@@ -212,7 +213,8 @@ def diagnose_batches(epochs: list[list[list[int]]], n: int, batch_size: int
         if len(batches) == count and all(s == batch_size for s in sizes) and \
                 set(flat) == set(range(n)):
             return LAST_BATCH_PADDED, f"{where}; {len(flat) - n} examples repeated"
-        return WRONG_BATCHES, f"{where}; they hold {len(flat)} indices, {len(set(flat))} distinct"
+        return None, (f"{where}; they hold {len(flat)} indices, {len(set(flat))} distinct, for "
+                      f"{n} examples in ⌈n/B⌉ = {count} batches")
     first = [i for b in epochs[0] for i in b]
     if first == list(range(n)):
         return NO_SHUFFLE, f"epoch 1 is the indices in order: {epochs[0][:2]}…"
@@ -240,7 +242,7 @@ def batches_partition(student: Any) -> None:
     for n, batch_size in ((10, 3), (12, 4), (5, 10), (1, 1), (7, 2)):
         found = diagnose_batches([_batches(student, n, batch_size, random.Random(0))], n,
                                  batch_size)
-        if found and found[0] in (LAST_BATCH_DROPPED, LAST_BATCH_PADDED, WRONG_BATCHES):
+        if found and found[0] in (LAST_BATCH_DROPPED, LAST_BATCH_PADDED, None):
             raise CheckFailed(found[1], found[0])
 
 
@@ -275,7 +277,17 @@ def batches_follow_the_rng(student: Any) -> None:
                           RNG_IGNORED)
 
 
-@check_of("5.3", "its own batches, not nn.Minibatches")
+@check_of("5.3", "its own batches, not nn.Minibatches", scores=False)
 def batches_by_hand(student: Any) -> None:
     refuse_engine(lambda: student.minibatches(10, 3, random.Random(0)),
                   {"nn.Minibatches": nn.Minibatches.__iter__}, "minibatches")
+
+
+# --- hints written for these exercises -------------------------------------------------------
+
+hint("5.1", ENGINE_CALL, "loop over the parameters yourself: p.data -= lr * p.grad")
+hint("5.2", ENGINE_CALL, "build ℓ from Value operations: m = max(s.data for s in scores), then "
+     "m + log Σ exp(s − m) − s[target]")
+hint("5.2", WRONG_SIGN, "ℓ = log Σₖ e^{sₖ} − s_t is never negative: the log-sum first, minus "
+     "the target's score")
+hint("5.3", ENGINE_CALL, "order = list(range(n)); rng.shuffle(order); then slices of batch_size")
