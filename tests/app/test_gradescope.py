@@ -266,10 +266,10 @@ def test_gradescope_results_are_for_one_submission(release: Path, tmp_path: Path
 
 
 def test_bad_bundle_input_is_one_line(tmp_path: Path):
-    for args, message in ((["--exercises", "9.9"], "no exercise '9.9'"),
+    for args, message in ((["--exercises", "99.9"], "no exercise '99.9'"),
                           (["--wheel", str(tmp_path / "x.whl")], "not a sweepgrad wheel"),
-                          (["--wheel", str(tmp_path / "x.whl"), "--exercises", "graph,9"],
-                           "no exercise '9'")):
+                          (["--wheel", str(tmp_path / "x.whl"), "--exercises", "graph,99"],
+                           "no exercise '99'")):
         result = sweepgrad("exercises", "gradescope", str(tmp_path / "a.zip"), *args)
         assert result.returncode == 2 and message in result.stderr
         assert len(result.stderr.splitlines()) == 1 and not (tmp_path / "a.zip").exists()

@@ -2,6 +2,7 @@
 
 import builtins
 import io
+import sys
 
 import pytest
 
@@ -87,6 +88,9 @@ def test_missing_matplotlib_is_a_clear_error(monkeypatch, tmp_path):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    # engine.extras asks importlib whether matplotlib can be found, without importing it:
+    # None in sys.modules is how Python marks a module as not to be imported.
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
     history = fit(MLP(2, [1], seed=0), moons(10, seed=0), epochs=1, quiet=True)
     with pytest.raises(ImportError, match=r"pip install 'sweepgrad\[plot\]'"):
         plot_loss_curve(history)
@@ -107,3 +111,23 @@ def test_plots_return_figures_that_jupyter_shows_and_save_only_with_a_path(tmp_p
                                    path=tmp_path / "sub" / "regions.svg")
     assert isinstance(saved, Figure)
     assert (tmp_path / "sub" / "regions.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_the_image_grid_the_confusion_matrix_the_timings_and_the_running_loss():
+    from nn.plots import plot_confusion_matrix, plot_image_grid, plot_running_loss, plot_timings
+
+    pictures = [[[0.0, 1.0], [1.0, 0.0]], [[1.0, 1.0], [0.0, 0.0]], [[0.5, 0.5], [0.5, 0.5]]]
+    grid = plot_image_grid(pictures, [3, 1, 4], [3, 7, 4], columns=2)
+    titles = [axes.get_title() for axes in grid.axes]
+    assert titles == ["3", "7 (1)", "4"]  # the wrong one shows its true label
+    assert grid.axes[1].title.get_color() != grid.axes[0].title.get_color()
+    with pytest.raises(ValueError, match="as many labels and predictions as images"):
+        plot_image_grid(pictures, [3], [3, 7, 4])
+    matrix = plot_confusion_matrix([[5, 1], [0, 7]])
+    assert sorted(t.get_text() for t in matrix.axes[0].texts) == ["0", "1", "5", "7"]
+    bars = plot_timings({"dynamic": 2.0, "compiled": 0.1})
+    widths = sorted(patch.get_width() for patch in bars.axes[0].patches)
+    assert widths == [0.1, 2.0] and any("2 s" in t.get_text() for t in bars.axes[0].texts)
+    running = plot_running_loss([4.0, 2.0, 3.0, 1.0], window=2)
+    lines = running.axes[0].get_lines()
+    assert list(lines[1].get_ydata()) == [4.0, 3.0, 2.5, 2.0]  # the mean of the last two
