@@ -2,48 +2,48 @@
 
 The core of sweepgrad. It imports nothing of ``nn`` or of the app
 (``engine.app``: the ``sweepgrad`` command, demos, benchmarks), which sit on
-top of it. Its modules, from the bottom up:
+top of it. Its parts, as folders::
 
-- ``ieee``, ``modes``, ``checks``: float math, recording modes, argument checks;
-- ``node``: what a graph is made of; ``value``: ``Value``, the ops and their
-  local derivatives;
-- ``graph``: the one traversal (``topological_order``) and what is read off
-  it (consumers, forward cones, ``graph_stats``);
-- ``backward``: the O(E+V) sweep, with ``hooks``; ``compiler`` (with
-  ``codegen``, ``compile_plan``, ``compile_rules`` and ``tape``): ``compile``,
-  a recorded graph as straight-line Python (or, for a big irregular graph, a
-  flat tape) that replays it at new inputs at plain-float speed; ``naive``,
-  ``paths``,
-  ``finite_differences``: the methods it is measured against, with the same
-  ``Gradients`` contract; ``gradcheck``;
-- ``forward``: forward mode (dual numbers); ``jacobians``: in either mode;
-- ``gradient_graph``: ``grad``, gradients as Values built from each op's
-  ``local_derivatives``, so they can be differentiated again;
-  ``higher_order``: ``hessian``, ``hvp``;
-- ``explanation``: ``explain``, the chain-rule sum behind one gradient;
-- ``examples``: the course's example graphs; ``table``: text tables;
-  ``progress``: progress bars (tqdm); ``files``: atomic writes, bounded reads;
-  ``_version``: the version; ``extras``: optional dependencies, named by their
-  pip extra;
-- ``drawing``: pictures of graphs (``draw``, ``render``).
+    engine/
+      node.py value.py graph.py backward.py   the core a student reads first: nodes,
+                                              the ops, the one traversal, the sweep
+      operations.py formulas.py               every op once (value, local derivatives,
+                                              IEEE cases), in a small formula language
+      forward.py                              forward mode (dual numbers)
+      ieee.py modes.py hooks.py arguments.py  float math, recording modes, hooks,
+      gradients.py naming.py explanation.py   argument checks, the gradient dict,
+      examples.py table.py progress.py        names of nodes, ``explain``, the
+      files.py extras.py _version.py          course's graphs, tables, progress, atomic
+                                              writes and bounded reads, optional
+                                              dependencies by their pip extra, the version
+      methods/    what the sweep is measured against: the naive chain rule, paths,
+                  finite differences, Jacobians, ``gradcheck``
+      higher/     gradients as graphs (``grad(create_graph=True)``), Hessians
+      compiler/   ``compile``: a recorded graph replayed at plain-float speed
+      drawing/    pictures of graphs (``draw``, ``render``)
+      app/        the ``sweepgrad`` command (a layer above ``nn``)
 
-Drawing, files and the modules of forward mode, higher derivatives and
-explanations load on first use.
+The top-level modules are the core: they import none of the folders.
+``methods``, ``higher``, ``compiler`` and ``drawing`` import the core and
+never each other (one that needs another goes through this package's
+public names). Drawing, files, the compiler, higher derivatives, Jacobians
+and explanations load on first use.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engine import checks, extras
+from engine import arguments, extras
 from engine._version import __version__
 from engine.backward import backward, sweep_gradients
-from engine.compiler import Compiled, compile
-from engine.finite_differences import central_difference, finite_difference_gradients
-from engine.gradcheck import GradcheckResult, gradcheck
 from engine.gradients import Gradients
 from engine.graph import GraphStats, graph_stats, topological_order, topological_order_of
 from engine.hooks import RemovableHandle
+from engine.methods.finite_differences import central_difference, finite_difference_gradients
+from engine.methods.gradcheck import GradcheckResult, gradcheck
+from engine.methods.naive import naive_gradients
+from engine.methods.paths import count_paths, path_gradients
 from engine.modes import (
     detect_anomaly,
     enable_grad,
@@ -52,21 +52,20 @@ from engine.modes import (
     is_grad_enabled,
     no_grad,
 )
-from engine.naive import naive_gradients
 from engine.node import Node
-from engine.paths import count_paths, path_gradients
 from engine.progress import progress_bar
 from engine.table import format_table
 from engine.value import Value, as_value, maximum, minimum
 
 if TYPE_CHECKING:
+    from engine.compiler import Compiled, compile
     from engine.drawing import draw, render
     from engine.explanation import Explanation, explain
     from engine.files import FileTooLarge, NotARegularFile, read_regular_file, write_atomically
     from engine.forward import forward_gradients, jvp
-    from engine.gradient_graph import grad
-    from engine.higher_order import hessian, hvp, partial_derivatives
-    from engine.jacobians import Jacobian, jacobian
+    from engine.higher.gradient_graph import grad
+    from engine.higher.hessians import hessian, hvp, partial_derivatives
+    from engine.methods.jacobians import Jacobian, jacobian
 
 __all__ = [
     "__version__",
@@ -81,10 +80,10 @@ __all__ = [
     "NotARegularFile",
     "RemovableHandle",
     "Value",
+    "arguments",
     "as_value",
     "backward",
     "central_difference",
-    "checks",
     "extras",
     "compile",
     "count_paths",
@@ -124,19 +123,22 @@ __all__ = [
 # import time. They load on first use, and so do the methods most programs
 # never call (a training loop needs the sweep alone).
 _LAZY = {
+    "compile": "engine.compiler", "Compiled": "engine.compiler",
     "draw": "engine.drawing", "render": "engine.drawing", "write_atomically": "engine.files",
     "read_regular_file": "engine.files", "NotARegularFile": "engine.files",
     "FileTooLarge": "engine.files",
     "explain": "engine.explanation", "Explanation": "engine.explanation",
     "forward_gradients": "engine.forward", "jvp": "engine.forward",
-    "grad": "engine.gradient_graph",
-    "hessian": "engine.higher_order", "hvp": "engine.higher_order",
-    "partial_derivatives": "engine.higher_order",
-    "jacobian": "engine.jacobians", "Jacobian": "engine.jacobians",
+    "grad": "engine.higher.gradient_graph",
+    "hessian": "engine.higher.hessians", "hvp": "engine.higher.hessians",
+    "partial_derivatives": "engine.higher.hessians",
+    "jacobian": "engine.methods.jacobians", "Jacobian": "engine.methods.jacobians",
 }
 
 
 def __getattr__(name: str) -> Any:
+    if name == "checks":  # the module's name before it was ``arguments``
+        return arguments
     if name in _LAZY:
         import importlib
 

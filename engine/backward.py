@@ -18,7 +18,7 @@ Two entry points share that sweep:
   any: while none exists anywhere it runs a sweep that never looks for them;
 - ``sweep_gradients(root, wrt)`` leaves the nodes untouched and returns the
   gradients as a dict, with counts of its work, in the same contract as the
-  naive methods in ``engine.naive`` so tests can compare them exactly.
+  naive methods in ``engine.methods.naive`` so tests can compare them exactly.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ Demos, benchmarks, tests and notebooks all build their examples here:
 - n stacked diamonds: z_k = p_k·z_{k−1} + q_k·z_{k−1}, two paths per level,
   3·2ⁿ − 2 paths from the leaves to the top;
 - ``tanh_chain(links)``: x ← tanh(x·w + b), the speed benchmark's deep graph;
+- ``distinct_chain(links)``: x ← tanh(x·wᵢ + bᵢ), a weight and a bias per link;
 - ``trajectory(steps)``: the same recurrence with every state an output, the
   sensitivity of a whole trajectory to (x₀, w, b): three inputs, many outputs,
   where forward mode beats the sweep;
@@ -215,6 +216,29 @@ def tanh_chain(links: int, x0: float = 0.5, w: float = 0.9, b: float = 0.1
     start, weight, bias = Value(x0, label="x0"), Value(w, label="w"), Value(b, label="b")
     states = tanh_states(start, weight, bias, links)
     return (states[-1] if states else start), [start, weight, bias]
+
+
+def distinct_weights(links: int) -> tuple[list[float], list[float]]:
+    """The weights and biases of ``distinct_chain``: wᵢ in [0.8, 1.0), bᵢ in [−0.1, 0.1)."""
+    weights = [0.8 + 0.2 * ((k * 0.6180339887498949) % 1.0) for k in range(links)]
+    biases = [-0.1 + 0.2 * ((k * 0.7548776662466927) % 1.0) for k in range(links)]
+    return weights, biases
+
+
+def distinct_chain(links: int, x0: float = 0.5) -> tuple[Value, list[Value]]:
+    """x ← tanh(x·wᵢ + bᵢ), ``links`` times, each link with its own weight and bias.
+
+    Returns the root and its leaves [x0, w₁, b₁, w₂, b₂, …]: 3·links + 1 + 2·links
+    nodes, every parameter an input (``distinct_weights`` gives their values).
+    """
+    weights, biases = distinct_weights(links)
+    x = start = Value(x0, label="x0")
+    leaves = [start]
+    for w, b in zip(weights, biases):
+        weight, bias = Value(w), Value(b)
+        leaves += (weight, bias)
+        x = (x * weight + bias).tanh()
+    return x, leaves
 
 
 def trajectory(steps: int, x0: float = 0.5, w: float = 0.9, b: float = 0.1) -> Problem:

@@ -21,14 +21,14 @@ complexity`` counts both.
 - ``jvp(root, wrt, tangents)``: Σᵢ ∂root/∂wᵢ · vᵢ, one directional
   derivative in a single pass;
 - ``push_tangents(order, seeds)``: the pass itself, for several outputs
-  (``engine.jacobians``, ``engine.higher_order.hvp``).
+  (``engine.methods.jacobians``, ``engine.higher.hessians.hvp``).
 
 An operand that depends on no seeded input carries no tangent, and its edge
 is skipped, as PyTorch's forward mode skips an undefined tangent (a zero
 there would turn an infinite local derivative into nan for an input the
 node does not depend on). So a pass multiplies along the edges above its
 input: on a one-output graph, the very edges the per-edge chain rule
-(``engine.naive``) multiplies, met from the other end. Selected zeros and
+(``engine.methods.naive``) multiplies, met from the other end. Selected zeros and
 divisions apply as in the sweep.
 
 In exact arithmetic the results are the sweep's. In floats a path's

@@ -43,7 +43,7 @@ from engine import modes
 from engine.release import NEEDED as RELEASE_ITERATIVELY
 from engine.release import make_release_parents
 
-NO_PARENTS: tuple = ()
+NO_PARENTS: tuple[Any, ...] = ()
 
 # A node's hooks by registration number (``engine.hooks``).
 Hooks = dict[int, Callable[[Any], Any]]
@@ -63,6 +63,7 @@ class _Shape:
 
 LEAF = _Shape("LEAF")
 UNARY = _Shape("UNARY")
+BINARY = _Shape("BINARY")  # never stored: a binary node's ``_b`` is its second parent
 GENERAL = _Shape("GENERAL")
 
 
@@ -137,7 +138,7 @@ class Node:
     def local_grads(self, local_grads: tuple[float, ...]) -> None:
         self._set_edges(self.parents, local_grads)
 
-    def _edges(self, derivatives: bool) -> tuple:
+    def _edges(self, derivatives: bool) -> tuple[Any, ...]:
         """The parents, or their local derivatives, as the tuple the slots stand for."""
         b = self._b
         if b is LEAF:
@@ -251,12 +252,35 @@ def leaf_node(cls: type[NodeType], data: float) -> NodeType:
     return node
 
 
+def operands(node: Node) -> tuple[_Shape, Any, Any]:
+    """What shape a node is, and its parents as its slots hold them: ``(shape, a, b)``.
+
+    ``shape`` is ``LEAF`` (no parents; ``a`` and ``b`` None), ``UNARY`` (parent
+    ``a``), ``BINARY`` (parents ``a`` and ``b``) or ``GENERAL`` (a node built by
+    hand with other edges: ``a`` is its tuple of parents, as given). The two
+    loops that run once per node of every graph, the traversal
+    (``engine.graph``) and the sweep (``engine.backward``), read the slots
+    themselves: a call per node would cost them a third of their time.
+    """
+    b = node._b
+    if b is LEAF:
+        return LEAF, None, None
+    if b is UNARY:
+        return UNARY, node._a, None
+    if b is GENERAL:
+        return GENERAL, node._a, None
+    return BINARY, node._a, b
+
+
 def describe(node: Node) -> str:
     """A node's label, or its op and value when it has none (for messages)."""
+    data = node.data
+    # A message about a node must not fail on it: its data may have been set to anything.
+    shown = f"{data:.6g}" if isinstance(data, (int, float)) else f"a {type(data).__name__}"
     if node.label is not None:
-        return f"{node.label!r} (= {node.data:.6g})"
+        return f"{node.label!r} (= {shown})"
     kind = node.op or "leaf"
-    return f"unlabelled {kind} node (= {node.data:.6g})"
+    return f"unlabelled {kind} node (= {shown})"
 
 
 def _apply_modes(

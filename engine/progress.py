@@ -23,7 +23,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from engine import checks
+from engine import arguments
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -75,7 +75,7 @@ def progress_bar(
     Use it as a context manager so it closes. ``stream`` is where a text bar
     goes (default stderr); see the module docstring for when it is silent.
     """
-    total = checks.integer(total, "total", minimum=0, what="an int >= 0")
+    total = arguments.integer(total, "total", minimum=0, what="an int >= 0")
     kind = wanted(stream, quiet)
     if kind == "notebook":
         from tqdm.notebook import tqdm as notebook_tqdm

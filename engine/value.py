@@ -21,13 +21,13 @@ operation raises on overflow, division by zero or a domain error.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from numbers import Real
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from engine import hooks, ieee
+from engine import hooks, operations
 from engine.backward import backward
+from engine.formulas import FLOAT_NAMES, FLOATS, Formula, reads, render
 from engine.node import Node, leaf_node, new_node
 
 if TYPE_CHECKING:
@@ -49,122 +49,57 @@ class Value(Node):
     # user's back: it defers to Value's own operators, which refuse arrays.
     __array_ufunc__ = None
 
-    # --- arithmetic ------------------------------------------------------
+    # --- the ops --------------------------------------------------------------
+    # Each is generated from its entry in ``engine.operations`` (value, local derivatives,
+    # IEEE special cases) when this module is imported: see ``_define_ops`` below.
+    # ``x.tanh()`` runs, for instance:
+    #
+    #     a = self.data
+    #     out = tanh(a)
+    #     return new_node(Value, out, 'tanh', self, (1.0 - out) * (1.0 + out))
 
-    def __add__(self, other: Value | float) -> Value:
-        """a + b:  ∂/∂a = 1,  ∂/∂b = 1"""
-        if not isinstance(other, Value):
-            other = _operand(other, "Value + {}")
-            if other is NotImplemented:
-                return NotImplemented
-        return new_node(Value, self.data + other.data, "+", self, 1.0, other, 1.0)
-
-    def __radd__(self, other: float) -> Value:
-        operand = _operand(other, "{} + Value")
-        return NotImplemented if operand is NotImplemented else operand + self
-
-    def __sub__(self, other: Value | float) -> Value:
-        """a - b:  ∂/∂a = 1,  ∂/∂b = -1"""
-        if not isinstance(other, Value):
-            other = _operand(other, "Value - {}")
-            if other is NotImplemented:
-                return NotImplemented
-        return new_node(Value, self.data - other.data, "-", self, 1.0, other, -1.0)
-
-    def __rsub__(self, other: float) -> Value:
-        operand = _operand(other, "{} - Value")
-        return NotImplemented if operand is NotImplemented else operand - self
-
-    def __mul__(self, other: Value | float) -> Value:
-        """a · b:  ∂/∂a = b,  ∂/∂b = a"""
-        if not isinstance(other, Value):
-            other = _operand(other, "Value * {}")
-            if other is NotImplemented:
-                return NotImplemented
-        return new_node(Value, self.data * other.data, "*", self, other.data, other, self.data)
-
-    def __rmul__(self, other: float) -> Value:
-        operand = _operand(other, "{} * Value")
-        return NotImplemented if operand is NotImplemented else operand * self
-
-    def __truediv__(self, other: Value | float) -> Value:
-        """a / b:  ∂/∂a = 1/b,  ∂/∂b = -a/b²"""
-        if not isinstance(other, Value):
-            other = _operand(other, "Value / {}")
-            if other is NotImplemented:
-                return NotImplemented
-        a, b = self.data, other.data
-        quotient = ieee.divide(a, b)
-        return new_node(
-            Value, quotient, "/", self, ieee.reciprocal(b), other, -ieee.divide(quotient, b)
-        )
-
-    def __rtruediv__(self, other: float) -> Value:
-        operand = _operand(other, "{} / Value")
-        return NotImplemented if operand is NotImplemented else operand / self
-
-    def __neg__(self) -> Value:
-        """-a:  ∂/∂a = -1"""
-        return new_node(Value, -self.data, "neg", self, -1.0)
+    __add__: ClassVar[Callable[[Value, Value | float], Value]]
+    __radd__: ClassVar[Callable[[Value, float], Value]]
+    __sub__: ClassVar[Callable[[Value, Value | float], Value]]
+    __rsub__: ClassVar[Callable[[Value, float], Value]]
+    __mul__: ClassVar[Callable[[Value, Value | float], Value]]
+    __rmul__: ClassVar[Callable[[Value, float], Value]]
+    __truediv__: ClassVar[Callable[[Value, Value | float], Value]]
+    __rtruediv__: ClassVar[Callable[[Value, float], Value]]
+    __rpow__: ClassVar[Callable[[Value, float], Value]]
+    __neg__: ClassVar[Callable[[Value], Value]]
+    exp: ClassVar[Callable[[Value], Value]]
+    log: ClassVar[Callable[[Value], Value]]
+    sqrt: ClassVar[Callable[[Value], Value]]
+    tanh: ClassVar[Callable[[Value], Value]]
+    sigmoid: ClassVar[Callable[[Value], Value]]
+    relu: ClassVar[Callable[[Value], Value]]
+    silu: ClassVar[Callable[[Value], Value]]
+    abs: ClassVar[Callable[[Value], Value]]
+    __abs__: ClassVar[Callable[[Value], Value]]
+    sin: ClassVar[Callable[[Value], Value]]
+    cos: ClassVar[Callable[[Value], Value]]
+    log1p: ClassVar[Callable[[Value], Value]]
+    expm1: ClassVar[Callable[[Value], Value]]
+    atan: ClassVar[Callable[[Value], Value]]
+    maximum: ClassVar[Callable[[Value, Value | float], Value]]
+    minimum: ClassVar[Callable[[Value, Value | float], Value]]
 
     def __pos__(self) -> Value:
         return self
 
     def __pow__(self, exponent: Value | float) -> Value:
         """a ** n:  ∂/∂a = n·a^(n-1);  with a Value exponent also ∂/∂n = a^n·ln a"""
+        if type(exponent) in _PLAIN:  # the common case, first: x ** 2
+            step = _POWERS.get(exponent)  # type: ignore[arg-type]
+            if step is not None:
+                return step(self)
         if isinstance(exponent, Value):
             return _power_of_values(self, exponent)
         if _is_foreign(exponent):
             return NotImplemented
         n = _number(exponent, "Value ** {}")
-        a = self.data
-        op = f"**{format_exponent(n)}"
-        if n == 0.5:  # √a, as PyTorch computes it: (−0)^½ = −0 with slope −inf, (−inf)^½ = nan
-            out = ieee.sqrt(a)
-            return new_node(Value, out, op, self, ieee.divide(0.5, out))
-        # d(a^0)/da is 0 everywhere: selected, not 0·inf at a = 0 or 0·nan upstream.
-        slope = ieee.SELECTED_ZERO if n == 0.0 else n * _power(a, n - 1.0)
-        return new_node(Value, _power(a, n), op, self, slope)
-
-    def __rpow__(self, base: float) -> Value:
-        operand = _operand(base, "{} ** Value")
-        return NotImplemented if operand is NotImplemented else _power_of_values(operand, self)
-
-    # --- functions ---------------------------------------------------------
-
-    def exp(self) -> Value:
-        """e^a:  ∂/∂a = e^a"""
-        out = ieee.exp(self.data)
-        return new_node(Value, out, "exp", self, out)
-
-    def log(self) -> Value:
-        """ln a:  ∂/∂a = 1/a"""
-        a = self.data
-        return new_node(Value, ieee.log(a), "log", self, ieee.reciprocal(a))
-
-    def sqrt(self) -> Value:
-        """√a:  ∂/∂a = 1/(2√a)"""
-        out = ieee.sqrt(self.data)
-        return new_node(Value, out, "sqrt", self, ieee.divide(0.5, out))
-
-    def tanh(self) -> Value:
-        """tanh a:  ∂/∂a = 1 - tanh²a = (1 - tanh a)(1 + tanh a)"""
-        t = math.tanh(self.data)
-        # The factored form loses nothing to cancellation where |t| is near 1.
-        return new_node(Value, t, "tanh", self, (1.0 - t) * (1.0 + t))
-
-    def sigmoid(self) -> Value:
-        """σ(a) = 1/(1+e^-a):  ∂/∂a = σ(a)(1-σ(a))"""
-        s = ieee.sigmoid(self.data)
-        return new_node(Value, s, "sigmoid", self, s * (1.0 - s))
-
-    def relu(self) -> Value:
-        """max(a, 0):  ∂/∂a = 1 if a > 0 else 0 (selected: 0 at a = 0, as in PyTorch)"""
-        a = self.data
-        if a > 0.0 or a != a:  # nan passes through with slope 1, as in PyTorch
-            return new_node(Value, a, "relu", self, 1.0)
-        # −0.0 stays −0.0 (so 1/relu(−0.0) is −inf), negatives become 0.0.
-        return new_node(Value, a if a == 0.0 else 0.0, "relu", self, ieee.SELECTED_ZERO)
+        return (_POWERS.get(n) or _family_step(operations.POWER_BY, n, _POWERS))(self)
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """a if a > 0 else α·a:  ∂/∂a = 1 if a > 0 else α
@@ -173,76 +108,11 @@ class Value(Node):
         (``"leaky_relu(0.2)"``): where a > 0 the local derivative is 1, and
         the name is then the only record of α (``engine.compile`` reads it).
         """
-        alpha = _number(alpha, "Value.leaky_relu(alpha={})")
-        op = "leaky_relu" if alpha == 0.01 else f"leaky_relu({alpha!r})"
-        a = self.data
-        if a > 0.0:
-            return new_node(Value, a, op, self, 1.0)
-        return new_node(Value, alpha * a, op, self, alpha)
-
-    def silu(self) -> Value:
-        """a·σ(a):  ∂/∂a = σ(a)·(1 + a·(1-σ(a)))"""
-        a = self.data
-        s = ieee.sigmoid(a)
-        return new_node(Value, a * s, "silu", self, s * (1.0 + a * (1.0 - s)))
-
-    def abs(self) -> Value:
-        """|a|:  ∂/∂a = sign(a), 0 at a = 0 and at nan"""
-        a = self.data
-        sign = 1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0  # sign(nan) = 0, as in PyTorch
-        return new_node(Value, abs(a), "abs", self, sign)
-
-    __abs__ = abs
-
-    def sin(self) -> Value:
-        """sin a:  ∂/∂a = cos a"""
-        a = self.data
-        return new_node(Value, ieee.sin(a), "sin", self, ieee.cos(a))
-
-    def cos(self) -> Value:
-        """cos a:  ∂/∂a = −sin a"""
-        a = self.data
-        return new_node(Value, ieee.cos(a), "cos", self, -ieee.sin(a))
-
-    def log1p(self) -> Value:
-        """ln(1 + a), exact for tiny a:  ∂/∂a = 1/(1 + a)"""
-        a = self.data
-        return new_node(Value, ieee.log1p(a), "log1p", self, ieee.reciprocal(1.0 + a))
-
-    def expm1(self) -> Value:
-        """e^a − 1, exact for tiny a:  ∂/∂a = e^a
-
-        e^a itself, not the value plus 1 as PyTorch computes it: (e^a − 1) + 1
-        cancels for a < 0 (a few ulps off at a = −2.5, 0 instead of e^a below
-        a ≈ −37).
-        """
-        a = self.data
-        return new_node(Value, ieee.expm1(a), "expm1", self, ieee.exp(a))
-
-    def maximum(self, other: Value | float) -> Value:
-        """max(a, b):  ∂/∂a = 1 where a > b, ∂/∂b = 1 where b > a, ½ each at a tie
-
-        As PyTorch: a tie gives a (so max(−0, 0) is −0) and splits the
-        gradient in halves; a nan operand gives nan and passes the gradient
-        to both; the loser's 0 is selected.
-        """
-        other = _value_operand(other, "Value.maximum({})")
-        a, b = self.data, other.data
-        if a > b:
-            return new_node(Value, a, "maximum", self, 1.0, other, ieee.SELECTED_ZERO)
-        if a < b:
-            return new_node(Value, b, "maximum", self, ieee.SELECTED_ZERO, other, 1.0)
-        return _tie_or_nan(self, other, "maximum")
-
-    def minimum(self, other: Value | float) -> Value:
-        """min(a, b):  ∂/∂a = 1 where a < b, ∂/∂b = 1 where b < a, ½ each at a tie (see maximum)"""
-        other = _value_operand(other, "Value.minimum({})")
-        a, b = self.data, other.data
-        if a < b:
-            return new_node(Value, a, "minimum", self, 1.0, other, ieee.SELECTED_ZERO)
-        if a > b:
-            return new_node(Value, b, "minimum", self, ieee.SELECTED_ZERO, other, 1.0)
-        return _tie_or_nan(self, other, "minimum")
+        step = _SLOPES.get(alpha) if type(alpha) in _PLAIN else None
+        if step is None:
+            alpha = _number(alpha, "Value.leaky_relu(alpha={})")
+            step = _SLOPES.get(alpha) or _family_step(operations.LEAKY_RELU, alpha, _SLOPES)
+        return step(self)
 
     # --- comparisons ---------------------------------------------------------
     # Plain bools of the data: no node, no gradient. ``==`` is deliberately
@@ -313,6 +183,17 @@ def as_value(x: Value | float) -> Value:
     return Value(_number(x, "as_value({})"))
 
 
+# A function of Values, as the methods that evaluate one take it (``f(*inputs)``).
+Function = Callable[..., "Value | float"]
+
+
+def input_floats(inputs: Sequence[Value | float], name: str = "inputs") -> list[float]:
+    """The numbers behind ``inputs`` (Values or plain numbers)."""
+    if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
+        raise TypeError(f"{name} must be a list or tuple of numbers or Values")
+    return [as_value(x).data for x in inputs]
+
+
 # Types a student is likely to pass by mistake: they get a message that says
 # what to do. Any other type gets NotImplemented, so that its own reflected
 # method (``__radd__``, ...) has its turn, as Python's numbers do.
@@ -361,16 +242,6 @@ def _operand(x: object, where: str) -> Value:
     return leaf_node(Value, _number(x, where))
 
 
-def _power_of_values(base: Value, exponent: Value) -> Value:
-    """a ** b:  ∂/∂a = b·a^(b-1),  ∂/∂b = a^b·ln a"""
-    a, b = base.data, exponent.data
-    out = ieee.power(a, b)
-    d_base = ieee.SELECTED_ZERO if b == 0.0 else b * ieee.power(a, b - 1.0)
-    # At a = 0 with b >= 0, a^b·ln a is 0·(-inf); its limit, and PyTorch's value, is 0.
-    d_exponent = 0.0 if (a == 0.0 and b >= 0.0) else out * ieee.log(a)
-    return new_node(Value, out, "**", base, d_base, exponent, d_exponent)
-
-
 def maximum(a: Value | float, b: Value | float) -> Value:
     """max(a, b) as a node (either operand may be a number): see ``Value.maximum``."""
     return _value_operand(a, "maximum({}, ...)").maximum(b)
@@ -389,13 +260,6 @@ def _value_operand(x: Value | float, where: str) -> Value:
     return Value(_number(x, where))
 
 
-def _tie_or_nan(a: Value, b: Value, op: str) -> Value:
-    """``maximum``/``minimum`` where neither operand is larger: a tie, or a nan."""
-    if a.data == b.data:  # a tie: a's value, the gradient split in halves
-        return new_node(Value, a.data, op, a, 0.5, b, 0.5)
-    return new_node(Value, ieee.NAN, op, a, 1.0, b, 1.0)
-
-
 def _compared(x: object, where: str) -> float:
     """The number a Value is compared with; ``NotImplemented`` for a foreign type."""
     if isinstance(x, Value):
@@ -405,25 +269,107 @@ def _compared(x: object, where: str) -> float:
     return _number(x, where)
 
 
-def _power(a: float, n: float) -> float:
-    """a ** n for a number n, as PyTorch computes it: √a for ½, 1/√a for −½, else C's pow.
+# --- the ops, generated from the table -------------------------------------------------
+# Each op's method is written out as Python from its entry in ``engine.operations`` (the
+# formulas in the FLOATS dialect of ``engine.formulas``) and compiled once, here: the
+# op's math lives in the table alone, and the method runs as if written by hand (locals,
+# no call per formula, no tuples). ``_source`` shows what is compiled.
 
-    (So (−0)^−½ = −inf, where C's pow gives +inf.) The slope n·a^(n−1)
-    uses it too, so it equals the node ``n * a ** (n - 1)`` that the
-    derivative rules build (``engine.local_derivatives``).
-    """
-    if n == 0.5:
-        return ieee.sqrt(a)
-    if n == -0.5:
-        return ieee.divide(1.0, ieee.sqrt(a))
-    return ieee.power(a, n)
+_NAMES: dict[str, Any] = {
+    **FLOAT_NAMES, "Value": Value, "new_node": new_node, "NotImplemented": NotImplemented,
+    "_operand": _operand, "_value_operand": _value_operand,
+}
 
 
-def format_exponent(n: float) -> str:
-    """The exponent as the op names it (``**3``, ``**2.5``), exactly: ``float()`` reads it back."""
-    if n.is_integer():
-        return str(int(n))
-    short = f"{n:g}"
-    return short if float(short) == n else repr(n)
+def _source(op: operations.Op) -> str:
+    """The Python of the method that builds an ``op`` node (``method``, as compiled)."""
+    lines = [f"def method(self{'' if op.arity == 1 else ', other'}):"]
+    if op.symbol is not None and op.symbol != "**":
+        where = f"Value {op.symbol} {{}}"
+        lines += ["    if not isinstance(other, Value):",
+                  f"        other = _operand(other, {where!r})",
+                  "        if other is NotImplemented:",
+                  "            return NotImplemented"]
+    elif op.arity == 2 and op.symbol is None:
+        lines.append(f"    other = _value_operand(other, {f'Value.{op.method}({{}})'!r})")
+    lines.append("    a = self.data")
+    if op.arity == 2:
+        lines.append("    b = other.data")
+    if op.aux is not None:
+        lines.append(f"    aux = {render(op.aux, FLOATS, {})}")
+    lines += _returns(op.value, list(op.derivatives), repr(op.name), "    ")
+    return "\n".join(lines)
 
 
+def _returns(value: Formula, derivatives: list[Formula], name: str, indent: str) -> list[str]:
+    """``return new_node(...)`` for the value and its local derivatives; where all of
+    them branch on one condition (max, min, leaky_relu), that condition is tested once."""
+    test = render(value.args[0], FLOATS, {}) if value.kind == "where" else None
+    if test is not None and all(d.kind == "where" and render(d.args[0], FLOATS, {}) == test
+                                for d in derivatives):
+        return [f"{indent}if {test}:",
+                *_returns(value.args[1], [d.args[1] for d in derivatives], name, indent + "    "),
+                *_returns(value.args[2], [d.args[2] for d in derivatives], name, indent)]
+    lines = []
+    result = render(value, FLOATS, {})
+    if any(reads(d, "out") for d in derivatives):
+        lines.append(f"{indent}out = {result}")
+        result = "out"
+    local = [render(d, FLOATS, {}) for d in derivatives]
+    edges = f"self, {local[0]}" + (f", other, {local[1]}" if len(local) > 1 else "")
+    lines.append(f"{indent}return new_node(Value, {result}, {name}, {edges})")
+    return lines
+
+
+def _reflected_source(op: operations.Op) -> str:
+    """``2 + x``: the number as a constant node, then the op itself."""
+    return ("def method(self, other):\n"
+            f"    operand = _operand(other, {f'{{}} {op.symbol} Value'!r})\n"
+            "    return NotImplemented if operand is NotImplemented else "
+            f"operand.{op.method}(self)")
+
+
+def _compiled(source: str, function: str, op: operations.Op) -> Callable[..., Value]:
+    """The ``method`` that ``source`` defines, named ``function`` (its names: ``_NAMES``),
+    with its math as its docstring and the entry it came from as its ``op``."""
+    namespace = dict(_NAMES)
+    exec(compile(source, f"<engine.operations {function}>", "exec"), namespace)
+    made: Callable[..., Value] = namespace["method"]
+    made.__doc__ = op.math
+    made.__name__ = function
+    made.__qualname__ = f"Value.{function}"
+    made.op = op  # type: ignore[attr-defined]
+    return made
+
+
+def _define_ops() -> Callable[[Value, Value], Value]:
+    """Give ``Value`` a method per op of the table; returns a ** b for a Value b."""
+    power_of_values = None
+    for op in operations.OPS.values():
+        if op is operations.POWER:  # __pow__ chooses between it and the family ** n
+            power_of_values = _compiled(_source(op), "__pow__", op)
+        else:
+            setattr(Value, op.method, _compiled(_source(op), op.method, op))
+        if op.reflected is not None:
+            setattr(Value, op.reflected, _compiled(_reflected_source(op), op.reflected, op))
+    Value.__abs__ = Value.abs
+    assert power_of_values is not None
+    return power_of_values
+
+
+_power_of_values = _define_ops()
+
+# The methods of the ops whose name carries a constant, one per constant, made on first use.
+# A float or int constant looks its method up at once (3 and 3.0 are one key).
+_PLAIN = (float, int)
+_POWERS: dict[float, Callable[[Value], Value]] = {}
+_SLOPES: dict[float, Callable[[Value], Value]] = {}
+
+
+def _family_step(family: operations.Family, constant: float,
+                 made: dict[float, Callable[[Value], Value]]) -> Callable[[Value], Value]:
+    op = family.op(constant)
+    if len(made) > 1024:  # a program that makes endless exponents: keep the memory bounded
+        made.clear()
+    step = made[constant] = _compiled(_source(op), family.method, op)
+    return step

@@ -16,8 +16,8 @@ lecture's networks and their training, with PyTorch's names:
   model (``nn.text``);
 - a tiny character-level GPT (``nn.gpt``) and its step, built or compiled
   per name length (``nn.gpt_step``);
-- ``fit`` (``nn.train``, with its compiled step in ``nn.compiled_step``) and
-  ``evaluate`` (``nn.evaluation``); argument checks (``nn.validation``);
+- ``fit`` (``nn.fitting``, with its compiled step in ``nn.compiled_step``) and
+  ``evaluate`` (``nn.evaluation``); argument checks (``nn.argument_checks``);
 - plots (``nn.plots``, loaded on first use: it needs matplotlib);
 - the matrix-form δ recursion in numpy, as a reference (``nn.matrix_form``,
   loaded on first use: it needs numpy).
@@ -45,6 +45,7 @@ from nn.data import (
 )
 from nn.datasets import DATASETS
 from nn.evaluation import evaluate
+from nn.fitting import History, TrainingDiverged, fit
 from nn.gpt import GPT
 from nn.gpt_step import NameStep
 from nn.handwritten_digits import digits
@@ -66,7 +67,6 @@ from nn.metrics import accuracy, confusion_matrix, predicted_class
 from nn.module import Module
 from nn.optim import OPTIMIZERS, SGD, Adam, Optimizer
 from nn.text import Characters, names
-from nn.train import History, TrainingDiverged, fit
 
 if TYPE_CHECKING:
     from nn import matrix_form, plots

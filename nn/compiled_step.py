@@ -27,6 +27,7 @@ graph every step: such code may look at values (``if out.data > 0:``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from engine import Compiled, Value, compile, is_anomaly_detection_enabled, is_grad_enabled
 from nn.data import Dataset
@@ -47,7 +48,7 @@ class DynamicStep:
         self.params = model.parameters()
         self.objective: Value | None = None
 
-    def forward(self, inputs: Sequence[Sequence[float]], targets: Sequence) -> Step:
+    def forward(self, inputs: Sequence[Sequence[float]], targets: Sequence[Any]) -> Step:
         """A batch's objective (mean loss plus penalty), its data loss and the number correct."""
         outputs = [self.model(x) for x in inputs]
         data_loss = mean([self.loss_fn(o, y) for o, y in zip(outputs, targets)])
@@ -76,11 +77,11 @@ class CompiledStep:
         self.form = FIXED_SHAPE[loss_fn]
         self.outputs = output_count(model)
         self.params = model.parameters()
-        self.compiled: dict[tuple, Compiled] = {}
+        self.compiled: dict[tuple[Any, ...], Compiled] = {}
         self.listed = False  # whether the model returns a list of Values (a Layer does)
         self.grads: list[float] = []
 
-    def forward(self, inputs: Sequence[Sequence[float]], targets: Sequence) -> Step:
+    def forward(self, inputs: Sequence[Sequence[float]], targets: Sequence[Any]) -> Step:
         objective, data_loss, _, outputs = self._run(inputs, targets)
         correct = sum(is_correct(o, y) for o, y in zip(outputs, targets)) if self.classify else 0
         return objective, data_loss, correct
@@ -123,7 +124,7 @@ class CompiledStep:
         return total / n, (correct / n if classify else None)
 
     def _run(
-        self, inputs: Sequence[Sequence[float]], targets: Sequence
+        self, inputs: Sequence[Sequence[float]], targets: Sequence[Any]
     ) -> tuple[float, float, list[float], list[float | list[float]]]:
         """Objective, data loss, each example's loss and output, by the compiled function."""
         numbers = [self.form.numbers(t, self.outputs) for t in targets]

@@ -18,9 +18,10 @@ import math
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from engine import checks
-from nn.validation import Seed, make_rng
+from engine import arguments
+from nn.argument_checks import Seed, make_rng
 
 
 @dataclass
@@ -28,7 +29,7 @@ class Dataset:
     """Inputs (lists of floats) and targets (class indices, or floats for regression)."""
 
     inputs: list[list[float]]
-    targets: list
+    targets: list[Any]
     num_classes: int | None = None  # None for regression
 
     def __post_init__(self) -> None:
@@ -53,7 +54,7 @@ class Dataset:
 
 
 def _shuffled(
-    inputs: list[list[float]], targets: list, rng: random.Random, classes: int | None
+    inputs: list[list[float]], targets: list[Any], rng: random.Random, classes: int | None
 ) -> Dataset:
     order = list(range(len(inputs)))
     rng.shuffle(order)
@@ -61,7 +62,7 @@ def _shuffled(
 
 
 def _check_size(n: int, minimum: int = 1, name: str = "n") -> int:
-    return checks.integer(n, name, minimum=minimum, what=f"an int >= {minimum}")
+    return arguments.integer(n, name, minimum=minimum, what=f"an int >= {minimum}")
 
 
 def _check_noise(noise: float) -> None:
@@ -221,7 +222,7 @@ class Minibatches:
             raise ValueError("Minibatches needs a non-empty dataset")
         if batch_size is None:
             batch_size = len(data)  # full batch: gradient descent on the whole set
-        batch_size = checks.integer(
+        batch_size = arguments.integer(
             batch_size, "batch_size", minimum=1, what="a positive int or None"
         )
         if drop_last and batch_size > len(data):
@@ -239,7 +240,7 @@ class Minibatches:
         n, b = len(self.data), self.batch_size
         return n // b if self.drop_last else -(-n // b)
 
-    def __iter__(self) -> Iterator[tuple[list[list[float]], list]]:
+    def __iter__(self) -> Iterator[tuple[list[list[float]], list[Any]]]:
         order = list(range(len(self.data)))
         if self.shuffle:
             self.rng.shuffle(order)

@@ -32,10 +32,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from engine import Value, checks, no_grad
+from engine import Value, arguments, no_grad
+from nn.argument_checks import Seed, make_rng
 from nn.losses import log_sum_exp, mean, one_hot, one_hot_cross_entropy
 from nn.module import Module, Tensor
-from nn.validation import Seed, make_rng
 
 Vector = list[Value]
 Matrix = list[list[Value]]
@@ -46,10 +46,10 @@ class GPT(Module):
 
     def __init__(self, vocab_size: int, block_size: int = 12, n_embd: int = 8, n_head: int = 2,
                  *, seed: Seed = 0, init_std: float = 0.1) -> None:
-        self.vocab_size = checks.integer(vocab_size, "vocab_size", minimum=2)
-        self.block_size = checks.integer(block_size, "block_size", minimum=1)
-        self.n_embd = checks.integer(n_embd, "n_embd", minimum=1)
-        self.n_head = checks.integer(n_head, "n_head", minimum=1)
+        self.vocab_size = arguments.integer(vocab_size, "vocab_size", minimum=2)
+        self.block_size = arguments.integer(block_size, "block_size", minimum=1)
+        self.n_embd = arguments.integer(n_embd, "n_embd", minimum=1)
+        self.n_head = arguments.integer(n_head, "n_head", minimum=1)
         if self.n_embd % self.n_head:
             raise ValueError(f"n_embd={n_embd} must be a multiple of n_head={n_head}")
         rng = make_rng(seed)
@@ -80,7 +80,7 @@ class GPT(Module):
             raise ValueError(f"GPT reads 1 to block_size={self.block_size} tokens, "
                              f"got {len(tokens)}")
         for t in tokens:
-            if not checks.is_integer(t) or not 0 <= t < self.vocab_size:
+            if not arguments.is_integer(t) or not 0 <= t < self.vocab_size:
                 raise ValueError(f"token {t!r} is not an id in 0..{self.vocab_size - 1}")
         return [self.wte[t] for t in tokens]
 
@@ -183,7 +183,7 @@ def sample(model: GPT, bos: int, *, seed: Seed = 0, temperature: float = 1.0) ->
     """Tokens drawn one by one from the model's softmax, from ``bos`` until ``bos`` again
     (or ``block_size`` tokens), under ``no_grad()``; the tokens between the two ``bos``."""
     rng = make_rng(seed)
-    temperature = checks.real(temperature, "temperature", minimum=1e-6, finite=True)
+    temperature = arguments.real(temperature, "temperature", minimum=1e-6, finite=True)
     tokens = [bos]
     with no_grad():
         while len(tokens) <= model.block_size:

@@ -21,9 +21,9 @@ import io
 from functools import cache
 from pathlib import Path
 
-from engine import checks
+from engine import arguments
+from nn.argument_checks import Seed, make_rng
 from nn.data import Dataset
-from nn.validation import Seed, make_rng
 
 DIGITS_FILE = Path(__file__).resolve().parent / "data_files" / "digits.csv.gz"
 IMAGES, SIDE, CLASSES = 1797, 8, 10
@@ -41,7 +41,7 @@ def digits(n: int | None = None, seed: Seed = 0) -> Dataset:
     """
     images, labels = _read()
     if n is not None:
-        n = checks.integer(n, "n", minimum=1, what=f"an int in 1..{IMAGES}")
+        n = arguments.integer(n, "n", minimum=1, what=f"an int in 1..{IMAGES}")
         if n > IMAGES:
             raise ValueError(f"digits has {IMAGES} images: n must be at most {IMAGES}, got {n}")
     order = list(range(IMAGES))

@@ -29,8 +29,8 @@ from collections.abc import Sequence
 
 from engine import Value
 from nn.activations import activation_name, get_activation
+from nn.argument_checks import Seed, as_inputs, make_rng, positive_int
 from nn.module import Module, Tensor
-from nn.validation import Seed, as_inputs, make_rng, positive_int
 
 
 class Neuron(Module):

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine import Value, as_value, checks, maximum, minimum
+from engine import Value, arguments, as_value, maximum, minimum
 
 # A loss takes a model's output (a Value, or a list of Values) and a target.
 Loss = Callable[[Any, Any], Value]
@@ -64,7 +64,7 @@ def squared_error(
 
 
 def mean_squared_error(
-    predictions: Sequence[Value | Sequence[Value]], targets: Sequence
+    predictions: Sequence[Value | Sequence[Value]], targets: Sequence[Any]
 ) -> Value:
     """(1/n) Σᵢ ‖ŷᵢ − yᵢ‖² over a batch (the regression objective of the lecture on losses)."""
     targets = _same_length(predictions, targets)
@@ -134,7 +134,7 @@ def softmax_cross_entropy(scores: Sequence[Value], target: int) -> Value:
 
 def one_hot(target: int, classes: int) -> list[float]:
     """[0.0, …, 1.0 (at ``target``), …, 0.0]: a class index as ``classes`` numbers."""
-    if not checks.is_integer(target) or not 0 <= target < classes:
+    if not arguments.is_integer(target) or not 0 <= target < classes:
         raise ValueError(
             f"softmax_cross_entropy: target must be a class index in 0..{classes - 1}, "
             f"got {target!r}"
@@ -269,7 +269,7 @@ def get_loss(loss: str | Loss) -> Loss:
     return LOSSES[loss]
 
 
-def _same_length(predictions: Sequence, targets: Sequence) -> Sequence:
+def _same_length(predictions: Sequence[Any], targets: Sequence[Any]) -> Sequence[Any]:
     if len(predictions) != len(targets):
         raise ValueError(
             f"{len(predictions)} predictions but {len(targets)} targets: give one target each"

@@ -98,7 +98,7 @@ class MatrixNetwork:
         return value, grad_w, grad_b
 
     def batch_gradient(
-        self, inputs: Sequence[Sequence[float]], targets: Sequence, loss: str = "squared"
+        self, inputs: Sequence[Sequence[float]], targets: Sequence[Any], loss: str = "squared"
     ) -> tuple[float, Array]:
         """Mean loss and mean gradient over a batch, flattened in ``MLP.parameters()`` order."""
         total_loss = 0.0

@@ -8,6 +8,7 @@ and logistic losses), and a list of scores predicts the index of the largest.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from engine import Value
 
@@ -29,7 +30,7 @@ def is_correct(output: Value | float | Sequence[Value | float], label: int) -> b
     return predicted == label
 
 
-def accuracy(outputs: Sequence, labels: Sequence[int]) -> float:
+def accuracy(outputs: Sequence[Any], labels: Sequence[int]) -> float:
     """(1/n) Σᵢ [predicted_class(outputᵢ) = labelᵢ]."""
     if len(outputs) != len(labels):
         raise ValueError(f"{len(outputs)} outputs but {len(labels)} labels: give one label each")
@@ -38,7 +39,8 @@ def accuracy(outputs: Sequence, labels: Sequence[int]) -> float:
     return sum(is_correct(o, y) for o, y in zip(outputs, labels)) / len(outputs)
 
 
-def confusion_matrix(outputs: Sequence, labels: Sequence[int], classes: int) -> list[list[int]]:
+def confusion_matrix(outputs: Sequence[Any], labels: Sequence[int], classes: int
+                     ) -> list[list[int]]:
     """``matrix[true][predicted]``: how many examples of each class went to each prediction.
 
     The diagonal holds the correct ones; row t sums to the number of examples

@@ -38,7 +38,7 @@ from engine import (
     FileTooLarge,
     NotARegularFile,
     Value,
-    checks,
+    arguments,
     read_regular_file,
     write_atomically,
 )
@@ -144,7 +144,7 @@ class Module:
         ``max_bytes`` (no more than that is ever read).
         """
         path = Path(path)
-        max_bytes = checks.integer(max_bytes, "max_bytes", minimum=1)
+        max_bytes = arguments.integer(max_bytes, "max_bytes", minimum=1)
         try:
             text = read_regular_file(path, max_bytes)
         except NotARegularFile as error:

@@ -19,7 +19,7 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 
-from engine import Value, checks
+from engine import Value, arguments
 
 LearningRate = float | Callable[[int], float]
 
@@ -148,8 +148,8 @@ def _check_number(
     """``x`` as a finite float within [lower, upper) (or (lower, upper) when strict)."""
     bound = (f"> {lower}" if strict else f">= {lower}") + (f" and < {upper}" if upper else "")
     if strict:
-        return checks.real(x, name, above=lower, below=upper, finite=True, what=bound)
-    return checks.real(x, name, minimum=lower, below=upper, finite=True, what=bound)
+        return arguments.real(x, name, above=lower, below=upper, finite=True, what=bound)
+    return arguments.real(x, name, minimum=lower, below=upper, finite=True, what=bound)
 
 
 # The optimizers by name, for the command line and configuration files.

@@ -19,11 +19,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine import checks, extras, gc_paused, no_grad
+from engine import arguments, extras, gc_paused, no_grad
 from nn.data import Dataset
+from nn.fitting import History
 from nn.metrics import predicted_class
 from nn.module import Module
-from nn.train import History
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -70,7 +70,7 @@ def decision_grid(
 
     ``bounds`` is (x_min, x_max, y_min, y_max); evaluated under ``no_grad()``.
     """
-    resolution = checks.integer(resolution, "resolution", minimum=2, what="an int >= 2")
+    resolution = arguments.integer(resolution, "resolution", minimum=2, what="an int >= 2")
     x_min, x_max, y_min, y_max = bounds
     xs = [x_min + (x_max - x_min) * i / (resolution - 1) for i in range(resolution)]
     ys = [y_min + (y_max - y_min) * i / (resolution - 1) for i in range(resolution)]
@@ -173,7 +173,7 @@ def plot_image_grid(
     if count == 0 or len(labels) != count or len(predictions) != count:
         raise ValueError(f"plot_image_grid: give as many labels and predictions as images "
                          f"(at least one); got {count}, {len(labels)}, {len(predictions)}")
-    columns = checks.integer(columns, "columns", minimum=1)
+    columns = arguments.integer(columns, "columns", minimum=1)
     rows = -(-count // columns)
     figure = _figure(min(9.5, 0.95 * columns), 1.1 * rows + 0.4)
     for k, (picture, label, predicted) in enumerate(zip(images, labels, predictions)):
@@ -217,7 +217,7 @@ def plot_running_loss(
     """Every step's loss (faint) and its mean over the last ``window`` steps."""
     if not losses:
         raise ValueError("plot_running_loss needs at least one loss")
-    window = checks.integer(window, "window", minimum=1)
+    window = arguments.integer(window, "window", minimum=1)
     figure = _figure(6.0, 3.5)
     axes = figure.add_subplot()
     steps = list(range(1, len(losses) + 1))

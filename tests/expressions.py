@@ -155,6 +155,7 @@ OPS: tuple[OpCase, ...] = (
     OpCase("a.cos()", lambda a: a.cos(), math.cos, (ANYWHERE,)),
     OpCase("a.log1p()", lambda a: a.log1p(), math.log1p, (real(-0.9, 4.0),)),
     OpCase("a.expm1()", lambda a: a.expm1(), math.expm1, (ANYWHERE,)),
+    OpCase("a.atan()", lambda a: a.atan(), math.atan, (ANYWHERE,)),
     OpCase("maximum(a, b)", maximum, max, (HALVES, HALVES)),
     OpCase("minimum(a, b)", minimum, min, (HALVES, HALVES)),
     OpCase("maximum(a, 0.5)", lambda a: maximum(a, 0.5), lambda a: max(a, 0.5), (HALVES,)),
@@ -195,6 +196,7 @@ SMOOTH: dict[str, Callable[..., Any]] = {
     "cos": lambda a: a.cos(),
     "log1p": lambda a: (a * a).log1p(),
     "expm1": lambda a: a.expm1(),
+    "atan": lambda a: a.atan(),
 }
 KINKED: dict[str, Callable[..., Any]] = {
     "relu": lambda a: a.relu(),

@@ -7,6 +7,13 @@ Three layers, imports in one direction:
   (``from engine import Value``), never a module inside it, never the app;
 - the app, ``engine.app``: may import both.
 
+Inside the engine, its parts (``engine/__init__.py`` draws the tree):
+
+- the core, the modules at the top of ``engine/``, imports none of the
+  folders ``methods``, ``higher``, ``compiler``, ``drawing``;
+- each of those folders imports the core, never another folder (one that
+  needs another's function asks the public ``engine`` package for it).
+
 And no import cycles between modules, counting imports placed inside
 functions (a package's ``__init__`` re-exporting its own modules is its
 facade, not a cycle).
@@ -73,7 +80,7 @@ def imports_of(name: str) -> list[tuple[str, int, str]]:
             else:
                 source = node.module or ""
             for alias in node.names:
-                # ``from engine import checks`` imports the module engine.checks.
+                # ``from engine import arguments`` imports the module engine.arguments.
                 target = resolve(f"{source}.{alias.name}") if f"{source}.{alias.name}" in MODULES \
                     else resolve(source)
                 if target:
@@ -97,12 +104,45 @@ def layer(name: str) -> str:
     return "core"
 
 
+PARTS = ("engine.methods", "engine.higher", "engine.compiler", "engine.drawing")
+
+
+def part(name: str) -> str | None:
+    """The engine folder a module belongs to; None for the core (and the package itself)."""
+    for folder in PARTS:
+        if name == folder or name.startswith(folder + "."):
+            return folder
+    return None
+
+
+@pytest.mark.parametrize("name", [n for n in MODULES if layer(n) == "core" and n != "engine"])
+def test_the_core_imports_no_part_and_no_part_imports_another(name: str):
+    mine = part(name)
+    wrong = [f"line {line}: {text} ({target})" for target, line, text in GRAPH[name]
+             if part(target) not in (None, mine)]
+    where = "the core" if mine is None else mine
+    assert not wrong, f"{MODULES[name].relative_to(ROOT)} ({where}) reaches into a part: {wrong}"
+
+
+def test_the_parts_rule_sees_a_wrong_import():
+    GRAPH["engine.methods.naive"].append(("engine.compiler.codegen", 0, "planted"))
+    GRAPH["engine.graph"].append(("engine.higher.gradient_graph", 0, "planted"))
+    try:
+        with pytest.raises(AssertionError, match="engine.compiler"):
+            test_the_core_imports_no_part_and_no_part_imports_another("engine.methods.naive")
+        with pytest.raises(AssertionError, match="the core"):
+            test_the_core_imports_no_part_and_no_part_imports_another("engine.graph")
+    finally:
+        GRAPH["engine.methods.naive"].pop()
+        GRAPH["engine.graph"].pop()
+
+
 def test_the_tree_is_read():
-    assert {"engine", "engine.value", "engine.graph", "engine.app.cli", "nn", "nn.train"} <= set(
+    assert {"engine", "engine.value", "engine.graph", "engine.app.cli", "nn", "nn.fitting"} <= set(
         MODULES
     )
     assert "engine.graph" in {target for target, _, _ in GRAPH["engine.backward"]}
-    assert "nn" in {target for target, _, _ in GRAPH["engine.app.demo"]}
+    assert "nn" in {target for target, _, _ in GRAPH["engine.app.demonstration"]}
 
 
 @pytest.mark.parametrize("name", [n for n in MODULES if layer(n) == "core"])

@@ -142,6 +142,7 @@ def test_the_readme_sweepgrad_commands_run_as_printed(tmp_path: Path):
     assert len(commands) >= 6
     script = Path(sys.executable).with_name("sweepgrad")
     env = {**os.environ, "SWEEPGRAD_PROGRESS": "0"}
+    listed = 0
     for command in commands:
         if command.startswith("sweepgrad grade"):
             shutil.copytree(tmp_path / "key" / "modules", tmp_path / "submissions" / "alice")
@@ -152,7 +153,10 @@ def test_the_readme_sweepgrad_commands_run_as_printed(tmp_path: Path):
         assert result.returncode == (1 if starters else 0), \
             f"{command}: exit {result.returncode}\n{result.stdout[-2000:]}{result.stderr}"
         assert "Traceback" not in result.stderr
+        if words[1:3] == ["exercises", "list"]:
+            listed = len(re.findall(r"^\d+\.\d+ ", result.stdout, re.MULTILINE))
     from engine.app.classroom import EXERCISES
 
+    assert listed == len(EXERCISES) >= 17
     passed = (tmp_path / "grades.csv").read_text(encoding="utf-8").count(",passed,")
     assert passed == len(EXERCISES)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from engine import checks
+from engine import arguments
 from engine.drawing.text import NumberFormat, check_number_format
 from engine.node import Node
 
@@ -81,12 +81,12 @@ class DrawOptions:
             raise ValueError(f"collapse must be 'neuron', 'layer' or None, got {self.collapse!r}")
         for name in ("max_nodes", "max_shared_span"):
             if getattr(self, name) is not None:
-                limit = checks.integer(getattr(self, name), name, minimum=1,
+                limit = arguments.integer(getattr(self, name), name, minimum=1,
                                        what="a positive int or None")
                 object.__setattr__(self, name, limit)
         if self.max_width is not None:
             object.__setattr__(
-                self, "max_width", checks.integer(self.max_width, "max_width", minimum=100)
+                self, "max_width", arguments.integer(self.max_width, "max_width", minimum=100)
             )
         for name in ("inputs", "parameters"):
             object.__setattr__(self, name, _nodes(getattr(self, name), name))

@@ -64,9 +64,11 @@ function sweepgradPlayer(script, uid, data) {
     controls.appendChild(slider);
     var counter = element("span", "sgp-counter");
     controls.appendChild(counter);
+    // Controls, then the caption, then the picture: on a laptop's screen the step's words
+    // stay in view above the node and edges they describe.
     var caption = element("div", "sgp-caption");
     root.insertBefore(controls, figure);
-    root.insertBefore(caption, figure.nextSibling);
+    root.insertBefore(caption, figure);
 
     var quizBox = null, prompt = null, input = null, feedback = null, tally = null;
     if (quiz) {
@@ -115,6 +117,21 @@ function sweepgradPlayer(script, uid, data) {
       for (var i = 0; i < step.edges.length; i++) mark(step.edges[i], on);
     }
 
+    function writeCaption(lines) {
+      caption.textContent = "";
+      for (var l = 0; l < lines.length; l++) caption.appendChild(element("div", "sgp-line", lines[l]));
+    }
+
+    // The caption keeps the height of its longest step, so the picture below never jumps.
+    function fitCaption() {
+      var tallest = 0;
+      for (var s = 0; s < total; s++) {
+        writeCaption(steps[s].caption);
+        tallest = Math.max(tallest, caption.offsetHeight);
+      }
+      if (tallest > 0) caption.style.minHeight = tallest + "px";
+    }
+
     function show(target) {
       position = Math.max(0, Math.min(total, target));
       for (var key in data.start) setText(key, data.start[key][0], data.start[key][1]);
@@ -133,8 +150,7 @@ function sweepgradPlayer(script, uid, data) {
           : "Before the sweep: no gradient is known yet. The sweep starts at the output, whose gradient is 1."];
       }
       if (quiz) lines = ask(lines);
-      caption.textContent = "";
-      for (var l = 0; l < lines.length; l++) caption.appendChild(element("div", "sgp-line", lines[l]));
+      writeCaption(lines);
       slider.value = String(position);
       counter.textContent = "step " + position + " / " + total;
       previous.disabled = position === 0;
@@ -198,6 +214,7 @@ function sweepgradPlayer(script, uid, data) {
       play.textContent = "\u25b6 play";
     }
 
+    fitCaption();
     show(0);
   }
 

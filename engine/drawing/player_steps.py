@@ -17,17 +17,11 @@ from collections.abc import Callable
 from engine.drawing.options import DrawOptions
 from engine.drawing.picture import sum_text
 from engine.drawing.trace import Visit, backward_visits
+from engine.naming import node_names
 from engine.node import Node
 
 # State of one changing text: (text, style) where style is "", "pending" or "asked".
 State = tuple[str, str]
-
-
-def name_of(node: Node, index: int) -> str:
-    """How captions name a node: its label, else its operation and its place in the order."""
-    if node.label:
-        return node.label
-    return f"({node.op or 'leaf'} #{index})"
 
 
 class Script(abc.ABC):
@@ -44,6 +38,8 @@ class Script(abc.ABC):
         self.order, self.names, self.options, self.mode = order, names, options, mode
         self.fmt: Callable[[float], str] = options.formatter
         self.index = {node: i for i, node in enumerate(order)}
+        # Captions and questions name nodes as the picture shows them (engine.naming).
+        self.words = node_names(order)
         self.changes: list[list[tuple[str, int]]] = []  # per step: (key, state number)
         self.history: dict[str, list[State]] = {}
 
@@ -57,7 +53,7 @@ class Script(abc.ABC):
         self.history[key] = [state]
 
     def label(self, node: Node) -> str:
-        return name_of(node, self.index[node])
+        return self.words[node]
 
     def states(self) -> dict[str, list[State]]:
         """Every state of every changing text, in the order the steps reach them."""

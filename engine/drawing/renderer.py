@@ -29,7 +29,7 @@ from pathlib import Path
 
 import graphviz
 
-from engine import checks
+from engine import arguments
 from engine.drawing import browser_graphviz
 from engine.files import write_atomically
 
@@ -111,7 +111,7 @@ def run_renderer(source: str, format: str, timeout: float | None = DEFAULT_TIMEO
             ".png, or install Graphviz's dot for PDF.\n" + INSTALL_HELP
         )
     if timeout is not None:
-        timeout = checks.real(timeout, "timeout", above=0.0, what="seconds > 0, or None")
+        timeout = arguments.real(timeout, "timeout", above=0.0, what="seconds > 0, or None")
     try:
         result = subprocess.run(
             [program, f"-T{format}"], input=source.encode("utf-8"), capture_output=True,

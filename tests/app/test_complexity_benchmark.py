@@ -14,7 +14,7 @@ import pytest
 
 from engine import Value, sweep_gradients, topological_order
 from engine.app.benchmarks import complexity
-from engine.app.benchmarks.fit import fit_power_law, local_slopes
+from engine.app.benchmarks.power_law import fit_power_law, local_slopes
 from engine.app.cli import main
 from engine.examples import chain, diamonds, mlp, mlp_parameter_count
 
@@ -244,13 +244,16 @@ def test_bench_needs_a_benchmark_name():
         main(["bench"])
 
 
-def test_demo_section_prints_the_table_and_the_plot(quick, monkeypatch, tmp_path):
-    from engine.app import demo
+def test_demo_section_writes_the_table_and_prints_the_slopes(quick, monkeypatch, tmp_path):
+    from engine.app import demonstration as demo
 
     monkeypatch.setattr(demo, "run_complexity", lambda **kwargs: quick)
-    output = io.StringIO()
+    output, report = io.StringIO(), io.StringIO()
     with redirect_stdout(output):
-        demo.complexity_section(tmp_path)
+        written = demo.complexity_section(tmp_path, report)
     text = output.getvalue()
-    assert "Complexity" in text and "Fitted log-log slopes" in text
-    assert str(quick.files["png"]) in text
+    assert "Complexity" in text and "Fitted log-log slopes" not in text
+    slopes = {(f["family"], f["method"]): f["work_slope"] for f in quick.fits}
+    assert f"slope {slopes[('chain', 'sweep')]:.2f} for the sweep" in text
+    assert "Fitted log-log slopes" in report.getvalue()  # the table went to the report
+    assert quick.files["png"] in written

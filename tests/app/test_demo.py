@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from engine.app.cli import main
-from engine.app.demo import value_table
+from engine.app.demonstration import value_table
 from engine.drawing.renderer import GraphvizNotFoundError, find_renderer
 from engine.examples import lecture_neuron
 from nn.plots import REGION_COLORS
@@ -58,7 +58,7 @@ def test_the_demo_runs_end_to_end_and_writes_its_images(tmp_path, capsys):
 
 
 def test_the_training_section_trains_and_draws(tmp_path, capsys):
-    from engine.app.demo import training_section
+    from engine.app.demonstration import training_section
 
     training_section(tmp_path)
     out = capsys.readouterr().out
@@ -71,7 +71,7 @@ def test_the_training_section_trains_and_draws(tmp_path, capsys):
 
 
 def test_epoch_benchmark_reports_graph_size(capsys):
-    from engine.app.benchmarks.training import epoch_benchmark
+    from engine.app.benchmarks.fit_speed import epoch_benchmark
 
     result = epoch_benchmark(n=40, batch_size=10, epochs=1, sizes=(4, 1))
     # One example through MLP(2,[4,1]): 4·(2+2+1) + (4+4) nodes, plus leaves.
@@ -82,7 +82,7 @@ def test_epoch_benchmark_reports_graph_size(capsys):
 
 @needs_dot
 def test_demo_drawings_write_the_neuron_its_sweep_and_the_collapsed_mlp(tmp_path):
-    from engine.app.demo import drawings
+    from engine.app.demonstration import drawings
 
     paths = drawings(tmp_path)
     assert [p.name for p in paths] == ["neuron.svg", "neuron_backward.gif",

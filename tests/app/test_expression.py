@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from engine import Value, topological_order
 from engine.app.expression import FUNCTIONS, build_expression, variable_names
 from engine.examples import LECTURE_NEURON_INPUTS
-from engine.finite_differences import central_difference
+from engine.methods.finite_differences import central_difference
 
 
 def test_the_lecture_neuron_value_and_gradients():

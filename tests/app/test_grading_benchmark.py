@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from engine.app.benchmarks.grading import make_class, run
+from engine.app.benchmarks.grading_speed import make_class, run
 
 
 def test_the_class_mixes_references_starters_and_mistakes(tmp_path: Path):

@@ -52,8 +52,8 @@ def test_a_gif_without_pillow_is_one_line_naming_the_extra(tmp_path: Path):
 
 
 def test_plots_without_matplotlib_raise_the_one_line_error(monkeypatch):
+    from nn.fitting import History
     from nn.plots import plot_loss_curve
-    from nn.train import History
 
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(extras.MissingExtra, match=r"^plotting needs matplotlib: pip install"):
@@ -62,7 +62,7 @@ def test_plots_without_matplotlib_raise_the_one_line_error(monkeypatch):
 
 @needs_dot
 def test_the_demo_leaves_out_what_needs_the_plot_extra(tmp_path: Path, monkeypatch, capsys):
-    from engine.app.demo import drawings, training_section
+    from engine.app.demonstration import drawings, training_section
 
     monkeypatch.setitem(sys.modules, "PIL", None)
     monkeypatch.setitem(sys.modules, "matplotlib", None)

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from engine.app.benchmarks import compile_modes
+from engine.app.benchmarks.fit_speed import fit_speedup
 from engine.app.benchmarks.speed import report, run
-from engine.app.benchmarks.training import fit_speedup
 from engine.app.cli import main
 from tests.terminal import FakeTerminal, bars_allowed  # noqa: F401  # a fixture
 

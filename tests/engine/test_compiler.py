@@ -65,7 +65,7 @@ class Recorded:
 
 compiled_at = Recorded
 
-# Both ways to compile: straight-line code and the tape (engine.tape).
+# Both ways to compile: straight-line code and the tape (engine.compiler.tape).
 MODES = pytest.mark.parametrize("mode", ["code", "tape"])
 
 
@@ -100,7 +100,7 @@ def test_the_source_is_the_code_that_runs():
 
 
 def engine_names():
-    from engine.compile_rules import NAMESPACE
+    from engine.compiler.rules import NAMESPACE
 
     return NAMESPACE
 
@@ -286,7 +286,7 @@ def test_inputs_must_be_leaves_of_the_graph_listed_once():
 def test_an_op_without_a_rule_is_named():
     x = Value(1.0)
     strange = Value(2.0, (x,), (3.0,), "cube_root")
-    with pytest.raises(NotImplementedError, match="no rule for op 'cube_root'.*compile_rules"):
+    with pytest.raises(NotImplementedError, match="no rule for op 'cube_root'.*operations.py"):
         compile(strange, [x])
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given, settings
 
 from engine import Value, sweep_gradients
-from engine.finite_differences import central_difference, finite_difference_gradients
+from engine.methods.finite_differences import central_difference, finite_difference_gradients
 from tests.expressions import programs, run_floats, run_program
 
 

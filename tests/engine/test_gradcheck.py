@@ -192,7 +192,7 @@ def test_order_two_checks_every_second_derivative_against_differences_of_the_gra
 
 def test_order_three_and_a_wrong_second_derivative_that_order_one_cannot_see(monkeypatch):
     assert gradcheck(lambda x: x.sin() * x.exp(), [0.7], order=3)
-    from engine import local_derivatives
+    from engine.higher import local_derivatives
 
     # A tanh slope with the right value and the wrong derivative: 1 - t·t built from a
     # constant t. First derivatives pass; second derivatives must not.

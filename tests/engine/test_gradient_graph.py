@@ -21,7 +21,7 @@ from engine import (
     sweep_gradients,
     topological_order,
 )
-from engine.local_derivatives import RULES, DivideBy, local_derivatives
+from engine.higher.local_derivatives import RULES, DivideBy, local_derivatives
 from tests.engine.test_torch_edge_cases import (
     BINARY,
     PAIR_POINTS,

@@ -40,21 +40,34 @@ def test_nn_plots_and_matrix_form_are_reachable_after_import_nn():
     assert loaded_after(statement, ("nn.plots", "nn.matrix_form")) == ["nn.plots", "nn.matrix_form"]
 
 
-LATER = ("engine.gradient_graph", "engine.local_derivatives", "engine.higher_order",
-         "engine.forward", "engine.jacobians", "engine.explanation")
+LATER = ("engine.higher.gradient_graph", "engine.higher.local_derivatives",
+         "engine.higher.hessians", "engine.forward", "engine.methods.jacobians",
+         "engine.explanation")
 
 
 def test_higher_derivatives_forward_mode_and_explanations_load_on_first_use():
     assert loaded_after("import engine; engine.Value(1.0).backward()", LATER) == []
     assert loaded_after("import engine; engine.hessian", LATER) == [
-        "engine.gradient_graph", "engine.local_derivatives", "engine.higher_order",
-        "engine.forward"]
+        "engine.higher.gradient_graph", "engine.higher.local_derivatives",
+        "engine.higher.hessians", "engine.forward"]
 
 
 def test_a_lazy_name_stays_the_function_after_its_module_loads():
-    code = ("import engine, engine.gradient_graph, engine.explanation, engine.jacobians; "
+    code = ("import engine, engine.higher.gradient_graph, engine.explanation, "
+            "engine.methods.jacobians; "
             "print(engine.grad.__name__, engine.explain.__name__, engine.jacobian.__name__, "
             "type(engine.grad).__name__)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.split() == ["grad", "explain", "jacobian", "function"]
+
+
+def test_the_compiler_loads_on_first_use():
+    compiler = ("engine.compiler", "engine.compiler.codegen", "engine.compiler.tape")
+    assert loaded_after("import engine; engine.Value(1.0).backward()", compiler) == []
+    statement = "import engine; x = engine.Value(1.0); engine.compile(x * x, [x])"
+    assert loaded_after(statement, compiler) == list(compiler)
+    code = "import engine; print(type(engine.compile).__name__, engine.compile.__module__)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["function", "engine.compiler.compiled"]

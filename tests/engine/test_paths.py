@@ -8,8 +8,8 @@ from hypothesis import given, settings
 
 from engine import Value, sweep_gradients, topological_order
 from engine.examples import diamonds
-from engine.naive import naive_gradients
-from engine.paths import count_paths, path_gradients
+from engine.methods.naive import naive_gradients
+from engine.methods.paths import count_paths, path_gradients
 from tests.expressions import ALL_OPS, gradient_magnitudes, programs, run_program
 
 

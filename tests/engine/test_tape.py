@@ -1,4 +1,4 @@
-"""engine.tape: when compile records a tape, what it holds, what its listing says,
+"""engine.compiler.tape: when compile records a tape, what it holds, what its listing says,
 and ``check`` on a tape (the tape's numbers are tested with the code's, bit for
 bit against the dynamic engine, in tests/engine/test_compiler.py)."""
 
@@ -8,7 +8,7 @@ import pytest
 
 import nn
 from engine import Value, compile, topological_order
-from engine.compile_rules import NAMESPACE
+from engine.compiler.rules import NAMESPACE
 from engine.examples import irregular_graph, tanh_chain
 from tests.engine.test_compiler import assert_bitwise, held_bytes
 
@@ -105,7 +105,7 @@ def test_more_than_256_kinds_of_op_take_two_bytes_each():
 
     x = Value(1.1)
     f = compile(powers(x), [x], mode="tape")
-    assert len(f._tape._codes) == 600 and f._tape._codes.itemsize == 2
+    assert len(f._backend._codes) == 600 and f._backend._codes.itemsize == 2
     again = Value(1.3)
     assert_bitwise(f([1.3]), dynamic_result(powers(again), [again]))
 

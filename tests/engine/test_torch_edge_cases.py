@@ -41,7 +41,7 @@ UNARY = {
     "a * 2": lambda a: a * 2.0, "a * 0": lambda a: a * 0.0, "a / 2": lambda a: a / 2.0,
     "2 / a": lambda a: 2.0 / a, "0 / a": lambda a: 0.0 / a,
     "a ** 1.5": lambda a: a**1.5, "sin": lambda a: a.sin(), "cos": lambda a: a.cos(),
-    "log1p": lambda a: a.log1p(), "expm1": lambda a: a.expm1(),
+    "log1p": lambda a: a.log1p(), "expm1": lambda a: a.expm1(), "atan": lambda a: a.atan(),
     "maximum(a, 0)": lambda a: maximum(a, 0.0), "minimum(a, -0)": lambda a: minimum(a, -0.0),
 }
 BINARY = {

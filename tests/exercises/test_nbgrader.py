@@ -64,7 +64,11 @@ def course(release: Path, tmp_path_factory) -> Path:
             with_mistake(folder, wrong.exercise, wrong.code)
         if not wrongs:
             idle(folder)
-    nbgrader(course, "autograde", "sweepgrad", "--force")
+    # One more student hands back nbgrader's own release, untouched.
+    shutil.copytree(course / "release" / "sweepgrad", course / "submitted" / "untouched" /
+                    "sweepgrad")
+    graded = nbgrader(course, "autograde", "sweepgrad", "--force")
+    (course / "autograde.log").write_text(graded.stdout + graded.stderr, encoding="utf-8")
     nbgrader(course, "export", "--to", str(course / "grades.csv"))
     return course
 
@@ -86,6 +90,16 @@ def test_nbgrader_autograder_gives_the_reference_full_marks(course: Path):
     assert float(rows["key"]["max_score"]) == total
     assert float(rows["key"]["score"]) == total
     assert float(rows["starter"]["score"]) == 0.0
+    assert float(rows["untouched"]["score"]) == 0.0
+
+
+def test_nbgrader_finds_every_returned_cell_as_it_released_it(course: Path):
+    """sweepgrad's release carries nbgrader's metadata and its check cells hold no hidden
+    test: autograding it warns of no changed cell (no checksum warnings)."""
+    log = (course / "autograde.log").read_text(encoding="utf-8")
+    assert "Autograding" in log or "autograd" in log.lower()
+    changed = [line for line in log.splitlines() if "has changed" in line or "hecksum" in line]
+    assert not changed, "\n".join(changed[:5])
 
 
 def test_sweepgrad_checks_the_notebooks_nbgrader_releases(course: Path):

@@ -32,8 +32,10 @@ def test_one_source_notebook_per_chapter_holds_every_exercise():
         for cell, number in zip(graded, numbers, strict=True):
             # the weights table is the one in the registry; nbgrader reads the same points
             assert cell.metadata["nbgrader"]["points"] == EXERCISES[number].points
-            assert f'check("{number}")' in cell.source
-            assert "### BEGIN HIDDEN TESTS" in cell.source
+            # The check itself scores it under nbgrader: no hidden test to restore (and warn
+            # about) when nbgrader gets the cell back.
+            assert cell.source == f'from engine.app.classroom import check\ncheck("{number}")'
+            assert cell.metadata["nbgrader"]["locked"]
         assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
 
 
@@ -92,6 +94,49 @@ def test_check_in_a_notebook_takes_the_functions_from_its_namespace(capsys):
     assert "Looks like: the local derivatives of the two operands are swapped" in out
     with pytest.raises(AssertionError, match="swapped"):
         exec("from engine.app.classroom import assert_passes\nassert_passes('1.1')", namespace)
+
+
+def test_under_nbgrader_check_returns_the_graders_points(capsys, monkeypatch):
+    def backward(root):
+        root.backward()
+
+    assert check("2.2", backward) is None  # in a student's notebook: the report alone
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert check("2.2", backward) == 0.0  # the engine's own sweep earns nothing
+    assert "calling the engine's own implementation" in capsys.readouterr().out
+    from engine.app.classroom.release import SOURCE, read_notebook, release_notebook
+
+    key = release_notebook(read_notebook(SOURCE / "graph.ipynb"), solutions=True)
+    namespace: dict = {}
+    for cell in key["cells"][1:]:  # after the set-up cell: the key earns every point
+        if cell["cell_type"] == "code":
+            exec("".join(cell["source"]), namespace)
+    assert "all 5 checks passed" in capsys.readouterr().out
+    assert check("2.2", namespace["backward"]) == float(EXERCISES["2.2"].points)
+
+
+def test_released_notebooks_start_with_the_set_up_cell_and_carry_nbgrader_metadata(
+        release: Path):
+    from engine.app.notebook_setup import SETUP_SOURCE
+
+    for kind in ("starter", "key"):
+        for path in sorted((release / kind / "notebooks").glob("*.ipynb")):
+            notebook = nbformat.read(path, as_version=4)
+            nbformat.validate(notebook)
+            assert notebook.cells[0].source == SETUP_SOURCE
+            graded = [c for c in notebook.cells if "nbgrader" in c.metadata]
+            assert graded
+            for cell in graded:
+                nbgrader = cell.metadata["nbgrader"]
+                assert nbgrader["cell_type"] == cell.cell_type and len(nbgrader["checksum"]) == 32
+                assert cell.metadata["deletable"] is False
+                assert cell.metadata.get("editable", True) is not nbgrader["locked"]
+    nbgrader_utils = pytest.importorskip("nbgrader.utils")
+    for path in sorted((release / "starter" / "notebooks").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if "nbgrader" in cell.metadata:  # nbgrader's own recipe gives the same checksum
+                assert cell.metadata["nbgrader"]["checksum"] == \
+                    nbgrader_utils.compute_checksum(cell), (path.name, cell.metadata)
 
 
 def test_check_takes_functions_given_and_rejects_what_is_not_one(capsys):
@@ -175,21 +220,24 @@ def test_ctrl_c_during_check_is_one_line(capsys):
         "check 2.2: interrupted (Ctrl-C) before the checks finished")
 
 
-def test_the_hidden_test_gives_the_graders_points_and_survives_a_rebound_name():
+def test_the_check_cell_gives_the_graders_points_and_survives_a_rebound_name(monkeypatch):
+    """Under nbgrader a check cell's value is the points ``sweepgrad grade`` gives (nbgrader's
+    partial credit); it imports ``check`` itself, so a student's ``check`` cannot answer."""
     from engine.app.classroom.release import source_notebooks, source_of
 
-    hidden = [source_of(c) for p in source_notebooks() for c in read_notebook(p)["cells"]
-              if "BEGIN HIDDEN TESTS" in source_of(c)]
-    assert len(hidden) == len(EXERCISES)
+    cells = {c["metadata"]["nbgrader"]["grade_id"]: source_of(c)
+             for p in source_notebooks() for c in read_notebook(p)["cells"]
+             if c.get("metadata", {}).get("nbgrader", {}).get("grade")}
+    assert len(cells) == len(EXERCISES)
+    assert all("HIDDEN TESTS" not in text for text in cells.values())
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     namespace: dict = {}
     exec("def add(a, b):\n    return a + b, (1.0, 1.0)\n"
          "def mul(a, b):\n    return a * b, (b, a)\n"
          "def div(a, b):\n    return a / b, (1 / b, -a / b / b)\n"
          "def power(a, n):\n    return a ** n, (n * a ** (n - 1),)\n"
-         "graded_points = lambda *a, **k: 2.0\n", namespace)  # a student's cell cheats
-    cell = next(text for text in hidden if '"1.1"' in text)
-    body = cell.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
-    *statements, last = [line for line in body.strip().splitlines() if line.strip()]
+         "check = lambda *a, **k: 2.0\n", namespace)  # a student's cell cheats
+    *statements, last = cells["check_1_1"].strip().splitlines()
     exec("\n".join(statements), namespace)
     assert eval(last, namespace) == run_checks("1.1", namespace).points == 2.0
     namespace["mul"] = eval("lambda a, b: (a * b, (a, b))")  # swapped: fewer points

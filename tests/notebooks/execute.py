@@ -16,6 +16,11 @@ repository), the same way every time:
 
 So running it twice gives the same files, and a test can re-execute a
 committed notebook and demand the same outputs (``test_notebooks.py``).
+
+Before executing, ``main`` gives each notebook its opening: the set-up cell
+first (``engine.app.notebook_setup``: it installs sweepgrad where it is
+missing), and at the end of the title cell the links that run it in Colab
+and on Binder.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from pathlib import Path
 
 import nbclient
 import nbformat
+
+from engine.app.notebook_setup import run_online_line, with_setup_cell
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 CELL_TIMEOUT = 120  # seconds; every cell takes a few seconds at most
@@ -71,6 +78,24 @@ def execute(path: Path, working_dir: Path | None = None) -> nbformat.NotebookNod
     return notebook
 
 
+RUN_ONLINE = "Run it online:"
+
+
+def with_opening(notebook: nbformat.NotebookNode, path: Path) -> nbformat.NotebookNode:
+    """``notebook`` starting with the set-up cell, its title cell ending with the links
+    that run ``path`` online (both replaced when they are there already)."""
+    cells = with_setup_cell([dict(cell) for cell in notebook.cells])
+    title = next(cell for cell in cells if cell["cell_type"] == "markdown")
+    text = "".join(title["source"]) if isinstance(title["source"], list) else title["source"]
+    kept = [line for line in text.rstrip("\n").split("\n") if not line.startswith(RUN_ONLINE)]
+    while kept and not kept[-1].strip():
+        kept.pop()
+    line = run_online_line(f"{NOTEBOOKS_DIR.name}/{path.name}")
+    title["source"] = "\n".join([*kept, "", line])
+    notebook.cells = [nbformat.from_dict(cell) for cell in cells]
+    return notebook
+
+
 def merged_streams(outputs: list) -> list:
     """``outputs`` with each run of stdout (or stderr) text joined into one output."""
     merged: list = []
@@ -92,6 +117,7 @@ def main(names: list[str]) -> int:
         return 2
     for path in chosen:
         print(f"executing {path.relative_to(NOTEBOOKS_DIR.parent)}", flush=True)
+        nbformat.write(with_opening(nbformat.read(path, as_version=4), path), path)
         nbformat.write(execute(path), path)
     return 0
 

@@ -166,9 +166,9 @@ def test_the_svg_reader_reads_points_and_pixels():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_each_notebook_links_its_exercises_and_cites_lectures_by_topic(path: Path):
     notebook = read(path)
-    opening = notebook.cells[0].source
+    opening = next(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
     assert "exercises/README.md" in opening and re.search(r"chapter \d", opening), \
-        f"{path.name}: its first cell should link to its exercise chapter"
+        f"{path.name}: its title cell should link to its exercise chapter"
     prose = "\n".join(cell.source for cell in notebook.cells)
     assert not re.search(r"\d{3}_[0-9a-f]{16}|lectures/", prose), \
         f"{path.name} names a lecture file; cite the lecture by its topic"
@@ -181,3 +181,21 @@ def test_the_player_is_in_notebooks_02_and_05():
                        for _, output in outputs(read(NOTEBOOKS_DIR / f"{name}.ipynb")))
         assert set(re.findall(r'class="sweepgrad-player" id="[^"]+" data-mode="(\w+)"',
                               html)) == modes, name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_notebook_starts_with_the_set_up_cell_and_links_to_run_it_online(path: Path):
+    """The first cell installs sweepgrad where it is missing (here it is: no output); the
+    title cell links this very notebook in Colab and on Binder."""
+    from engine.app.notebook_setup import SETUP_SOURCE, binder_link, colab_link
+
+    notebook = read(path)
+    first = notebook.cells[0]
+    assert first.cell_type == "code" and first.source == SETUP_SOURCE, \
+        f"{path.name}: run make notebooks to give it the current set-up cell"
+    assert first.outputs == []
+    title = notebook.cells[1]
+    assert title.cell_type == "markdown" and title.source.startswith("# ")
+    relative = f"notebooks/{path.name}"
+    assert f"]({colab_link(relative)})" in title.source
+    assert f"]({binder_link(relative)})" in title.source

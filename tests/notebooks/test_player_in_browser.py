@@ -123,8 +123,48 @@ def test_next_highlights_the_visited_node_and_its_edges(browser, exported):
     assert n in highlighted(box) and o not in highlighted(box)
     assert text_of(box, f"{n}.grad") == "grad 0.5"
     assert "sgp-caption" in box.locator(".sgp-caption").get_attribute("class")
-    assert "the sweep visits n" in box.locator(".sgp-caption").text_content()
+    assert "the sweep visits 'n'" in box.locator(".sgp-caption").text_content()
     box.screenshot(path=str(ARTIFACTS / "backward-step-2.png"))
+    assert not errors
+
+
+LAPTOP = {"width": 1280, "height": 800}
+
+
+def in_view(page, locator) -> list[str]:
+    """What of ``locator``'s elements lies outside the window (empty: all in view)."""
+    return locator.evaluate_all(
+        "(els, h) => els.map(e => [e.getAttribute('data-sg') || e.className.baseVal"
+        " || e.className, e.getBoundingClientRect()])"
+        ".filter(([, r]) => r.top < 0 || r.bottom > h || r.left < 0 || r.right > innerWidth)"
+        ".map(([name, r]) => `${name}: ${Math.round(r.top)}..${Math.round(r.bottom)}`)",
+        page.viewport_size["height"])
+
+
+def test_on_a_laptop_the_caption_and_the_lit_edges_are_in_view(browser, exported):
+    """At 1280×800, with the player scrolled to the top of the window as a student
+    would, every step's caption and highlighted node and edges are on screen, and the
+    picture is no wider than the player's column."""
+    page, errors = open_page(browser, exported)
+    page.set_viewport_size(LAPTOP)
+    box = player(page, "backward")
+    box.evaluate("e => e.scrollIntoView({block: 'start'})")
+    column = box.evaluate("e => e.getBoundingClientRect().width")
+    picture = box.locator(".sgp-figure svg")
+    assert 300 < picture.evaluate("e => e.getBoundingClientRect().width") <= column
+    caption_top = box.locator(".sgp-caption").evaluate("e => e.getBoundingClientRect().top")
+    assert caption_top < picture.evaluate("e => e.getBoundingClientRect().top")
+    tops = set()
+    for step in range(1, 11):
+        box.get_by_role("button", name="one step on").click()
+        assert box.locator(".sgp-counter").text_content() == f"step {step} / 10"
+        assert not in_view(page, box.locator(".sgp-caption")), step
+        assert box.locator("g.sgp-current").count() >= 1
+        assert not in_view(page, box.locator("g.sgp-current")), step
+        tops.add(round(picture.evaluate("e => e.getBoundingClientRect().top")))
+        if step == 4:
+            page.screenshot(path=str(ARTIFACTS / "laptop-1280x800-step-4.png"))
+    assert len(tops) == 1  # the caption keeps its height: the picture never jumps
     assert not errors
 
 

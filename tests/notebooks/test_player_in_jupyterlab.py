@@ -34,7 +34,9 @@ from tests.notebooks.test_player_in_browser import (  # noqa: E402
     ARGS,
     ARTIFACTS,
     CHROMIUM,
+    LAPTOP,
     highlighted,
+    in_view,
     key_with_label,
     text_of,
 )
@@ -116,11 +118,11 @@ def lab(tmp_path_factory):
         log.close()
 
 
-def chromium(playwright, tmp_path: Path):
+def chromium(playwright, tmp_path: Path, viewport: dict | None = None):
     """Debian's Chromium, headless, with a fresh profile in ``tmp_path``."""
     return playwright.chromium.launch_persistent_context(
         str(tmp_path / "profile"), executable_path=CHROMIUM, args=ARGS, headless=True,
-        viewport={"width": 1280, "height": 1000},
+        viewport=viewport or {"width": 1280, "height": 1000},
     )
 
 
@@ -166,5 +168,36 @@ def test_an_untrusted_notebook_shows_the_finished_sweep_as_a_picture(lab, tmp_pa
                                    arg=first.element_handle())
             assert 300 < first.evaluate("image => image.naturalWidth") <= 1000
             first.screenshot(path=str(ARTIFACTS / "jupyterlab-untrusted.png"))
+        finally:
+            context.close()
+
+
+def test_on_a_laptop_drawings_fit_the_column_and_the_step_is_in_view(lab, tmp_path):
+    """JupyterLab at 1280×800: every picture of notebook 02 is no wider than the output
+    column it is shown in, and with the player at the top of the notebook's view each
+    step's caption and highlighted edges are on screen."""
+    with sync_api.sync_playwright() as playwright:
+        context = chromium(playwright, tmp_path, LAPTOP)
+        try:
+            page = context.new_page()
+            page.goto(lab.format(NOTEBOOK) + "&reset", wait_until="domcontentloaded")
+            box = page.locator('.sweepgrad-player[data-mode="backward"]')
+            box.locator(".sgp-controls").wait_for(timeout=60_000)
+            pictures = page.locator(".jp-OutputArea-output svg.sgp-svg, "
+                                    ".jp-RenderedSVG > svg, .jp-RenderedImage > img")
+            assert pictures.count() >= 3
+            too_wide = pictures.evaluate_all(
+                "els => els.map(e => [e.getBoundingClientRect().width,"
+                " e.closest('.jp-OutputArea-output').getBoundingClientRect().width])"
+                ".filter(([w, column]) => w < 10 || w > column + 0.5)")
+            assert not too_wide, f"(picture, column) widths in px: {too_wide}"
+            box.evaluate("e => e.scrollIntoView({block: 'start'})")
+            for step in range(1, 11):
+                box.get_by_role("button", name="one step on").click()
+                assert not in_view(page, box.locator(".sgp-caption")), step
+                assert not in_view(page, box.locator("g.sgp-current")), step
+                if step == 4:
+                    page.screenshot(path=str(ARTIFACTS / "jupyterlab-laptop-step-4.png"))
+            assert highlighted(box)
         finally:
             context.close()

@@ -1,7 +1,7 @@
 """Code or tape: what compiling a graph costs either way, measured side by side.
 
-``engine.compile`` writes straight-line code (``engine.codegen``) unless a big
-graph's parts mostly differ, when it records a tape (``engine.tape``). This
+``engine.compile`` writes straight-line code (``engine.compiler.codegen``) unless a big
+graph's parts mostly differ, when it records a tape (``engine.compiler.tape``). This
 benchmark compiles the same graphs both ways and prints, for each: the time
 to compile, the bytes the compiled form holds per node (tracemalloc, in a
 separate run), the replay's ns per node, and what ``mode="auto"`` chose;

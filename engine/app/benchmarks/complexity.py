@@ -40,7 +40,7 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from engine import (
     Gradients,
@@ -91,7 +91,7 @@ FULL = Settings(
 # --- measuring -------------------------------------------------------------------
 
 
-class Derivatives(dict):
+class Derivatives(dict[Any, float]):
     """What one method computed, keyed by leaf (or by (output, leaf) for a Jacobian),
     with its ``products`` and ``visits``."""
 

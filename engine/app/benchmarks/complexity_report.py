@@ -1,7 +1,7 @@
 """What the complexity benchmark reports: slopes, notes, a table, CSV and JSON.
 
 Slopes are fitted on log-log axes against E+V, the lecture's measure of graph
-size (``engine.app.benchmarks.fit``): 1 for linear work, 2 for quadratic. When the
+size (``engine.app.benchmarks.power_law``): 1 for linear work, 2 for quadratic. When the
 time slope of a method strays from its work slope, ``explain_fits`` measures
 the time per unit of work at both ends of the run and over the larger half of
 the sizes, and says which of the usual reasons the numbers point to.
@@ -13,10 +13,11 @@ import csv
 import json
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from engine.app.benchmarks.complexity_plot import plot_complexity
 from engine.app.benchmarks.complexity_results import ComplexityResults, Row, families, methods, ran
-from engine.app.benchmarks.fit import fit_power_law, local_slopes
+from engine.app.benchmarks.power_law import fit_power_law, local_slopes
 
 # A time slope this far from the work slope gets an explanation.
 SLOPE_GAP = 0.15
@@ -25,7 +26,7 @@ SLOPE_GAP = 0.15
 # --- slopes --------------------------------------------------------------------------
 
 
-def fit_rows(rows: list[Row]) -> list[dict]:
+def fit_rows(rows: list[Row]) -> list[dict[str, Any]]:
     """Slopes of work and time against E+V for every family and method with 2+ sizes."""
     fits = []
     for family in families(rows):
@@ -53,7 +54,7 @@ def fit_rows(rows: list[Row]) -> list[dict]:
     return fits
 
 
-def explain_fits(rows: list[Row], fits: list[dict]) -> list[str]:
+def explain_fits(rows: list[Row], fits: list[dict[str, Any]]) -> list[str]:
     """Notes on what the numbers show, computed from them, not assumed."""
     notes = []
     sweeps = [r for r in rows if r.method == "sweep" and r.outputs == 1]
@@ -126,7 +127,7 @@ def explain_fits(rows: list[Row], fits: list[dict]) -> list[str]:
     return notes
 
 
-def _slope(fits: list[dict], family: str, method: str) -> float:
+def _slope(fits: list[dict[str, Any]], family: str, method: str) -> float:
     return next((f["work_slope"] for f in fits if f["family"] == family
                  and f["method"] == method), float("nan"))
 
@@ -163,7 +164,7 @@ def _forward_mode_notes(rows: list[Row]) -> list[str]:
     return notes
 
 
-def _timing_note(name: str, fit: dict, done: list[Row]) -> str:
+def _timing_note(name: str, fit: dict[str, Any], done: list[Row]) -> str:
     first, last = done[0], done[-1]
     cost_first = 1e9 * first.measured_seconds / first.measured_work
     cost_last = 1e9 * last.measured_seconds / last.measured_work

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from engine import format_table as text_table
 
@@ -87,7 +87,7 @@ class ComplexityResults:
 
     settings: Settings
     rows: list[Row]
-    fits: list[dict]
+    fits: list[dict[str, Any]]
     notes: list[str]
     files: dict[str, Path]
     seconds: float

@@ -1,7 +1,7 @@
 """How long drawing a small network takes, in full and collapsed.
 
 ``drawing_benchmark()`` draws the one-sample loss of nn's MLP(2, [16, 16, 1])
-(the demo's graph, ``engine.app.demo.one_sample_mlp_loss``) in full, per
+(the demo's graph, ``engine.app.demonstration.one_sample_mlp_loss``) in full, per
 neuron and per layer, and reports the time to build the DOT source and to
 render it to SVG with the Graphviz program found.
 """
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from engine import graph_stats
-from engine.app.demo import one_sample_mlp_loss
+from engine.app.demonstration import one_sample_mlp_loss
 from engine.drawing import DrawOptions, draw, find_renderer, write_image
 
 CASES = (

@@ -4,7 +4,8 @@ What the engine is measured against, with Python floats and no objects per
 operation: the forward pass storing what the backward pass needs, then the
 backward pass written out (``engine.app.benchmarks.speed`` times them):
 
-(a) a chain x ← tanh(x·w + b) of ``links`` links (3·links + 3 nodes);
+(a) a chain x ← tanh(x·w + b) of ``links`` links (3·links + 3 nodes), and the
+    same chain with a weight and a bias per link, every one an input;
 (b) one full-batch step of an MLP 2→16→16→1 (ReLU hidden layers, linear
     output) on two-moons points, loss mean(relu(1 − y·score)) + 1e-4·Σp².
 """
@@ -39,6 +40,29 @@ def chain_floats(links: int) -> tuple[float, float, float]:
         grad_w += grad_s * xs[k - 1]
         grad_b += grad_s
         grad = grad_s * w
+    return grad, grad_w, grad_b
+
+
+def distinct_chain_floats(weights: list[float], biases: list[float]
+                          ) -> tuple[float, list[float], list[float]]:
+    """The chain with a weight and a bias per link (``engine.examples.distinct_chain``):
+    forward storing each tanh, then dL/dx, and dL/dwₖ, dL/dbₖ per link, by hand."""
+    x = 0.5
+    xs = [x]
+    append = xs.append
+    tanh = math.tanh
+    for w, b in zip(weights, biases):
+        x = tanh(x * w + b)
+        append(x)
+    links = len(weights)
+    grad_w, grad_b = [0.0] * links, [0.0] * links
+    grad = 1.0
+    for k in range(links - 1, -1, -1):
+        t = xs[k + 1]
+        grad_s = grad * (1.0 - t * t)
+        grad_w[k] = grad_s * xs[k]
+        grad_b[k] = grad_s
+        grad = grad_s * weights[k]
     return grad, grad_w, grad_b
 
 

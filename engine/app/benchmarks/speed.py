@@ -3,7 +3,9 @@
 Two workloads (``engine.app.benchmarks.floats`` has them written by hand):
 
 (a) a chain x ← tanh(x·w + b) of 10⁴ links (3·10⁴ nodes), and of 10⁵ links,
-    where the cycle collector's full collections weigh more;
+    where the cycle collector's full collections weigh more; and a chain of 10⁴
+    links with a weight and a bias per link, x ← tanh(x·wᵢ + bᵢ), all 2·10⁴ of
+    them inputs (the compiled parts are shared, their slots passed in);
 (b) one full-batch step of an MLP 2→16→16→1 (ReLU hidden layers, linear
     output) on 100 two-moons points, loss mean(relu(1 − y·score)) + 1e-4·Σp².
 
@@ -32,8 +34,15 @@ from typing import TextIO
 
 import nn
 from engine import Value, compile, format_table, gc_paused, progress_bar, topological_order
-from engine.app.benchmarks.floats import L2, LAYER_SIZES, chain_floats, mlp_step_floats, weights_of
-from engine.examples import tanh_chain
+from engine.app.benchmarks.floats import (
+    L2,
+    LAYER_SIZES,
+    chain_floats,
+    distinct_chain_floats,
+    mlp_step_floats,
+    weights_of,
+)
+from engine.examples import distinct_chain, distinct_weights, tanh_chain
 
 # --- the workloads -------------------------------------------------------------------
 
@@ -62,17 +71,26 @@ class Workload:
     floats: Callable[[], object]
 
 
-def workloads(links: int | Sequence[int], points: int) -> list[Workload]:
-    """A chain of each length in ``links``, then the MLP step on ``points`` points."""
+def workloads(links: int | Sequence[int], points: int, distinct: int | None = None
+               ) -> list[Workload]:
+    """A chain of each length in ``links``, the chain of ``distinct`` links with a weight
+    and a bias per link (if asked), then the MLP step on ``points`` points."""
     model, data, labels = mlp_problem(points)
     weights = weights_of(model)
     lengths = [links] if isinstance(links, int) else list(links)
     return [
         *(_chain(length) for length in lengths),
+        *([] if distinct is None else [_distinct_chain(distinct)]),
         Workload(f"MLP step, {points} points",
                  lambda: (mlp_step_values(model, data, labels), model.parameters()),
                  lambda: mlp_step_floats(weights, data, labels)),
     ]
+
+
+def _distinct_chain(links: int) -> Workload:
+    weights, biases = distinct_weights(links)
+    return Workload(f"chain, {links} links, w and b per link", lambda: distinct_chain(links),
+                    lambda: distinct_chain_floats(weights, biases))
 
 
 def _chain(links: int) -> Workload:
@@ -178,14 +196,16 @@ def _compile_only(workload: Workload) -> object:
 
 
 def run(links: int | Sequence[int] = (10_000, 100_000), points: int = 100, repeats: int = 5,
-        *, quiet: bool = False, stream: TextIO | None = None) -> list[SpeedResult]:
-    """Measure every workload, every way (a chain per number in ``links``).
+        *, distinct: int | None = None, quiet: bool = False, stream: TextIO | None = None
+        ) -> list[SpeedResult]:
+    """Measure every workload, every way (a chain per number in ``links``; with
+    ``distinct``, also the chain of that many links with a weight and a bias per link).
 
     A progress bar (``engine.progress_bar``) counts the workloads; ``quiet``
     hides it, ``stream`` receives it (default stderr).
     """
     results = []
-    chosen = workloads(links, points)
+    chosen = workloads(links, points, distinct)
     with progress_bar(len(chosen), "speed", quiet=quiet, stream=stream) as bar:
         for workload in chosen:
             bar.set_postfix_str(workload.name)

@@ -6,16 +6,23 @@ notebook's), or from its arguments (``check("2.2", backward)``), shows
 which checks pass and, for a failure, what it observed first and then what
 the mistake looks like, and returns nothing: in Jupyter the hint sits behind
 a click (an HTML ``<details>``), so a student can try again before reading
-the fix; a terminal gets the same report as plain text. ``assert_passes``
-raises AssertionError with the report when a check fails. ``graded_points`` is the hidden test of
-each exercise in the source notebooks: it gives nbgrader the points
-``sweepgrad grade`` gives. ``run_checks`` returns the ``ExerciseResult``
+the fix; a terminal gets the same report as plain text. Under nbgrader's
+autograder or validator (which set ``NBGRADER_EXECUTION``) ``check`` also
+returns the points ``sweepgrad grade`` gives: the check cell's value, which
+nbgrader takes as the grade cell's partial credit. The source notebooks'
+check cells import ``check`` in the cell itself (a student's cell that
+rebinds the name cannot stand in for it) and hold no hidden test, so
+nbgrader gets back every locked cell as it released it, with no checksum
+warning. ``assert_passes`` raises AssertionError with the report when a
+check fails. ``graded_points`` gives the points anywhere (for a teacher's
+own hidden tests). ``run_checks`` returns the ``ExerciseResult``
 for code of your own. Each runs within the grader's time limit per exercise
 (``SECONDS``) and ends with one line on a timeout or Ctrl-C.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -127,17 +134,23 @@ def _show(report: Report) -> None:
         print(report)
 
 
-def check(exercise: str, *functions: Callable[..., Any]) -> None:
+def check(exercise: str, *functions: Callable[..., Any]) -> float | None:
     """Show the report of exercise ``exercise`` on this notebook's functions.
 
-    Past the time limit, or on Ctrl-C, it prints one line saying so.
+    Past the time limit, or on Ctrl-C, it prints one line saying so. Under
+    nbgrader (``NBGRADER_EXECUTION`` set) it returns the exercise's points,
+    the cell's value, which nbgrader scores as partial credit.
     """
+    graded = bool(os.environ.get("NBGRADER_EXECUTION"))
     if is_loading():
-        return
+        return 0.0 if graded else None
     try:
-        _show(Report(run_limited(exercise, _caller_namespace(), *functions)))
+        result = run_limited(exercise, _caller_namespace(), *functions)
     except Stopped as stopped:
         print(stopped)
+        return 0.0 if graded else None
+    _show(Report(result))
+    return float(result.points) if graded else None
 
 
 def assert_passes(exercise: str, *functions: Callable[..., Any]) -> None:

@@ -2,10 +2,13 @@
 
 Each chapter's source is a notebook that follows nbgrader's
 conventions: a solution cell holds the reference body between
-``### BEGIN SOLUTION`` and ``### END SOLUTION``, and each check cell holds
-the autograder's assertion between ``### BEGIN HIDDEN TESTS`` and
-``### END HIDDEN TESTS`` (nbgrader's ``generate_assignment`` takes these
-notebooks as they are). ``release`` writes from them:
+``### BEGIN SOLUTION`` and ``### END SOLUTION``, and each exercise's check
+cell, ``check("2.1")``, is a grade cell worth its points (under nbgrader's
+autograder ``check`` returns the points earned, nbgrader's partial credit;
+the cell needs no hidden test, which would make nbgrader warn that every
+returned check cell changed). nbgrader's ``generate_assignment`` takes these
+notebooks as they are; hidden tests of a teacher's own are removed from the
+release. ``release`` writes from them:
 
 - ``notebooks/<chapter>.ipynb``: the statement, starter cells whose bodies
   raise ``NotImplementedError("Exercise 2.1: not implemented yet …")``, and
@@ -35,12 +38,17 @@ from pathlib import Path
 from typing import Any
 
 from engine import write_atomically
+from engine.app.classroom.nbgrader_metadata import released_metadata
+from engine.app.notebook_setup import REPOSITORY, with_setup_cell
 
 # The repository's copy of the key: engine/app/classroom -> the repository's root.
 SOURCE = Path(__file__).resolve().parents[3] / "notebooks" / "exercises" / "source"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-CHECK_IMPORT = "from engine.app.classroom import assert_passes, check"
+# The set-up cell's import of the checks, left out of the modules (older sources
+# imported assert_passes too, for a hidden test).
+CHECK_IMPORTS = ("from engine.app.classroom import assert_passes, check",
+                 "from engine.app.classroom import check")
 
 
 def source_notebooks(source: Path = SOURCE) -> list[Path]:
@@ -139,7 +147,8 @@ def exercise_of(cell: dict[str, Any]) -> str | None:
 
 
 def release_notebook(notebook: dict[str, Any], solutions: bool) -> dict[str, Any]:
-    """A copy for students (or, with ``solutions``, the key), outputs cleared."""
+    """A copy for students (or, with ``solutions``, the key), outputs cleared: the set-up
+    cell first, and nbgrader's metadata on its cells as nbgrader would release them."""
     cells = []
     for cell in notebook["cells"]:
         cell = json.loads(json.dumps(cell))
@@ -151,8 +160,10 @@ def release_notebook(notebook: dict[str, Any], solutions: bool) -> dict[str, Any
             text = strip_hidden_tests(keep_solutions(text) if solutions else text)
             cell["outputs"], cell["execution_count"] = [], None
         cell["source"] = _lines(text)
+        if "nbgrader" in cell.get("metadata", {}):
+            cell["metadata"] = released_metadata(cell["cell_type"], text, cell["metadata"])
         cells.append(cell)
-    return {**notebook, "cells": cells}
+    return {**notebook, "cells": with_setup_cell(cells)}
 
 
 def module_text(notebook: dict[str, Any], solutions: bool) -> str:
@@ -180,15 +191,24 @@ def module_text(notebook: dict[str, Any], solutions: bool) -> str:
             body = keep_solutions(text) if solutions else strip_solutions(text, exercise)
             parts.append(f"{banner}{'-' * max(3, 88 - len(banner))}\n\n\n{body}")
         elif cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "setup":
-            parts.append(text.replace(CHECK_IMPORT, "").strip("\n"))
+            for line in CHECK_IMPORTS:
+                text = text.replace(line, "")
+            parts.append(text.strip("\n"))
     return "\n\n".join(parts).rstrip("\n") + "\n"
 
 
-README = """# Exercises
+README = f"""# Exercises
 
 `notebooks/` holds one notebook per chapter and `modules/` the same exercises as
 Python modules: work in whichever you like. Each exercise's function raises
 NotImplementedError until you write it.
+
+Without sweepgrad yet? Install it with Python 3.10 or newer:
+
+    pip install "sweepgrad[notebooks] @ git+{REPOSITORY}"
+    jupyter lab notebooks
+
+(or open a chapter notebook in Colab: its first cell installs sweepgrad).
 
 In a notebook, run the check cell under an exercise (`check("2.2")`). In a
 terminal, in the folder of your modules or notebooks:

@@ -3,15 +3,16 @@
 - ``sweepgrad bench complexity [--quick] [--out DIR] [--quiet]``: the sweep
   against the per-edge chain rule, path enumeration and finite differences
   (``engine.app.benchmarks.complexity``);
-- ``sweepgrad bench speed [--links N ...] [--points N] [--repeats N] [--compile-nodes N]
+- ``sweepgrad bench speed [--links N ...] [--distinct-links N] [--points N] [--repeats N]
+  [--compile-nodes N]
   [--fit-epochs N] [--no-workloads]``: the dynamic engine (collector running and paused) and
   the compiled replay against the same arithmetic on plain floats, ns and bytes per
   node; a digits step and a tiny-GPT step too (``engine.app.benchmarks.workloads``);
   code against tape (``engine.app.benchmarks.compile_modes``)
   (``engine.app.benchmarks.speed``), then ``nn.fit`` compiled against dynamic
-  (``engine.app.benchmarks.training``);
+  (``engine.app.benchmarks.fit_speed``);
 - ``sweepgrad bench grading [--students N] [--jobs N]``: how long grading a
-  class of N submissions of every chapter takes (``engine.app.benchmarks.grading``).
+  class of N submissions of every chapter takes (``engine.app.benchmarks.grading_speed``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import argparse
 from pathlib import Path
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "bench", help="benchmarks: how the cost of gradients grows with the graph"
     )
@@ -33,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # --- the two benchmarks: their options, then how each runs -----------------------------
 
 
-def register_complexity(benchmarks: argparse._SubParsersAction) -> None:
+def register_complexity(benchmarks: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = benchmarks.add_parser(
         "complexity",
         help="sweep O(E+V) against the naive O(E²) methods: counts, times, slopes, plot",
@@ -48,7 +49,7 @@ def register_complexity(benchmarks: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run_complexity_command)
 
 
-def register_speed(benchmarks: argparse._SubParsersAction) -> None:
+def register_speed(benchmarks: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = benchmarks.add_parser(
         "speed",
         help="the engine, dynamic and compiled, against plain floats; nn.fit compiled",
@@ -62,6 +63,9 @@ def register_speed(benchmarks: argparse._SubParsersAction) -> None:
     parser.add_argument("--links", type=positive_int, nargs="+", default=[10_000, 100_000],
                         help="links in the chain x <- tanh(x*w + b), one chain per number "
                         "(default: 10000 100000)")
+    parser.add_argument("--distinct-links", type=positive_int, default=10_000,
+                        help="links in the chain x <- tanh(x*w_i + b_i) with a weight and a "
+                        "bias per link, every one an input (default: 10000)")
     parser.add_argument("--points", type=positive_int, default=100,
                         help="two-moons points in the MLP step (default: 100)")
     parser.add_argument("--repeats", type=positive_int, default=5,
@@ -77,7 +81,7 @@ def register_speed(benchmarks: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run_speed_command)
 
 
-def register_grading(benchmarks: argparse._SubParsersAction) -> None:
+def register_grading(benchmarks: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = benchmarks.add_parser(
         "grading", help="grade a class of generated submissions and time it",
         description="Release the exercises, make N submissions of every chapter (references, "
@@ -118,11 +122,11 @@ def run_complexity_command(args: argparse.Namespace) -> int:
 
 
 def run_speed_command(args: argparse.Namespace) -> int:
+    from engine.app.benchmarks.fit_speed import fit_report, fit_speedup
     from engine.app.benchmarks.speed import report, run
-    from engine.app.benchmarks.training import fit_report, fit_speedup
 
     print(report(run(links=args.links, points=args.points, repeats=args.repeats,
-                     quiet=args.quiet)), flush=True)
+                     distinct=args.distinct_links, quiet=args.quiet)), flush=True)
     if args.workloads:
         from engine.app.benchmarks import workloads
 
@@ -144,7 +148,7 @@ def run_speed_command(args: argparse.Namespace) -> int:
 
 
 def run_grading_command(args: argparse.Namespace) -> int:
-    from engine.app.benchmarks.grading import run
+    from engine.app.benchmarks.grading_speed import run
 
     print(run(students=args.students, jobs=args.jobs, repeats=args.repeats))
     return 0

@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     return 0 if passed == len(results) else 1
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "check", help="check your exercises: which checks pass, and what a mistake looks like",
         description="Check one exercise (2.2), a chapter (graph) or all of them, in the chapter "

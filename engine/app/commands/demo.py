@@ -1,4 +1,4 @@
-"""``sweepgrad demo``: the tour that ``make demo`` runs (see ``engine.app.demo``)."""
+"""``sweepgrad demo``: the tour that ``make demo`` runs (see ``engine.app.demonstration``)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from pathlib import Path
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.app.demo import run_demo
+    from engine.app.demonstration import run_demo
 
     run_demo(Path(args.out))
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "demo", help="a tour: the lecture's neuron drawn, training on moons, benchmarks"
     )

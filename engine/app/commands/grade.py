@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "grade", help="grade every submission in a folder: grades.csv, a summary, a report",
         description="Grade every student's submission (a subfolder or a notebook each) in "

@@ -133,7 +133,7 @@ def writable_folder(text: str) -> Path:
     return folder
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "train", help="train an MLP on a dataset (toy sets, digits); plot the loss and regions"
     )

@@ -293,3 +293,12 @@ def test_render_writes_svg_png_and_pdf_by_suffix(tmp_path):
     assert dot_file.read_text(encoding="utf-8") == draw(o).source
     with pytest.raises(ValueError, match=r"\.svg, \.png or \.pdf"):
         render(o, tmp_path / "neuron.bmp")
+
+
+@needs_dot
+def test_a_drawing_shown_inline_scales_down_to_its_column():
+    svg = draw(examples.lecture_neuron()["o"])._repr_mimebundle_()["image/svg+xml"]
+    root = ET.fromstring(svg.encode("utf-8"))
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.get("style") == "max-width:100%;height:auto"
+    assert root.get("width", "").endswith("pt") and root.get("viewBox")  # scaled, not cut

@@ -81,7 +81,7 @@ def test_quiz_asks_for_each_gradient_with_its_chain_rule_sum():
     assert player.mode == "quiz"
     questions = [step["question"] for step in player.steps]
     assert questions[0]["value"] == 1.0 and "seeds the sweep" in questions[0]["answer"]
-    x1 = next(q for q in questions if q["ask"] == "d(output)/d(x1) = ?")
+    x1 = next(q for q in questions if q["ask"] == "d(output)/d('x1') = ?")
     assert x1["value"] == pytest.approx(-1.5)
     assert x1["answer"].startswith("-1.5 = -3 × 0.5")
 
@@ -137,3 +137,19 @@ def test_the_bundle_carries_a_png_of_the_finished_picture_for_untrusting_front_e
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert 300 < struct.unpack(">I", png[16:20])[0] <= 1000  # fits the column
     assert bundle["text/plain"] == "<sweepgrad backward player: 10 steps>"
+
+
+def test_captions_and_questions_name_nodes_as_the_picture_shows_them():
+    """A label, else the op and its value (engine.naming), never an internal number."""
+    x, w = Value(0.5), Value(2.0, label="w")
+    y = (x * w).tanh()
+    for player in (play_backward(y, quiz=True), play_forward(y)):
+        words = json.dumps([step["caption"] for step in player.steps]
+                           + [step.get("question", "") for step in player.steps],
+                           ensure_ascii=False)
+        assert "#" not in words
+        for name in ("'w'", "* = 1", "tanh = 0.7616"):
+            assert name in words, (player.mode, name)
+    asked = [step["question"]["ask"] for step in play_backward(y, quiz=True).steps]
+    assert asked == ["d(output)/d(tanh = 0.7616) = ?", "d(output)/d(* = 1) = ?",
+                     "d(output)/d(0.5) = ?", "d(output)/d('w') = ?"]

@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import engine.finite_differences
+import engine.methods.finite_differences
 from engine import Node, Value, topological_order
 from engine.app.classroom import probes
 from engine.app.classroom.checks.graph import DEEP, SWEEPS, refuse_recursion
@@ -334,9 +334,9 @@ def difference_keeps_the_point(student: Any) -> None:
 
 @check_of("3.2", "its own differences, not the engine's", scores=False)
 def difference_by_hand(student: Any) -> None:
-    forbidden = {"engine.central_difference": engine.finite_differences.central_difference,
+    forbidden = {"engine.central_difference": engine.methods.finite_differences.central_difference,
                  "engine.finite_difference_gradients":
-                     engine.finite_differences.finite_difference_gradients}
+                     engine.methods.finite_differences.finite_difference_gradients}
     refuse_engine(lambda: student.central_difference(probes.quadratic, [1.0], 0), forbidden,
                   "central_difference")
 

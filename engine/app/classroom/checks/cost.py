@@ -19,7 +19,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import engine.finite_differences
+import engine.methods.finite_differences
 from engine import gradcheck as engine_gradcheck
 from engine.app.classroom import probes
 from engine.app.classroom.diagnose import close, refuse_engine, versus
@@ -222,8 +222,8 @@ def gradcheck_keeps_its_arguments(student: Any) -> None:
 
 @check_of("10.2", "its own differences, not the engine's", scores=False)
 def gradcheck_by_hand(student: Any) -> None:
-    forbidden = {"engine.gradcheck": engine_gradcheck,
-                 "engine.central_difference": engine.finite_differences.central_difference}
+    forbidden = {"engine.methods.gradcheck": engine_gradcheck,
+                 "engine.central_difference": engine.methods.finite_differences.central_difference}
     refuse_engine(lambda: student.gradcheck(probes.gentle, [0.0, 0.0], [0.3, -0.7]), forbidden,
                   "gradcheck")
 

@@ -27,13 +27,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from numbers import Real
 
-from engine import checks
-from engine.finite_differences import Function, input_floats
+from engine import arguments
 from engine.forward import push_tangents
-from engine.gradient_graph import grad
 from engine.graph import topological_order_of
+from engine.higher.gradient_graph import grad
 from engine.node import Node
-from engine.value import Value
+from engine.value import Function, Value, input_floats
 
 
 def _graph_of(f: Function, inputs: Sequence[Value | float], where: str
@@ -55,7 +54,7 @@ def partial_derivatives(f: Function, inputs: Sequence[Value | float], order: int
     n^k entries (mixed partials in every order, so their symmetry shows);
     n + n² + … + n^(k−1) sweeps build them.
     """
-    order = checks.integer(order, "order", minimum=1, what="a positive integer")
+    order = arguments.integer(order, "order", minimum=1, what="a positive integer")
     leaves, out = _graph_of(f, inputs, "partial_derivatives")
     level: dict[tuple[int, ...], Value] = {(): out}
     for _ in range(order - 1):

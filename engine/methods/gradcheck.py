@@ -9,7 +9,7 @@ and accept an input when
 (the rule of ``numpy.isclose`` and ``torch.autograd.gradcheck``).
 
 ``order=k`` checks the k-th derivatives instead: every ∂ᵏf/∂x_{i1}⋯∂x_{ik}
-from gradients of gradients (``engine.higher_order``) against the central
+from gradients of gradients (``engine.higher.hessians``) against the central
 difference, in x_{ik}, of the analytic (k−1)-th derivative ∂ᵏ⁻¹f/∂x_{i1}⋯,
 so each order is judged on its own, given the one below it. Order 2 is the
 Hessian against central differences of the gradient.
@@ -20,11 +20,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from engine import checks
+from engine import arguments
 from engine.backward import sweep_gradients
-from engine.finite_differences import Function, central_difference, input_floats
+from engine.methods.finite_differences import central_difference
 from engine.table import format_table
-from engine.value import Value
+from engine.value import Function, Value, input_floats
 
 ORDER_NAMES = {1: "gradients", 2: "second derivatives", 3: "third derivatives"}
 
@@ -82,9 +82,9 @@ def gradcheck(
     """
     if not callable(f):
         raise TypeError(f"gradcheck(f, ...): f must be callable, got {type(f).__name__}")
-    atol = checks.real(atol, "atol", minimum=0.0, what="a non-negative number")
-    rtol = checks.real(rtol, "rtol", minimum=0.0, what="a non-negative number")
-    order = checks.integer(order, "order", minimum=1, what="a positive integer")
+    atol = arguments.real(atol, "atol", minimum=0.0, what="a non-negative number")
+    rtol = arguments.real(rtol, "rtol", minimum=0.0, what="a non-negative number")
+    order = arguments.integer(order, "order", minimum=1, what="a positive integer")
     point = input_floats(inputs)
     names = [
         x.label if isinstance(x, Value) and x.label is not None else f"x{i}"
@@ -119,9 +119,9 @@ def _first_order(f: Function, point: list[float], names: list[str], eps: float
 def _higher_order(f: Function, point: list[float], names: list[str], eps: float, order: int
                   ) -> list[tuple[str, float, float]]:
     """(inputs, ∂ᵏf/∂x_{i1}⋯∂x_{ik}, the central difference in x_{ik} of ∂ᵏ⁻¹f/∂x_{i1}⋯)."""
-    from engine.higher_order import partial_derivatives  # loaded on first use
+    from engine import partial_derivatives  # engine.higher, loaded on first use
 
-    eps = checks.real(eps, "eps", above=0.0, finite=True, what="a positive step size")
+    eps = arguments.real(eps, "eps", above=0.0, finite=True, what="a positive step size")
     analytic = partial_derivatives(f, point, order)
     numeric: dict[tuple[int, ...], float] = {}
     for j, x in enumerate(point):

@@ -12,22 +12,13 @@ approximate.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from engine import checks
+from engine import arguments
 from engine.gradients import Gradients
 from engine.modes import no_grad
 from engine.node import Node
-from engine.value import Value, as_value
-
-Function = Callable[..., Value | float]
-
-
-def input_floats(inputs: Sequence[Value | float], name: str = "inputs") -> list[float]:
-    """The numbers behind ``inputs`` (Values or plain numbers)."""
-    if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
-        raise TypeError(f"{name} must be a list or tuple of numbers or Values")
-    return [as_value(x).data for x in inputs]
+from engine.value import Function, Value, input_floats
 
 
 def evaluate(f: Function, point: Sequence[float]) -> float:
@@ -48,9 +39,9 @@ def central_difference(
     f: Function, inputs: Sequence[Value | float], index: int, eps: float = 1e-6
 ) -> float:
     """(f(x + ε·e_index) − f(x − ε·e_index)) / 2ε."""
-    eps = checks.real(eps, "eps", above=0.0, finite=True, what="a positive step size")
+    eps = arguments.real(eps, "eps", above=0.0, finite=True, what="a positive step size")
     point = input_floats(inputs)
-    index = checks.integer(index, "index")
+    index = arguments.integer(index, "index")
     if not -len(point) <= index < len(point):
         raise ValueError(f"index {index} is out of range for {len(point)} inputs")
     x = point[index]
@@ -76,7 +67,7 @@ def finite_difference_gradients(
     ``visits`` counts evaluations of ``f``, 2·P. (Each evaluation is a
     forward pass over f's whole graph; multiply by its size for node visits.)
     """
-    eps = checks.real(eps, "eps", above=0.0, finite=True, what="a positive step size")
+    eps = arguments.real(eps, "eps", above=0.0, finite=True, what="a positive step size")
     if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
         raise TypeError("inputs must be a list or tuple of Values")
     seen: dict[Node, int] = {}

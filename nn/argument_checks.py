@@ -1,6 +1,8 @@
 """Argument checks of ``nn``, in one place: seeds, sizes and input vectors.
 
-Whole numbers and real numbers are checked by ``engine.checks`` (any
+(The engine's own are ``engine.arguments``, which these build on.)
+
+Whole numbers and real numbers are checked by ``engine.arguments`` (any
 ``numbers.Integral`` but ``bool`` is a whole number), so ``np.int64(3)``
 works wherever ``3`` does.
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from engine import Value, as_value, checks
+from engine import Value, arguments, as_value
 
 Seed = int | random.Random | None
 
@@ -21,7 +23,7 @@ def make_rng(seed: Seed) -> random.Random:
         return seed
     if seed is None:
         return random.Random()
-    if not checks.is_integer(seed):
+    if not arguments.is_integer(seed):
         raise TypeError(
             f"seed must be an int, a random.Random or None, got {type(seed).__name__}"
         )
@@ -30,7 +32,7 @@ def make_rng(seed: Seed) -> random.Random:
 
 def positive_int(n: object, name: str) -> int:
     """``n`` as an int ≥ 1, or an error naming ``name``."""
-    return checks.integer(n, name, minimum=1, what="a positive int")
+    return arguments.integer(n, name, minimum=1, what="a positive int")
 
 
 def as_inputs(xs: Sequence[Value | float], nin: int, owner: str) -> list[Value]:

@@ -99,7 +99,7 @@ def fit_speedup(epochs: int = 20, n: int = 300, batch_size: int = 10) -> dict[st
 
 
 def _decay(steps: int) -> Callable[[int], float]:
-    """η from 0.5 down to 0.05 over the run (tests/nn/test_train.py's schedule)."""
+    """η from 0.5 down to 0.05 over the run (tests/nn/test_fitting.py's schedule)."""
     return lambda k: 0.5 - 0.45 * k / steps
 
 

@@ -3,7 +3,7 @@
 The dynamic engine builds a ``Value`` per operation, every time. A graph whose
 shape does not change (a model's training step: same layers, same batch size)
 can instead be recorded once and compiled to straight-line Python
-(``engine.codegen``): one line per op for the forward pass, one per edge for
+(``engine.compiler.codegen``): one line per op for the forward pass, one per edge for
 the backward sweep, on plain floats, with no objects allocated per node::
 
     >>> x, w, b = Value(0.5), Value(0.9), Value(0.1)
@@ -28,101 +28,75 @@ does not look at ``no_grad`` or ``detect_anomaly``.
 
 A big graph whose parts mostly differ (no repeated shapes) would compile
 nearly every line anew; for it ``compile`` records a flat tape instead
-(``engine.tape``), with the same numbers and the same ``check``; ``mode``
+(``engine.compiler.tape``), with the same numbers and the same ``check``; ``mode``
 chooses, and ``compiled.mode`` says which it is.
+
+The pipeline, each step once: the arguments checked and the graph put in
+topological order (``_prepare``); the graph read into a plan
+(``engine.compiler.plan``); code or tape chosen from the plan; the back-end
+built from the plan (``engine.compiler.code.Code`` or
+``engine.compiler.tape.Tape``, one interface: ``run``, ``source``,
+``difference``); ``Compiled`` around it.
 """
 
 from __future__ import annotations
 
-import builtins
-import zlib
 from collections.abc import Sequence
 from numbers import Real
-from types import CodeType, FunctionType
+from typing import Protocol
 
 from engine.backward import sweep_gradients
-from engine.codegen import PART_NODES, Program, generate
-from engine.compile_plan import boundaries, read_graph, shares_little
-from engine.compile_rules import NAMESPACE
+from engine.compiler.code import Code
+from engine.compiler.codegen import PART_NODES
+from engine.compiler.plan import Plan, read_plan
+from engine.compiler.tape import Tape
 from engine.graph import require_node, topological_order
 from engine.ieee import same_float
 from engine.node import Node, describe
-from engine.tape import Tape
 
-_HEADER = """\
-# sweepgrad.compile: {what}
-# v = a node's value, g = d(root)/d(node). V holds the {inputs} input(s), then the
-# values passed between parts and the constants ({slots} slots in all); G holds
-# the slots' gradients, from 0.0. A call runs each part to its yield (forward,
-# first to last), resumes them last to first (backward), and returns V[{root}]
-# and G[:{inputs}].
 
-"""
+class Backend(Protocol):
+    """What ``Compiled`` runs: compiled code (``Code``) or a tape (``Tape``)."""
+
+    mode: str
+    nodes: int
+    edges: int
+
+    @property
+    def parts(self) -> int: ...
+
+    @property
+    def functions(self) -> int: ...
+
+    @property
+    def source(self) -> str: ...
+
+    def run(self, values: list[float]) -> tuple[float, list[float], list[float]]: ...
+
+    def difference(self, plan: Plan) -> str | None: ...
+
+    def describe(self) -> str: ...
+
+
+BACKENDS: dict[str, type[Code] | type[Tape]] = {"code": Code, "tape": Tape}
 
 
 class Compiled:
     """A graph compiled by ``engine.compile``: ``compiled(values) -> (value, grads)``."""
 
-    __slots__ = ("_schedule", "_size", "_tail", "_inputs", "_root_slot", "_output_slots",
-                 "_names", "_source", "_header_chars", "_part_nodes", "_output_indices",
-                 "_tape", "nodes", "edges", "functions")
+    __slots__ = ("_backend", "_names", "_part_nodes", "_outputs")
 
-    _schedule: tuple[tuple[FunctionType, tuple[int, ...]], ...]
-
-    def __init__(
-        self, program: Program | None, names: list[str], part_nodes: int,
-        output_indices: list[int], tape: Tape | None = None,
-    ) -> None:
+    def __init__(self, backend: Backend, names: list[str], part_nodes: int,
+                 outputs: list[int]) -> None:
+        self._backend = backend
         self._names = names
-        self._inputs = len(names)
         self._part_nodes = part_nodes
-        self._output_indices = output_indices
-        self._tape = tape
-        if program is None:
-            assert tape is not None
-            self._schedule = ()
-            self.functions = 0
-            self._tail = tape.constants
-            self.nodes, self.edges = tape.nodes, tape.edges
-            self._header_chars = 0
-            self._source = b""
-            return
-        namespace = dict(NAMESPACE)
-        functions = []
-        for k in range(len(program.bodies)):
-            code = builtins.compile(program.definition(k), f"<sweepgrad.compile part {k}>",
-                                    "exec")
-            function_code = next(c for c in code.co_consts if isinstance(c, CodeType))
-            functions.append(FunctionType(function_code, namespace))
-        # Equal slot numbers share one int object: the schedule holds many of them.
-        numbers: dict[int, int] = {}
-        self._schedule = tuple(
-            (functions[k], tuple(numbers.setdefault(s, s) for s in args))
-            for k, args in program.schedule
-        )
-        self.functions = len(functions)
-        self._size = program.slots
-        tail = [0.0] * (program.slots - len(names))
-        for s, value in program.prefill:
-            tail[s - len(names)] = value
-        self._tail = tail
-        self._root_slot = program.root_slot
-        self._output_slots = program.output_slots
-        self.nodes = program.nodes
-        self.edges = program.edges
-        header = _HEADER.format(
-            what=f"{program.nodes} nodes, {program.edges} edges, {len(program.schedule)} "
-            f"part(s), {len(functions)} distinct",
-            inputs=len(names), slots=program.slots, root=program.root_slot,
-        )
-        self._header_chars = len(header)
-        # Kept compressed: the text takes far more room than the code it compiled to.
-        self._source = zlib.compress((header + program.text()).encode(), 1)
+        self._outputs = outputs  # the outputs' indices in the topological order
 
     @property
     def mode(self) -> str:
-        """``"code"`` (straight-line Python) or ``"tape"`` (``engine.tape``)."""
-        return "code" if self._tape is None else "tape"
+        """``"code"`` (straight-line Python) or ``"tape"`` (``engine.compiler.tape``)."""
+        return self._backend.mode
 
     @property
     def source(self) -> str:
@@ -130,58 +104,58 @@ class Compiled:
 
         For a tape, the work it does written as that Python (``Tape.listing``).
         """
-        if self._tape is not None:
-            tape = self._tape
-            return _TAPE_HEADER.format(nodes=tape.nodes, edges=tape.edges, ops=len(tape),
-                                       inputs=self._inputs) + tape.listing()
-        return zlib.decompress(self._source).decode()
+        return self._backend.source
 
     @property
     def parts(self) -> int:
         """How many generated functions a call runs (``functions`` of them distinct)."""
-        return len(self._schedule)
+        return self._backend.parts
+
+    @property
+    def functions(self) -> int:
+        """How many distinct functions were compiled (0 for a tape)."""
+        return self._backend.functions
+
+    @property
+    def nodes(self) -> int:
+        return self._backend.nodes
+
+    @property
+    def edges(self) -> int:
+        return self._backend.edges
 
     @property
     def inputs(self) -> int:
         """How many values a call takes."""
-        return self._inputs
+        return len(self._names)
 
     def __call__(self, values: Sequence[float]) -> tuple[float, list[float]]:
         """(the root's value, [∂root/∂input for each input]) at ``values``, one per input."""
-        value, grads, _ = self.run(values)
+        value, grads, _ = self._backend.run(self._floats(values))
         return value, grads
 
     def run(self, values: Sequence[float]) -> tuple[float, list[float], list[float]]:
         """Like a call, and also the values of the ``outputs`` given to ``compile``."""
-        slots = self._slots(values)
-        if self._tape is not None:
-            return self._tape.run(slots)
-        grads = [0.0] * self._size
-        running = [part(slots, grads, *args) for part, args in self._schedule]
-        for part in running:  # forward, first part to last
-            next(part)
-        for part in reversed(running):  # backward, last part to first
-            next(part, None)
-        outputs = [slots[s] for s in self._output_slots]
-        return slots[self._root_slot], grads[: self._inputs], outputs
+        return self._backend.run(self._floats(values))
 
-    def _slots(self, values: Sequence[float]) -> list:
-        """The values as floats, followed by the slots of crossing values and constants."""
+    def _floats(self, values: Sequence[float]) -> list[float]:
+        """The values as floats, one per input, or an error that says what is wrong."""
         try:
             count = len(values)
         except TypeError:
             raise TypeError(
-                f"compiled function takes a list of {self._inputs} numbers, got "
+                f"compiled function takes a list of {self.inputs} numbers, got "
                 f"{type(values).__name__}"
             ) from None
-        if isinstance(values, (str, bytes)) or count != self._inputs:
+        if isinstance(values, (str, bytes)) or count != self.inputs:
             raise ValueError(
-                f"compiled function of {self._inputs} inputs ({self._describe_inputs()}) got "
+                f"compiled function of {self.inputs} inputs ({self._describe_inputs()}) got "
                 f"{count} values: give one number per input, in the order compile was given"
             )
         if set(map(type, values)) <= _FLOAT:
-            return [*values, *self._tail]
-        return [*map(self._number, range(count), values), *self._tail]
+            return values if type(values) is list else list(values)
+        return list(map(self._number, range(count), values))
+
     def _number(self, position: int, x: object) -> float:
         if isinstance(x, Real) and not isinstance(x, bool):
             return float(x)
@@ -200,31 +174,23 @@ class Compiled:
 
         ``root`` is the new graph, ``inputs`` its input leaves (as given to
         ``compile``). Raises ValueError if the new graph differs in shape or
-        constants (the first differing line of generated code is named:
-        Python control flow that depends on values took another branch), or
-        if its value or gradients differ from this function's at the inputs'
-        values. Leaves every ``.grad`` as it was. Costs about one code
-        generation and one dynamic sweep: far less than compiling.
+        constants (the first differing line of generated code, or op of the
+        tape, is named: Python control flow that depends on values took
+        another branch), or if its value or gradients differ from this
+        function's at the inputs' values. Leaves every ``.grad`` as it was.
+        Costs about one code generation and one dynamic sweep: far less than
+        compiling.
         """
         order, positions = _prepare(root, inputs, "check")
-        kept = [i for i in self._output_indices if i < len(order)]
-        if self._tape is not None:
-            rules, parents, _, _ = read_graph(order, positions)
-            change = self._tape.difference(
-                Tape(order, positions, rules, parents, kept))
-            if change is not None:
-                raise ValueError(
-                    f"check: the graph's shape or constants changed: {change}. Python code "
-                    "that reads values while building the graph took another branch (or a "
-                    "constant changed): compile this graph again"
-                )
-            self._check_numbers(root, positions)
-            return
-        program = generate(order, positions, [order[i] for i in kept], self._part_nodes)
-        fresh = program.text()
-        mine = self.source[self._header_chars :]
-        if fresh != mine:
-            _raise_shape_change(mine, fresh, self.source[: self._header_chars].count("\n"))
+        kept = [i for i in self._outputs if i < len(order)]
+        plan = read_plan(order, positions, kept, self._part_nodes, cut=self.mode == "code")
+        change = self._backend.difference(plan)
+        if change is not None:
+            raise ValueError(
+                f"check: the graph's shape or constants changed: {change}. Python code "
+                "that reads values while building the graph took another branch (or a "
+                "constant changed): compile this graph again"
+            )
         self._check_numbers(root, positions)
 
     def _check_numbers(self, root: Node, positions: dict[Node, int]) -> None:
@@ -243,39 +209,11 @@ class Compiled:
                 )
 
     def __repr__(self) -> str:
-        if self._tape is not None:
-            return f"Compiled({self.nodes} nodes, {self._inputs} inputs, a tape)"
-        return (f"Compiled({self.nodes} nodes, {self._inputs} inputs, "
-                f"{self.parts} part(s), {self.functions} distinct)")
+        return (f"Compiled({self.nodes} nodes, {self.inputs} inputs, "
+                f"{self._backend.describe()})")
 
 
 _FLOAT = {float}
-
-_TAPE_HEADER = """\
-# sweepgrad.compile: {nodes} nodes, {edges} edges, recorded as a tape of {ops} ops
-# (engine.tape), which a loop replays; this is its work written as Python.
-# v = a node's value, g = d(root)/d(node); v0 ... are the {inputs} input(s), then
-# the constants, then the ops. Every g starts at 0.0.
-
-"""
-
-
-
-
-def _raise_shape_change(compiled: str, fresh: str, header_lines: int) -> None:
-    old, new = compiled.splitlines(), fresh.splitlines()
-    for number, (before, after) in enumerate(zip(old, new), start=header_lines + 1):
-        if before != after:
-            raise ValueError(
-                f"check: the graph's shape or constants changed at line {number} of the "
-                f"compiled source: it has {before.strip()!r}, the new graph {after.strip()!r}. "
-                "Python code that reads values while building the graph took another branch "
-                "(or a constant changed): compile this graph again"
-            )
-    raise ValueError(
-        f"check: the graph changed size: {len(old)} lines of generated code compiled, "
-        f"{len(new)} now: compile this graph again"
-    )
 
 
 def _prepare(
@@ -329,7 +267,7 @@ def compile(
     ``outputs``: further nodes whose values ``compiled.run(values)`` also
     returns (a model's scores, say). ``part_nodes``: nodes per generated
     function. ``mode``: ``"code"`` writes straight-line Python
-    (``engine.codegen``); ``"tape"`` records a flat tape (``engine.tape``:
+    (``engine.compiler.codegen``); ``"tape"`` records a flat tape (``engine.compiler.tape``:
     9 bytes an op, compiled at once, replayed a few times slower);
     ``"auto"`` (the default) writes code unless the graph is big and its
     parts mostly differ, so that code would compile nearly every line anew.
@@ -349,15 +287,11 @@ def compile(
     if mode not in _MODES:
         raise ValueError(f"compile: mode must be one of {', '.join(map(repr, _MODES))}, "
                          f"got {mode!r}")
-    graph = read_graph(order, positions)
+    kept = [index[node] for node in watched]
+    plan = read_plan(order, positions, kept, part_nodes, cut=mode != "tape")
+    backend = BACKENDS[plan.mode(mode)](plan)
     names = [leaf.label or f"#{position}" for leaf, position in positions.items()]
-    output_indices = [index[node] for node in watched]
-    bounds = None if mode == "tape" else boundaries(graph[2], part_nodes)
-    if bounds is None or (mode == "auto" and shares_little(graph[2], bounds)):
-        tape = Tape(order, positions, graph[0], graph[1], output_indices)
-        return Compiled(None, names, part_nodes, output_indices, tape)
-    program = generate(order, positions, watched, part_nodes, graph, bounds)
-    return Compiled(program, names, part_nodes, output_indices)
+    return Compiled(backend, names, part_nodes, kept)
 
 
 _MODES = ("auto", "code", "tape")

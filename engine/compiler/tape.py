@@ -1,6 +1,6 @@
 """A flat tape: a recorded graph as op codes and operand indices, replayed by one loop.
 
-``engine.compile`` writes most graphs as straight-line Python (``engine.codegen``),
+``engine.compile`` writes most graphs as straight-line Python (``engine.compiler.codegen``),
 which runs at the plain-float floor, and whose cost is CPython compiling each
 distinct line (about 10 µs a line, and some 200 bytes of code objects a node).
 Graphs with repeated shapes (a chain's links, a batch's examples) share their
@@ -8,7 +8,7 @@ lines and pay that once. A graph with no repeated shapes shares nothing, and
 for it the compiler records a tape instead: per op one byte of code and two
 operand indices (9 bytes an op; a constant takes 8), replayed by a loop that
 calls one small function per op. Every op's functions are written once per process, from the
-same rules in ``engine.compile_rules`` that the straight-line code uses, so
+same rules in ``engine.compiler.rules`` that the straight-line code uses, so
 the tape gives the same numbers, bit for bit::
 
     forward, op k:   V[k] = value(V[a], V[b])           V: inputs, constants, then ops
@@ -24,22 +24,22 @@ function, and an op that depends on no input none at all.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from typing import Any
 
-from engine.compile_plan import Templates, needs_gradient, templates
-from engine.compile_rules import NAMESPACE, literal
+from engine.compiler.plan import Plan, Templates, templates
+from engine.compiler.rules import NAMESPACE, literal
 from engine.ieee import same_float
-from engine.node import Node
 
 Forward = Callable[[float, float], float]
-Backward = Callable[[list, int, int, float, float, float, float], None]
+Backward = Callable[[list[float], int, int, float, float, float, float], None]
 
 # Per op name and (for backward) which operands need a gradient, made once.
 _FORWARD: dict[str, Forward] = {}
 _BACKWARD: dict[tuple[str, bool, bool], Backward | None] = {}
 
 
-def _function(text: str, name: str) -> Callable:
+def _function(text: str, name: str) -> Callable[..., Any]:
     """The function ``step`` that ``text`` defines, with the generated code's names."""
     namespace = dict(NAMESPACE)
     exec(compile(text, f"<sweepgrad.tape {name}>", "exec"), namespace)
@@ -79,20 +79,27 @@ def _backward(op: str, rule: Templates, needs: tuple[bool, ...]) -> Backward | N
     return function
 
 
+_HEADER = """\
+# sweepgrad.compile: {nodes} nodes, {edges} edges, recorded as a tape of {ops} ops
+# (engine.compiler.tape), which a loop replays; this is its work written as Python.
+# v = a node's value, g = d(root)/d(node); v0 ... are the {inputs} input(s), then
+# the constants, then the ops. Every g starts at 0.0.
+
+"""
+
+
 class Tape:
-    """A graph as a tape: ``run(slots)`` replays it on ``[*inputs, *constants]``."""
+    """A graph as a tape: ``run(values)`` replays it at the inputs' values."""
+
+    mode = "tape"
+    parts = 0  # no generated functions
+    functions = 0
 
     __slots__ = ("_codes", "_a", "_b", "_forwards", "_backwards", "_constants",
                  "_kinds", "_inputs", "_root", "_outputs", "nodes", "edges")
 
-    def __init__(
-        self,
-        order: list[Node],
-        positions: dict[Node, int],
-        rules: list[Templates | None],
-        parents: list[list[int]],
-        outputs: Sequence[int],
-    ) -> None:
+    def __init__(self, plan: Plan) -> None:
+        order, positions, rules, parents = plan.order, plan.positions, plan.rules, plan.parents
         count = len(order)
         inputs = len(positions)
         self.nodes = count
@@ -113,7 +120,7 @@ class Tape:
         first_op = inputs + len(constants)
         for k, i in enumerate(ops):
             number[i] = first_op + k
-        needs = needs_gradient(order, positions, rules, parents)
+        needs = plan.needs
 
         kinds: dict[tuple[str, bool, bool], int] = {}
         forwards: list[Forward] = []
@@ -144,17 +151,20 @@ class Tape:
         self._constants = constants
         self._inputs = inputs
         self._root = number[count - 1]
-        self._outputs = [number[i] for i in outputs]
+        self._outputs = [number[i] for i in plan.outputs]
 
     @property
-    def constants(self) -> list[float]:
-        """The constants' values, in tape order (they follow the inputs)."""
-        return self._constants.tolist()
+    def source(self) -> str:
+        """The tape's work written as the Python it stands for (``listing``)."""
+        return _HEADER.format(nodes=self.nodes, edges=self.edges, ops=len(self),
+                              inputs=self._inputs) + self.listing()
 
-    def run(self, slots: list[float]) -> tuple[float, list[float], list[float]]:
-        """(root's value, gradients of the inputs, outputs' values) for
-        ``slots = [*inputs, *constants]``, which receives every op's value."""
-        values = slots
+    def describe(self) -> str:
+        return "a tape"
+
+    def run(self, inputs: list[float]) -> tuple[float, list[float], list[float]]:
+        """(root's value, gradients of the inputs, outputs' values) at ``inputs``."""
+        values = [*inputs, *self._constants]  # then every op's value, in order
         append = values.append
         forwards = self._forwards
         for code, i, j in zip(self._codes, self._a, self._b):
@@ -170,8 +180,9 @@ class Tape:
                 step(grads, i, j, values[i], values[j], values[k], grads[k])
         return values[self._root], grads[: self._inputs], [values[s] for s in self._outputs]
 
-    def difference(self, other: Tape) -> str | None:
-        """How ``other`` (a tape of a graph built again) differs from this one, or None."""
+    def difference(self, plan: Plan) -> str | None:
+        """How the tape of ``plan`` (a graph built again) differs from this one, or None."""
+        other = Tape(plan)
         if len(self._codes) != len(other._codes) or self._inputs != other._inputs:
             return (f"the graph changed size: {len(self._codes)} ops and {self._inputs} "
                     f"inputs compiled, {len(other._codes)} and {other._inputs} now")

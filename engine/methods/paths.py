@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from engine import checks
+from engine import arguments
 from engine.gradients import Gradients
 from engine.graph import (
     backward_edges,
@@ -66,7 +66,7 @@ def path_gradients(
     side, as the sweep takes them, so a selected zero discards what comes
     from above it here too.
     """
-    max_paths = checks.integer(max_paths, "max_paths", minimum=0, what="a non-negative integer")
+    max_paths = arguments.integer(max_paths, "max_paths", minimum=0, what="a non-negative integer")
     counts = count_paths(root, wrt)
     total = sum(counts.values())
     if total > max_paths:

@@ -8,7 +8,7 @@ backward sweep, without touching any node's ``.grad``.
 - ``create_graph=True``: ``Value``s, built by the engine's own ops as the
   sweep runs. Where the sweep computes ``parent.grad += local · g`` with
   numbers, this sweep builds the same sum as a graph: each local derivative
-  comes from the table in ``engine.local_derivatives``, and g is the node
+  comes from the table in ``engine.higher.local_derivatives``, and g is the node
   built for the consumer's gradient. The result is an ordinary graph over
   the same inputs, so ``grad`` of it gives second derivatives, ``grad`` of
   those third ones, and it can be drawn, explained and checked like any
@@ -29,8 +29,8 @@ from typing import Literal, overload
 from engine import hooks
 from engine.backward import swept
 from engine.graph import require_node, topological_order
+from engine.higher.local_derivatives import DivideBy, Local, local_derivatives
 from engine.ieee import NAN, SelectedZero
-from engine.local_derivatives import DivideBy, Local, local_derivatives
 from engine.modes import enable_grad
 from engine.node import Node, describe, hooks_of
 from engine.value import Value

@@ -32,7 +32,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from engine import checks, gc_paused, progress_bar
+from engine import arguments, gc_paused, progress_bar
 from nn.compiled_step import training_step
 from nn.data import Dataset, Minibatches
 from nn.interrupts import steps_until_interrupted
@@ -136,8 +136,8 @@ def fit(
 
     Every argument is checked before any work, with a message naming it.
     """
-    epochs = checks.integer(epochs, "epochs", minimum=0, what="an int >= 0")
-    l2 = checks.real(l2, "l2", minimum=0.0, finite=True, what="a penalty coefficient >= 0")
+    epochs = arguments.integer(epochs, "epochs", minimum=0, what="an int >= 0")
+    l2 = arguments.real(l2, "l2", minimum=0.0, finite=True, what="a penalty coefficient >= 0")
     if on_divergence not in DIVERGENCE_CHOICES:
         raise ValueError(
             f"on_divergence must be one of {', '.join(DIVERGENCE_CHOICES)}, got {on_divergence!r}"

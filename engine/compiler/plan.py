@@ -1,15 +1,16 @@
-"""How the compiler reads a graph: each op's templates, the parts, what is written in place.
+"""The plan: a recorded graph read once into what both back-ends work from.
 
-``engine.codegen`` writes the code; this module decides its layout:
+``read_plan`` walks the topological order once and gives a ``Plan``: each
+node's rule (``engine.compiler.rules``, as ``str.format`` templates), its
+parents' indices, its *shape* (its op and how far back its parents are),
+which nodes need a gradient, and where a big graph's parts start and end.
+Everything after reads the plan, never the nodes' slots:
 
-- ``templates(op)``: an op's rule (``engine.compile_rules``) as ``str.format``
-  methods, and which operands each template reads;
-- ``read_graph``: every node's templates, parent indices and *shape* (its op
-  and how far back its parents are), checking that every op has a rule;
-- ``boundaries``: where a big graph's parts start and end. The cuts are
-  content-defined: placed where the local shape of the graph says, so
-  repeated shapes (a chain's links, a batch's examples) get repeated cuts, and
-  parts with the same text are compiled once;
+- ``Plan.mode(asked)``: code or tape, chosen once;
+- ``boundaries``: where parts start and end. The cuts are content-defined:
+  placed where the local shape of the graph says, so repeated shapes (a
+  chain's links, a batch's examples) get repeated cuts, and parts with the
+  same text are compiled once;
 - ``inlined``: the values written into their one use instead of a line of
   their own (``tanh(x0 * x1 + x2)`` for a chain's link).
 """
@@ -18,10 +19,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from engine.compile_rules import rule_for
-from engine.node import GENERAL, LEAF, UNARY, Node, describe
+from engine.compiler.rules import rule_for
+from engine.node import GENERAL, LEAF, UNARY, Node, describe, operands
 
 # Nodes whose shapes make a node's context, for placing part boundaries.
 _WINDOW = 8
@@ -55,8 +57,8 @@ _FIELDS = ("{a}", "{b}", "{g}", "{out}", "{aux}")
 
 
 def _positional(template: str) -> Callable[..., str]:
-    for number, field in enumerate(_FIELDS):
-        template = template.replace(field, f"{{{number}}}")
+    for number, name in enumerate(_FIELDS):
+        template = template.replace(name, f"{{{number}}}")
     return template.format
 
 
@@ -84,18 +86,58 @@ def templates(op: str) -> Templates | None:
     return templates
 
 
-# What read_graph gives: each node's templates, parent indices and shape, and the index.
-GraphReading = tuple[list[Templates | None], list[list[int]], list[int], dict[Node, int]]
+@dataclass
+class Plan:
+    """A graph as the compiler reads it: per node (by index in ``order``) its rule, its
+    parents and its shape; the inputs' positions; the outputs kept; the parts."""
+
+    order: list[Node]
+    positions: dict[Node, int]  # input leaf -> its position among the values
+    index: dict[Node, int]
+    rules: list[Templates | None]  # None for a leaf
+    parents: list[list[int]]
+    shapes: list[int]
+    needs: list[bool]  # whether the node depends on an input, so needs a gradient
+    outputs: list[int]  # further nodes whose values are kept
+    part_nodes: int
+    bounds: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def constant(self) -> list[bool]:
+        return [rule is None and node not in self.positions
+                for rule, node in zip(self.rules, self.order)]
+
+    def mode(self, asked: str) -> str:
+        """``"code"`` or ``"tape"`` for the mode asked: ``"auto"`` records a tape where
+        the graph is big and its parts mostly differ (``shares_little``)."""
+        if asked != "auto":
+            return asked
+        return "tape" if shares_little(self.shapes, self.bounds) else "code"
 
 
-def read_graph(order: list[Node], positions: dict[Node, int]) -> GraphReading:
+def read_plan(order: list[Node], positions: dict[Node, int], outputs: list[int],
+              part_nodes: int, cut: bool = True) -> Plan:
+    """The plan of the graph ``order`` (``cut``: also where its parts start and end)."""
+    rules, parents, shapes, index = _read(order, positions)
+    needs = [node in positions for node in order]
+    for i, rule in enumerate(rules):
+        if rule is not None:
+            needs[i] = any([needs[j] for j in parents[i]])
+    plan = Plan(order, positions, index, rules, parents, shapes, needs, outputs, part_nodes)
+    if cut:
+        plan.bounds = boundaries(shapes, part_nodes)
+    return plan
+
+
+def _read(order: list[Node], positions: dict[Node, int]
+          ) -> tuple[list[Templates | None], list[list[int]], list[int], dict[Node, int]]:
     """Each node's templates (None for a leaf), parent indices and shape (for part
     boundaries), and each node's index in ``order``.
 
     A node's shape hashes its op and how far back its parents are (near ones by
     distance, far ones as "far"). Only integers are hashed, so shapes, and the
-    part boundaries made from them, are the same in every run. The parents are
-    read from the node's slots (``engine.node``), as the sweep reads them.
+    part boundaries made from them, are the same in every run. A constant must
+    hold a float: its value is written into the code.
     """
     index: dict[Node, int] = {}
     ops: dict[str, int] = {}
@@ -104,24 +146,30 @@ def read_graph(order: list[Node], positions: dict[Node, int]) -> GraphReading:
     shapes: list[int] = []
     for i, node in enumerate(order):
         index[node] = i
-        b = node._b
-        if b is LEAF:
+        shape, a, b = operands(node)
+        if shape is LEAF:
+            if node not in positions and not isinstance(node.data, float):
+                raise TypeError(
+                    f"compile: the constant {describe(node)} holds "
+                    f"{type(node.data).__name__}, not a float: set its .data to a number"
+                )
             rules.append(None)
             parents.append([])
             shapes.append(-1 if node in positions else -2)
             continue
-        if b is UNARY:
-            mine = [index[node._a]]
-        elif b is GENERAL:
-            mine = [index[p] for p in node.parents]
+        if shape is UNARY:
+            mine = [index[a]]
+        elif shape is GENERAL:
+            mine = [index[p] for p in a]
         else:
-            mine = [index[node._a], index[b]]
+            mine = [index[a], index[b]]
         op = node.op
         rule = _TEMPLATES.get(op) or (templates(op) if isinstance(op, str) else None)
         if rule is None:
             raise NotImplementedError(
                 f"compile: no rule for op {op!r} ({describe(node)}): the compiler knows "
-                "the ops of engine.value; a new op needs an entry in engine/compile_rules.py"
+                "the ops of the op table; a new op needs an entry in engine/operations.py "
+                "(docs/adding-an-op.md), from which engine/compiler/rules.py reads it"
             )
         if len(mine) != len(rule.grads):
             raise ValueError(
@@ -176,18 +224,6 @@ def boundaries(shapes: list[int], part_nodes: int) -> list[tuple[int, int]]:
     if start < count:
         bounds.append((start, count))
     return bounds
-
-
-def needs_gradient(
-    order: list[Node], positions: dict[Node, int], rules: list[Templates | None],
-    parents: list[list[int]],
-) -> list[bool]:
-    """For each node, whether it needs a gradient: exactly when it depends on an input."""
-    needs = [node in positions for node in order]
-    for i, rule in enumerate(rules):
-        if rule is not None:
-            needs[i] = any([needs[j] for j in parents[i]])
-    return needs
 
 
 def shares_little(shapes: list[int], bounds: list[tuple[int, int]]) -> bool:
