@@ -25,7 +25,8 @@ HERE = Path(__file__).resolve().parent
 REPOSITORY = HERE.parent.parent
 
 # What a notebook's code uses that Pyodide can only fetch from its own servers.
-NEEDS_PYODIDE_SERVERS = re.compile(r"\b(numpy|matplotlib|plots?|plot_\w+|matrix_form|PIL)\b")
+# ("plots", not "plot": the set-up cell installs sweepgrad[plot] outside the browser.)
+NEEDS_PYODIDE_SERVERS = re.compile(r"\b(numpy|matplotlib|plots|plot_\w+|matrix_form|PIL)\b")
 # A Markdown link to another page of the repository (not to a site: no scheme).
 RELATIVE_PAGE_LINK = re.compile(
     r"\]\((?P<path>(?![a-z]+:)[^)#\s]+?)\.(?:md|ipynb)(?P<anchor>#[^)\s]*)?\)")
