@@ -8,12 +8,12 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 OUT    := out
 
-.PHONY: demo test lint notebooks lab dist graphviz chromium bubblewrap clean
+.PHONY: demo test lint notebooks lab dist site graphviz chromium bubblewrap npm clean
 
 demo: $(VENV)/.demo-installed graphviz
 	$(VENV)/bin/sweepgrad demo --out $(OUT)
 
-test: lint graphviz chromium bubblewrap
+test: lint graphviz chromium bubblewrap npm
 	$(PY) -m pytest
 
 # Execute every notebook in place, seeded, so they are committed with their
@@ -33,9 +33,15 @@ dist: $(VENV)/.test-installed
 	rm -rf dist
 	PYTHONDONTWRITEBYTECODE= $(PY) -m build --outdir dist .
 
+# The course site, into site/: the documentation with the API reference, every
+# notebook as a page, and JupyterLite under site/lite/ (docs/site.md). Needs PyPI
+# and npm only; downloads are cached in ~/.cache/sweepgrad-site.
+site: $(VENV)/.site-installed npm
+	$(PY) docs/site/build.py --out site
+
 # Style (ruff) and types (mypy, configured in pyproject.toml: engine/ and nn/).
 lint: $(VENV)/.test-installed
-	$(VENV)/bin/ruff check engine nn tests
+	$(VENV)/bin/ruff check engine nn tests docs/site
 	$(VENV)/bin/mypy
 
 $(PY):
@@ -58,6 +64,11 @@ $(VENV)/.demo-installed: pyproject.toml | $(PY)
 $(VENV)/.notebooks-installed: pyproject.toml | $(PY)
 	@echo "Installing sweepgrad with JupyterLab into $(VENV)..."
 	@$(PIP) install -e '.[notebooks]'
+	@touch $@
+
+$(VENV)/.site-installed: pyproject.toml | $(PY)
+	@echo "Installing sweepgrad with the site builders (MkDocs, JupyterLite) into $(VENV)..."
+	@$(PIP) install -e '.[site]'
 	@touch $@
 
 # PyTorch is an optional test oracle: installed when its pinned CPU wheel can
@@ -105,5 +116,10 @@ BUBBLEWRAP_HELP := "bubblewrap ('bwrap') is missing; grading sandboxes students'
 bubblewrap:
 	$(call debian_package,bwrap,bubblewrap,bubblewrap,BUBBLEWRAP_HELP)
 
+# npm fetches what the course site serves to the browser (docs/site/package.json).
+NPM_HELP := "npm is missing; the course site needs it: sudo apt-get install npm"
+npm:
+	$(call debian_package,npm,npm,npm,NPM_HELP)
+
 clean:
-	rm -rf $(VENV) $(OUT) dist build test-artifacts .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) $(OUT) site dist build test-artifacts .pytest_cache .ruff_cache .hypothesis *.egg-info

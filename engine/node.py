@@ -15,7 +15,8 @@ The graph algorithms (``engine.graph``, ``engine.backward``, the naive
 methods, drawing) need nothing more, so they depend on this module alone;
 ``engine.value.Value`` adds the operations that build new nodes. A node
 refers only to its parents, which exist before it, so a graph holds no
-reference cycles and is freed by reference counting when its root is dropped.
+reference cycles and is freed by reference counting when its root is dropped,
+in one loop where the nesting could overflow the stack (``engine.release``).
 
 How the edges are stored: every op has one or two parents, and a node keeps
 them, and their local derivatives, in its own slots (``_a``, ``_b``, ``_da``,
@@ -39,6 +40,8 @@ from numbers import Real
 from typing import Any, TypeVar
 
 from engine import modes
+from engine.release import NEEDED as RELEASE_ITERATIVELY
+from engine.release import make_release_parents
 
 NO_PARENTS: tuple[Any, ...] = ()
 
@@ -72,6 +75,9 @@ class Node:
     data: float
     grad: float
     op: str
+
+    if RELEASE_ITERATIVELY:
+        __del__ = make_release_parents(LEAF)
 
     def __init__(
         self,

@@ -10,7 +10,9 @@ one that prints nothing, chosen by where the output goes:
 - on a terminal: tqdm's text bar, redrawn in place;
 - anywhere else (a pipe, a log file, a captured stream), under CI (the
   environment variable ``CI`` set), with ``SWEEPGRAD_PROGRESS=0``, or with
-  ``quiet=True``: nothing, so logs and saved notebooks hold no bar.
+  ``quiet=True``: nothing, so logs and saved notebooks hold no bar;
+- in the browser (Pyodide), where no thread can start for tqdm's monitor:
+  nothing either.
 
 tqdm is imported on the first bar, so ``import engine`` stays light.
 """
@@ -54,8 +56,8 @@ def _has_widgets() -> bool:
 
 def wanted(stream: TextIO | None, quiet: bool = False) -> str | None:
     """Which bar to draw: ``"notebook"``, ``"text"``, or None for none at all."""
-    if quiet or _is_set("CI"):
-        return None
+    if quiet or _is_set("CI") or sys.platform == "emscripten":
+        return None  # in the browser tqdm's monitor thread cannot start: no bar
     if os.environ.get("SWEEPGRAD_PROGRESS", "1").strip().lower() in OFF_VALUES:
         return None
     if in_jupyter_kernel() and stream in (None, sys.stdout, sys.stderr):

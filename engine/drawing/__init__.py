@@ -17,15 +17,20 @@ of ``engine.draw`` or ``engine.render`` does.
   step shows in ``player_steps.py``, ``player.js``), built on the sweep's
   trace (``trace.py``);
 - running Graphviz (``renderer.py``); labels escaped as data, never markup
-  (``text.py``); the direction and size that fit a notebook (``layout.py``).
+  (``text.py``); the direction and size that fit a notebook (``layout.py``);
+  in the browser, Graphviz as WebAssembly (``browser_graphviz.py``).
 """
 
+from engine.drawing import browser_graphviz
 from engine.drawing.api import draw, render
 from engine.drawing.options import DEFAULT_MAX_NODES, DrawOptions
 from engine.drawing.picture import GraphTooLargeError
 from engine.drawing.player import Player, play_backward, play_forward
 from engine.drawing.renderer import GraphvizNotFoundError, find_renderer, write_image
 from engine.drawing.steps import backward_steps, save_backward_animation
+
+if browser_graphviz.IN_BROWSER:  # Graphviz as WebAssembly starts in the background
+    browser_graphviz.start_loading_early()
 
 __all__ = [
     "DEFAULT_MAX_NODES",

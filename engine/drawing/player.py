@@ -116,12 +116,16 @@ class Player:
     def _repr_mimebundle_(self, include: object = None, exclude: object = None
                           ) -> dict[str, str]:
         """The player, and the finished picture as a PNG for front ends that will not run
-        the player's HTML (JupyterLab shows the PNG for a notebook it does not trust)."""
+        the player's HTML (JupyterLab shows the PNG for a notebook it does not trust); in
+        the browser, where no PNG can be made, as the SVG it already holds."""
+        from engine.drawing import browser_graphviz
         from engine.drawing.renderer import render_bytes
 
+        text = f"<sweepgrad {self.mode} player: {len(self.steps)} steps>"
+        if browser_graphviz.IN_BROWSER:
+            return {"text/html": self.html(), "image/svg+xml": self.svg, "text/plain": text}
         png = base64.b64encode(render_bytes(self.source, "png")).decode("ascii")
-        return {"text/html": self.html(), "image/png": png,
-                "text/plain": f"<sweepgrad {self.mode} player: {len(self.steps)} steps>"}
+        return {"text/html": self.html(), "image/png": png, "text/plain": text}
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the player as a standalone HTML page; returns the path."""

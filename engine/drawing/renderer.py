@@ -8,7 +8,10 @@ The program is, in this order:
    on ``PATH`` unless the environment is activated). It is a Rust port of
    Graphviz with ``dot``'s flags; it writes SVG and PNG but not PDF.
 
-Without either, ``GraphvizNotFoundError`` says how to install one. Graphviz
+Without either, ``GraphvizNotFoundError`` says how to install one. In the
+browser (Pyodide) there are no programs: SVG is drawn by Graphviz compiled
+to WebAssembly (``engine.drawing.browser_graphviz``), and PNG or PDF say
+they need ``dot``. Graphviz
 runs with a time limit (``DEFAULT_TIMEOUT``, 60 s; ``timeout=`` changes it),
 and files are written atomically. Building a
 ``Digraph`` and reading its ``.source`` never needs a program; nor does
@@ -27,6 +30,7 @@ from pathlib import Path
 import graphviz
 
 from engine import arguments
+from engine.drawing import browser_graphviz
 from engine.files import write_atomically
 
 FORMATS = ("svg", "png", "pdf")
@@ -98,6 +102,8 @@ def run_renderer(source: str, format: str, timeout: float | None = DEFAULT_TIMEO
     Graphviz gets at most ``timeout`` seconds (None: no limit); a layout that
     takes longer is stopped and ``RenderTimeoutError`` says what to draw instead.
     """
+    if browser_graphviz.IN_BROWSER:
+        return _render_in_browser(source, format)
     program = find_renderer()
     if format == "pdf" and Path(program).name.startswith("graphviz-pure"):
         raise GraphvizNotFoundError(
@@ -122,6 +128,18 @@ def run_renderer(source: str, format: str, timeout: float | None = DEFAULT_TIMEO
         message = result.stderr.decode("utf-8", "replace").strip()
         raise RuntimeError(f"{program} failed to draw ({result.returncode}): {message}")
     return result.stdout
+
+
+def _render_in_browser(source: str, format: str) -> bytes:
+    """SVG from the WebAssembly Graphviz; other formats need ``dot``, which a browser lacks."""
+    if format != "svg":
+        raise GraphvizNotFoundError(
+            f"{format.upper()} needs Graphviz's dot program, which cannot run in the browser: "
+            "draw as SVG instead (a path ending in .svg, or format='svg')")
+    try:
+        return browser_graphviz.render_svg(source).encode("utf-8")
+    except browser_graphviz.BrowserGraphvizError as error:
+        raise GraphvizNotFoundError(str(error)) from None
 
 
 def write_image(

@@ -30,10 +30,11 @@ from pathlib import Path
 
 from graphviz import Digraph
 
+from engine.drawing import browser_graphviz
 from engine.drawing import roles as role_rules
 from engine.drawing.options import DrawOptions
 from engine.drawing.picture import GradCell, build_full, check_shared_span, sum_text
-from engine.drawing.renderer import write_image
+from engine.drawing.renderer import GraphvizNotFoundError, write_image
 from engine.drawing.trace import Visit, backward_visits
 from engine.extras import require
 from engine.graph import require_node, topological_order
@@ -148,6 +149,10 @@ def save_backward_animation(
     long. ``duration``: milliseconds per frame. Needs Pillow and a Graphviz
     program (see ``engine.drawing.renderer``). Returns the path.
     """
+    if browser_graphviz.IN_BROWSER:
+        raise GraphvizNotFoundError(
+            "a GIF needs Graphviz's dot program, which cannot run in the browser: "
+            "use play_backward(root) to step through the sweep, or backward_steps(root)")
     require("PIL", "a GIF of the sweep")
     from PIL import Image
 

@@ -9,7 +9,8 @@ and the scalar engine (the same loss built from Values and swept). Both
 labels and scores far out (±800) are tried, where the naive formulas
 overflow; a wrong answer is named when it equals one variant's (the label's
 factor dropped, the labels read as 0/1, the sign, e_t not subtracted, a
-transpose) and no other's.
+transpose) and no other's. numpy is imported by the first check that uses
+it (``numpy_on_demand``).
 """
 
 from __future__ import annotations
@@ -17,9 +18,7 @@ from __future__ import annotations
 import math
 import random
 from functools import partial
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 import nn.losses
 from engine import Value
@@ -40,6 +39,13 @@ from engine.app.classroom.mistakes import (
 )
 from engine.app.classroom.registry import check_of, exercise, hint
 from engine.app.classroom.results import CheckFailed
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    Array = np.ndarray
+else:
+    from engine.app.classroom.checks.numpy_on_demand import np
 
 exercise("9.1", "losses", ("logistic_loss",), "the binary logistic loss", points=2)
 exercise("9.2", "losses", ("softmax_gradients",), "softmax cross-entropy in matrix form",
@@ -132,7 +138,6 @@ def logistic_is_stable(student: Any) -> None:
 
 # --- Exercise 9.2 ---------------------------------------------------------------------------
 
-Array = np.ndarray
 
 
 def reference_softmax(W: Array, z: Array, t: int, *, delta: str = "right",

@@ -8,6 +8,8 @@ layer activated or dropped, the factor 2 or the sign of δ; one is named
 only when exactly one variant gives the student's numbers there. A shape
 error on the other networks is reported with the shapes involved, and with
 no name unless the square network singles one out.
+
+numpy is imported by the first check that uses it (``numpy_on_demand``).
 """
 
 from __future__ import annotations
@@ -15,11 +17,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-import nn.matrix_form
 from engine import Value
 from engine import backward as engine_backward
 from engine.app.classroom.diagnose import refuse_engine, versus
@@ -45,12 +44,17 @@ from engine.app.classroom.mistakes import (
 from engine.app.classroom.registry import check_of, exercise, hint
 from engine.app.classroom.results import CheckFailed
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    Array = np.ndarray
+else:
+    from engine.app.classroom.checks.numpy_on_demand import np
+
 exercise("6.1", "matrix_form", ("two_layer_gradients",), "two layers in matrix form", points=3)
 exercise("6.2", "matrix_form", ("deep_gradients",), "any depth in matrix form", points=3)
 exercise("6.3", "matrix_form", ("output_gradients",),
          "the output layer, linear or activated, as the lecture writes it", points=2)
-
-Array = np.ndarray
 
 
 def engine_gradients(weights: Sequence[Array], x: Array, y: Array, output: str = "linear"
@@ -258,8 +262,13 @@ TWO_LAYERS = _Case("two_layer_gradients",
 DEEP = _Case("deep_gradients", lambda s, w, x, y: s.deep_gradients(list(w), x, y), 2,
              lambda n: [f"∂ℓ/∂W{i + 1}" for i in range(n)], (3, 3, 3, 3))
 
-FORBIDDEN = {"Value.backward": Value.backward, "engine.backward": engine_backward,
-             "nn.matrix_form.MatrixNetwork.backward": nn.matrix_form.MatrixNetwork.backward}
+def _forbidden() -> dict[str, Callable[..., Any]]:
+    """What the student may not call (nn.matrix_form needs numpy: imported here)."""
+    np.ndarray  # noqa: B018  # the clear message if numpy is missing
+    import nn.matrix_form
+
+    return {"Value.backward": Value.backward, "engine.backward": engine_backward,
+            "nn.matrix_form.MatrixNetwork.backward": nn.matrix_form.MatrixNetwork.backward}
 
 
 # --- Exercise 6.1 ------------------------------------------------------------------------
@@ -279,7 +288,7 @@ check_of("6.1", "a square network, d = M = K = 3")(_compare(TWO_LAYERS, (3, 3, 3
 @check_of("6.1", "numpy formulas, not the engine's sweep", scores=False)
 def two_layers_by_hand(student: Any) -> None:
     weights, x, y = network((2, 3, 2), 9)
-    refuse_engine(lambda: TWO_LAYERS.result(student, weights, x, y), FORBIDDEN,
+    refuse_engine(lambda: TWO_LAYERS.result(student, weights, x, y), _forbidden(),
                   "two_layer_gradients")
 
 
@@ -305,7 +314,7 @@ def deep_one_layer(student: Any) -> None:
 @check_of("6.2", "numpy formulas, not the engine's sweep", scores=False)
 def deep_by_hand(student: Any) -> None:
     weights, x, y = network((2, 3, 2), 9)
-    refuse_engine(lambda: DEEP.result(student, weights, x, y), FORBIDDEN, "deep_gradients")
+    refuse_engine(lambda: DEEP.result(student, weights, x, y), _forbidden(), "deep_gradients")
 
 
 # --- Exercise 6.3 ------------------------------------------------------------------------
@@ -346,7 +355,7 @@ for _output in ("linear", "tanh"):
 @check_of("6.3", "numpy formulas, not the engine's sweep", scores=False)
 def output_by_hand(student: Any) -> None:
     weights, x, y = network((2, 3, 2), 9)
-    refuse_engine(lambda: student.output_gradients(list(weights), x, y, "tanh"), FORBIDDEN,
+    refuse_engine(lambda: student.output_gradients(list(weights), x, y, "tanh"), _forbidden(),
                   "output_gradients")
 
 
