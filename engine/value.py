@@ -338,6 +338,7 @@ def _compiled(source: str, function: str, op: operations.Op) -> Callable[..., Va
     made.__doc__ = op.math
     made.__name__ = function
     made.__qualname__ = f"Value.{function}"
+    made.__module__ = __name__  # where a reference to it ("engine.value:Value.tanh") finds it
     made.op = op  # type: ignore[attr-defined]
     return made
 

@@ -74,3 +74,28 @@ def test_inside_the_sandbox_there_is_little_to_see_and_nothing_to_start():
     assert seen["network"] != "done" and seen["write the package"] != "done"
     assert seen["ctypes"] in ("ImportError", "ModuleNotFoundError")
     assert not (ROOT / "engine" / "sandbox-was-here").exists()
+
+
+def test_every_refused_implementation_is_named_so_the_sandbox_can_remove_it():
+    """A reference that named nothing would leave the engine's own code to the student."""
+    from engine.app.classroom import checks  # noqa: F401 (registers the course's exercises)
+    from engine.app.classroom.codec import resolve_reference
+    from engine.app.classroom.registry import in_order
+    from engine.app.classroom.worker import unavailable_in
+
+    refused = 0
+    for ex in in_order():
+        for shown, reference in unavailable_in(ex):
+            assert resolve_reference(reference) is not None, (ex.number, shown)
+            refused += 1
+    assert refused >= 10
+
+
+def test_a_refused_implementation_without_a_findable_name_is_an_error():
+    from engine.app.classroom.worker import reference_to
+
+    def hidden() -> None: ...
+
+    hidden.__module__ = None  # type: ignore[assignment]  # as exec'd code has it
+    with pytest.raises(RuntimeError, match="does not name it"):
+        reference_to(hidden, "1.3")

@@ -32,6 +32,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from engine.app.classroom.mistakes import ENGINE_CALL, Mistake
+from engine.app.classroom.nesting import nesting_profile
 from engine.app.classroom.remote import measuring
 from engine.app.classroom.results import CheckFailed
 
@@ -199,18 +200,8 @@ def deepest_recursion(call: Callable[[], Any]) -> tuple[Any, int, bool]:
     A loop nests 1 deep; a function calling itself once per node nests as
     deep as the graph.
     """
-    depth: dict[Any, int] = {}
     deepest = [0]
-
-    def profile(frame: Any, event: str, arg: Any) -> None:
-        code = frame.f_code
-        if event == "call":
-            depth[code] = level = depth.get(code, 0) + 1
-            if level > deepest[0]:
-                deepest[0] = level
-        elif event == "return":
-            depth[code] = depth.get(code, 1) - 1
-
+    profile = nesting_profile(deepest)
     limit = sys.getrecursionlimit()
     try:
         with measuring(recursion=True) as measured:

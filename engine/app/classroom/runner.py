@@ -45,6 +45,7 @@ from typing import Any
 from engine.app.classroom import kinds  # noqa: F401 (registers the kinds of objects)
 from engine.app.classroom.codec import Malformed, Reader, Session, resolve_reference, send
 from engine.app.classroom.loading import loading, run_module, run_notebook
+from engine.app.classroom.nesting import nesting_profile
 
 RECURSION_LIMIT = 1000  # Python's default; a student's function cannot raise it here
 
@@ -242,18 +243,7 @@ class Serving:
 def _with_depth(function: Callable[..., Any], deepest: list[int]) -> Callable[..., Any]:
     """``function`` with the deepest self-nesting of any function noted in ``deepest``."""
     def run(*args: Any, **kwargs: Any) -> Any:
-        depth: dict[Any, int] = {}
-
-        def profile(frame: Any, event: str, arg: Any) -> None:
-            code = frame.f_code
-            if event == "call":
-                depth[code] = level = depth.get(code, 0) + 1
-                if level > deepest[0]:
-                    deepest[0] = level
-            elif event == "return":
-                depth[code] = depth.get(code, 1) - 1
-
-        sys.setprofile(profile)
+        sys.setprofile(nesting_profile(deepest))
         try:
             return function(*args, **kwargs)
         finally:

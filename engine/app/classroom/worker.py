@@ -28,6 +28,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from engine.app.classroom.codec import Malformed, resolve_reference
 from engine.app.classroom.diagnose import refused_by
 from engine.app.classroom.registry import Exercise, find, run_exercise
 from engine.app.classroom.remote import (
@@ -129,10 +130,26 @@ def unavailable_in(ex: Exercise) -> list[list[str]]:
     """``[shown name, "module:qualname"]`` of each implementation ``ex``'s checks refuse."""
     if ex.number not in _UNAVAILABLE:
         found = refused_by([check for _, check in ex.checks], ex.functions)
-        _UNAVAILABLE[ex.number] = [
-            [shown, f"{getattr(f, '__module__', '')}:{getattr(f, '__qualname__', '')}"]
-            for shown, f in found.items()]
+        _UNAVAILABLE[ex.number] = [[shown, reference_to(f, ex.number)]
+                                   for shown, f in found.items()]
     return _UNAVAILABLE[ex.number]
+
+
+def reference_to(function: object, number: str) -> str:
+    """``"module:qualname"`` of a refused implementation, checked to find it again.
+
+    The sandbox removes what the reference names: one that named nothing
+    would leave the implementation there for the student, so it is an error.
+    """
+    reference = f"{getattr(function, '__module__', '')}:{getattr(function, '__qualname__', '')}"
+    try:
+        found = resolve_reference(reference)
+    except Malformed as error:
+        found = error
+    if found is not function:
+        raise RuntimeError(f"exercise {number} refuses {function!r}, but {reference!r} does not "
+                           "name it: give it a __module__ and __qualname__ that lead to it")
+    return reference
 
 
 def failure(number: str, status: str, message: str, files: list[str] | None = None
