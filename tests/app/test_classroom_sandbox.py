@@ -99,3 +99,11 @@ def test_a_refused_implementation_without_a_findable_name_is_an_error():
     hidden.__module__ = None  # type: ignore[assignment]  # as exec'd code has it
     with pytest.raises(RuntimeError, match="does not name it"):
         reference_to(hidden, "1.3")
+
+
+def test_the_private_folders_come_before_what_is_bound_inside_them():
+    """A checkout under /tmp: the tmpfs on /tmp must not hide its environment and packages."""
+    prefix = Isolation("bubblewrap", "/usr/bin/bwrap").prefix()
+    tmpfs = [i for i, word in enumerate(prefix) if word == "--tmpfs"]
+    binds = [i for i, word in enumerate(prefix) if word == "--ro-bind"]
+    assert tmpfs and binds and max(tmpfs) < min(binds)

@@ -103,7 +103,12 @@ class Isolation:
         """The bwrap command line up to the program it runs."""
         args = [self.bwrap, "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc",
                 "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-                "--clearenv", "--uid", "1000", "--gid", "1000", "--hostname", "sandbox"]
+                "--clearenv", "--uid", "1000", "--gid", "1000", "--hostname", "sandbox",
+                # The private folders first: what is bound after them may lie inside
+                # them (a checkout under /tmp keeps its environment and packages there).
+                "--proc", "/proc", "--dev", "/dev",
+                "--size", str(TMP_MB * 1024 * 1024), "--tmpfs", "/tmp",
+                "--size", str(TMPFS_MB * 1024 * 1024), "--tmpfs", HOME]
         for system in ("/usr", "/etc/alternatives", "/etc/ld.so.cache"):
             if os.path.exists(system):
                 args += ["--ro-bind", system, system]
@@ -117,10 +122,7 @@ class Isolation:
         ctypes_library = _ctypes_library()
         if ctypes_library:
             args += ["--ro-bind", "/dev/null", ctypes_library]
-        args += ["--proc", "/proc", "--dev", "/dev",
-                 "--size", str(TMP_MB * 1024 * 1024), "--tmpfs", "/tmp",
-                 "--size", str(TMPFS_MB * 1024 * 1024), "--tmpfs", HOME,
-                 "--chdir", HOME, "--setenv", "HOME", HOME,
+        args += ["--chdir", HOME, "--setenv", "HOME", HOME,
                  "--setenv", "PYTHONPATH", os.pathsep.join(_package_roots()),
                  "--setenv", "PYTHONHASHSEED", "0", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
                  "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
