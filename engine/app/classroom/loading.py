@@ -126,7 +126,11 @@ def run_notebook(name: str, text: str, chapter: str) -> tuple[dict[str, Any], st
             continue
         source = cell.get("source", "")
         text = "".join(map(str, source)) if isinstance(source, list) else str(source)
-        lines = [line for line in text.split("\n") if not line.lstrip().startswith(("%", "!"))]
+        # A magic or shell line becomes ``pass`` at its indentation: the set-up
+        # cell's ``%pip install`` is the body of an ``if``, and the line numbers stay.
+        lines = [line[:len(line) - len(line.lstrip())] + "pass"
+                 if line.lstrip().startswith(("%", "!")) else line
+                 for line in text.split("\n")]
         filename = f"{name} cell {number}"
         code_text = "\n".join(lines) + "\n"
         linecache.cache[filename] = (len(code_text), None, code_text.splitlines(True), filename)
