@@ -242,8 +242,11 @@ def test_an_exercise_check_names_the_mistake_then_passes(browser, served):
 
 
 def text_of(outputs: list[dict]) -> str:
-    """What the cell printed (stream outputs)."""
-    texts = [o.get("text", "") for o in outputs if o["output_type"] == "stream"]
+    """What the cell showed as text: what it printed, and the plain text of what it displayed
+    (check()'s report is displayed, as HTML with a plain-text twin)."""
+    texts = [o.get("text", "") if o["output_type"] == "stream"
+             else o.get("data", {}).get("text/plain", "") for o in outputs
+             if o["output_type"] in ("stream", "display_data", "execute_result")]
     return "".join(t if isinstance(t, str) else "".join(t) for t in texts)
 
 
