@@ -18,11 +18,12 @@ from __future__ import annotations
 import math
 import random
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import nn.losses
 from engine import Value
 from engine import backward as engine_backward
+from engine.app.classroom.checks.numpy_on_demand import Array, np
 from engine.app.classroom.diagnose import close, compare_function, refuse_engine, versus
 from engine.app.classroom.mistakes import (
     ENGINE_CALL,
@@ -39,13 +40,6 @@ from engine.app.classroom.mistakes import (
 )
 from engine.app.classroom.registry import check_of, exercise, hint
 from engine.app.classroom.results import CheckFailed
-
-if TYPE_CHECKING:
-    import numpy as np
-
-    Array = np.ndarray
-else:
-    from engine.app.classroom.checks.numpy_on_demand import np
 
 exercise("9.1", "losses", ("logistic_loss",), "the binary logistic loss", points=2)
 exercise("9.2", "losses", ("softmax_gradients",), "softmax cross-entropy in matrix form",

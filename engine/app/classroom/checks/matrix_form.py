@@ -17,10 +17,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from engine import Value
 from engine import backward as engine_backward
+from engine.app.classroom.checks.numpy_on_demand import Array, np
 from engine.app.classroom.diagnose import refuse_engine, versus
 from engine.app.classroom.mistakes import (
     DERIVATIVE_WRONG_LAYER,
@@ -43,13 +44,6 @@ from engine.app.classroom.mistakes import (
 )
 from engine.app.classroom.registry import check_of, exercise, hint
 from engine.app.classroom.results import CheckFailed
-
-if TYPE_CHECKING:
-    import numpy as np
-
-    Array = np.ndarray
-else:
-    from engine.app.classroom.checks.numpy_on_demand import np
 
 exercise("6.1", "matrix_form", ("two_layer_gradients",), "two layers in matrix form", points=3)
 exercise("6.2", "matrix_form", ("deep_gradients",), "any depth in matrix form", points=3)

@@ -1,7 +1,8 @@
 """numpy for the checks that need it, imported when a check first uses it.
 
 Chapters 6 and 9 work with numpy arrays; the others do not. Their modules
-use ``np`` from here, which imports numpy on the first attribute read, so
+use ``np`` (and ``Array`` in annotations) from here, which imports numpy on
+the first attribute read, so
 every chapter's checks import without numpy (in the browser, numpy is loaded
 from Pyodide's servers only by a notebook that asks for it), and a check
 run without numpy fails with ``NEEDS_NUMPY``, saying how to install it.
@@ -9,9 +10,11 @@ run without numpy fails with ``NEEDS_NUMPY``, saying how to install it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.app.classroom.results import CheckFailed
+
+__all__ = ["NEEDS_NUMPY", "Array", "NumpyOnFirstUse", "np"]
 
 NEEDS_NUMPY = ("this chapter works with numpy arrays and numpy is not installed: "
                "install it (pip install numpy; in JupyterLite run %pip install numpy), "
@@ -29,4 +32,10 @@ class NumpyOnFirstUse:
         return getattr(numpy, name)
 
 
-np = NumpyOnFirstUse()
+if TYPE_CHECKING:
+    import numpy as np
+
+    Array = np.ndarray
+else:
+    np = NumpyOnFirstUse()
+    Array = Any  # only annotations name it, and they are not evaluated
