@@ -15,8 +15,9 @@ from tests.terminal import FakeTerminal, bars_allowed  # noqa: F401  # a fixture
 
 
 def test_bench_speed_prints_every_way_side_by_side(capsys):
-    code = main(["bench", "speed", "--links", "300", "--points", "4", "--repeats", "1",
-                 "--compile-nodes", "3000", "--fit-epochs", "1", "--no-workloads", "--quiet"])
+    code = main(["bench", "speed", "--links", "300", "--distinct-links", "50", "--points", "4",
+                 "--repeats", "1", "--compile-nodes", "3000", "--fit-epochs", "1",
+                 "--no-workloads", "--quiet"])
     out = capsys.readouterr().out
     assert code == 0
     header = out.splitlines()[0]
@@ -24,10 +25,19 @@ def test_bench_speed_prints_every_way_side_by_side(capsys):
                    "compile s", "repaid after"):
         assert column in header
     assert re.search(r"chain, 300 links +\d+ +\d+ +[\d.]+ ", out)
+    assert "chain, 50 links, w and b per link" in out
     assert "compiled bytes/node" in out and "distinct" in out
     assert re.search(r"irregular, 3000 nodes +\d+ +code .*\n.*irregular, 3000 nodes +\d+ +tape",
                      out)
     assert "same history, loss for loss: yes" in out
+
+
+def test_distinct_links_0_skips_that_chain(capsys):
+    code = main(["bench", "speed", "--links", "100", "--distinct-links", "0", "--points", "3",
+                 "--repeats", "1", "--compile-nodes", "0", "--fit-epochs", "0",
+                 "--no-workloads", "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0 and "chain, 100 links" in out and "per link" not in out
 
 
 def test_the_figures_are_consistent():

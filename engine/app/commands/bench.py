@@ -63,9 +63,9 @@ def register_speed(benchmarks: argparse._SubParsersAction[argparse.ArgumentParse
     parser.add_argument("--links", type=positive_int, nargs="+", default=[10_000, 100_000],
                         help="links in the chain x <- tanh(x*w + b), one chain per number "
                         "(default: 10000 100000)")
-    parser.add_argument("--distinct-links", type=positive_int, default=10_000,
+    parser.add_argument("--distinct-links", type=non_negative_int, default=10_000,
                         help="links in the chain x <- tanh(x*w_i + b_i) with a weight and a "
-                        "bias per link, every one an input (default: 10000)")
+                        "bias per link, every one an input; 0 skips it (default: 10000)")
     parser.add_argument("--points", type=positive_int, default=100,
                         help="two-moons points in the MLP step (default: 100)")
     parser.add_argument("--repeats", type=positive_int, default=5,
@@ -126,7 +126,7 @@ def run_speed_command(args: argparse.Namespace) -> int:
     from engine.app.benchmarks.speed import report, run
 
     print(report(run(links=args.links, points=args.points, repeats=args.repeats,
-                     distinct=args.distinct_links, quiet=args.quiet)), flush=True)
+                     distinct=args.distinct_links or None, quiet=args.quiet)), flush=True)
     if args.workloads:
         from engine.app.benchmarks import workloads
 
