@@ -17,7 +17,8 @@ import pytest
 import nn
 from engine import Value, topological_order
 from engine.app.classroom import probes
-from engine.app.classroom.codec import Foreign, Malformed, Reader, Session
+from engine.app.classroom.codec import Foreign, Session
+from engine.app.classroom.framing import Malformed, Reader
 from engine.app.classroom.kinds import Recording, squared
 
 
@@ -144,9 +145,9 @@ def test_nesting_past_the_limit_is_malformed_both_ways():
 def test_the_reader_refuses_lines_too_long_or_not_json(monkeypatch):
     import socket
 
-    from engine.app.classroom import codec
+    from engine.app.classroom import framing
 
-    monkeypatch.setattr(codec, "MAX_LINE", 1000)
+    monkeypatch.setattr(framing, "MAX_LINE", 1000)
     left, right = socket.socketpair()
     left.sendall(b"[" * 50_000 + b"\n" + b"x" * 5000)
     reader = Reader(right)

@@ -24,8 +24,8 @@ grades.csv, ``gradebook`` (a row per student for Canvas or Moodle),
 ``github_classroom`` (the autograding workflow).
 
 The package imports its modules when a name is first asked for, so the
-sandboxed runner (``runner``, with ``codec``, ``kinds`` and ``loading``)
-can import its few modules without the checks, their references and the
+sandboxed runner (``runner``, with ``codec``, ``framing``, ``kinds`` and
+``loading``) can import its few modules without the checks, their references and the
 engine's implementations they hold.
 """
 

@@ -30,19 +30,18 @@ on both sides:
 Ids the judge gives are positive, those the student side gives negative.
 Every decode is bounded (nesting, items, nodes, string length) and raises
 ``Malformed`` on anything outside the schema: the judge charges that to the
-student who sent it, never to the class.
+student who sent it, never to the class. The messages travel as one JSON
+object a line (``engine.app.classroom.framing``).
 """
 
 from __future__ import annotations
 
 import importlib
-import json
 import math
-import select
-import time
 from collections.abc import Callable
 from typing import Any
 
+from engine.app.classroom.framing import Malformed
 from engine.app.classroom.kinds import KINDS, kind_of
 from engine.graph import topological_order
 from engine.node import Node, leaf_node, new_node
@@ -54,9 +53,6 @@ MAX_NODES = 1_000_000  # graph nodes in one message
 MAX_TEXT = 100_000  # characters in one string
 MAX_INT = 2**63
 
-
-class Malformed(ValueError):
-    """A message that does not follow the schema (or goes past its limits)."""
 
 
 class Foreign:
@@ -615,59 +611,3 @@ def resolve_reference(reference: object) -> Any:
     except (ImportError, AttributeError):
         raise Malformed(f"no function {reference}") from None
     return obj
-
-
-# --- framing: one JSON object a line ---------------------------------------------------------
-
-MAX_LINE = 64 * 1024 * 1024  # bytes in one message; a 20,000-link chain takes about 4 MB
-
-
-def send(sock: Any, message: dict[str, Any]) -> None:
-    """Write ``message`` as one line on a connected socket (or a binary file)."""
-    data = json.dumps(message, separators=(",", ":")).encode() + b"\n"
-    if hasattr(sock, "sendall"):
-        sock.sendall(data)
-    else:
-        sock.write(data)
-        sock.flush()
-
-
-class Reader:
-    """JSON lines from a socket, each at most ``MAX_LINE`` bytes, within deadlines."""
-
-    def __init__(self, sock: Any) -> None:
-        self.sock = sock
-        self.buffer = bytearray()
-        self.ended = False
-
-    def next(self, deadline: float | None = None) -> dict[str, Any] | None:
-        """The next message; None at the end of the stream.
-
-        Raises ``TimeoutError`` past ``deadline`` (``time.monotonic()``) and
-        ``Malformed`` for a line too long, not JSON, or not an object.
-        """
-        while True:
-            end = self.buffer.find(b"\n")
-            if end >= 0:
-                line = bytes(self.buffer[:end])
-                del self.buffer[: end + 1]
-                try:
-                    message = json.loads(line)
-                except (ValueError, RecursionError):
-                    raise Malformed("a message that is not JSON") from None
-                if not isinstance(message, dict):
-                    raise Malformed("a message that is not a JSON object")
-                return message
-            if len(self.buffer) > MAX_LINE:
-                raise Malformed(f"a message longer than {MAX_LINE // (1024 * 1024)} MB")
-            if self.ended:
-                return None
-            if deadline is not None:
-                left = deadline - time.monotonic()
-                if left <= 0 or not select.select([self.sock], [], [], left)[0]:
-                    raise TimeoutError("no answer in time")
-            chunk = self.sock.recv(1 << 20)
-            if not chunk:
-                self.ended = True
-                continue
-            self.buffer += chunk

@@ -48,7 +48,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.app.classroom import kinds  # noqa: F401 (registers the kinds of objects)
-from engine.app.classroom.codec import Malformed, Reader, Session, send
+from engine.app.classroom.codec import Session
+from engine.app.classroom.framing import Malformed, Reader, send
 from engine.app.classroom.sandbox import Isolation
 
 STARTUP_SECONDS = 60.0  # starting a sandbox and importing numpy, engine and nn

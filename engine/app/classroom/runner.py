@@ -43,7 +43,8 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.app.classroom import kinds  # noqa: F401 (registers the kinds of objects)
-from engine.app.classroom.codec import Malformed, Reader, Session, resolve_reference, send
+from engine.app.classroom.codec import Session, resolve_reference
+from engine.app.classroom.framing import Malformed, Reader, send
 from engine.app.classroom.loading import loading, run_module, run_notebook
 from engine.app.classroom.nesting import nesting_profile
 

@@ -28,8 +28,9 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from engine.app.classroom.codec import Malformed, resolve_reference
+from engine.app.classroom.codec import resolve_reference
 from engine.app.classroom.diagnose import refused_by
+from engine.app.classroom.framing import Malformed
 from engine.app.classroom.registry import Exercise, find, run_exercise
 from engine.app.classroom.remote import (
     ExerciseTimeout,
