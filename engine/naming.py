@@ -17,8 +17,11 @@ from engine.node import Node
 
 
 def short_number(x: float) -> str:
-    """A node's value as the drawings print it by default: four significant digits."""
-    return f"{x:.4g}"
+    """A node's value as the drawings print it by default: four significant digits.
+
+    A name must not fail on its node, whose ``data`` may have been set to anything.
+    """
+    return f"{x:.4g}" if isinstance(x, (int, float)) else f"a {type(x).__name__}"
 
 
 def node_name(node: Node) -> str:

@@ -30,3 +30,10 @@ def test_names_that_differ_stay_plain():
     root = a + 2.0
     names = node_names(topological_order(root))
     assert set(names.values()) == {"'a'", "2", "+ = 3"}
+
+
+def test_a_node_whose_data_is_not_a_number_is_still_named():
+    x = Value(1.0)
+    y = x.tanh()
+    y.data = "oops"  # type: ignore[assignment]
+    assert node_name(y) == "tanh = a str"
