@@ -97,8 +97,10 @@ class Code:
         for part in reversed(running):  # backward, last part to first
             next(part, None)
         outputs = [slots[s] for s in self._output_slots]
-        inputs = grads[: self._inputs] if scatter is None else list(scatter(grads))
-        return slots[self._root_slot], inputs, outputs
+        if scatter is not None:
+            return slots[self._root_slot], list(scatter(grads)), outputs
+        del grads[self._inputs:]  # the inputs' gradients, without copying 10⁴ of them
+        return slots[self._root_slot], grads, outputs
 
     def difference(self, plan: Plan) -> str | None:
         """Where the code of ``plan`` (a graph built again) differs from this code, or None."""

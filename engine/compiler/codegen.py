@@ -276,6 +276,34 @@ def _names(prefix: str, count: int) -> list[str]:
     return names
 
 
+class _Registers:
+    """Names for the gradients of a big graph's part, each reused once the gradient it
+    held is spent (its node's contributions written): the float it held is then
+    freed at once and its memory reused while in cache, as a hand-written sweep
+    rebinds one ``g``. A name is free once nothing holds it: the node whose
+    gradient it is, and the parents that share it (a sum passes g on as it is)."""
+
+    def __init__(self, reuse: bool) -> None:
+        self.reuse = reuse
+        self.free: list[str] = []
+        self.holders: dict[str, int] = {}
+
+    def take(self) -> str:
+        name = self.free.pop() if self.free else f"g{len(self.holders)}"
+        self.holders[name] = 1
+        return name
+
+    def hold(self, name: str) -> None:
+        if name in self.holders:
+            self.holders[name] += 1
+
+    def drop(self, name: str) -> None:
+        if name in self.holders:
+            self.holders[name] -= 1
+            if self.holders[name] == 0 and self.reuse:
+                self.free.append(name)
+
+
 class _Part:
     """The code of one part, nodes ``start`` to ``end``: ``write()`` gives its body
     (forward, ``yield``, backward) and the slots it takes as arguments."""
@@ -291,6 +319,7 @@ class _Part:
         size = end - start
         self.v_names, self.g_names = _names("v", size), _names("g", size)
         self.a_names = _names("a", size)
+        self.names = _Registers(reuse=not self.readable)
         self.lines: list[str] = []
         self.args: list[int] = []
         self.slot_names: dict[int, str] = {}
@@ -388,7 +417,6 @@ class _Part:
                 self._leaf(i)
                 continue
             offset = i - start
-            self.grad_of[i] = self.g_names[offset]
             mine = self.parents[i]
             a = self._operand(mine[0])
             b = self._operand(mine[1]) if len(mine) > 1 else ""
@@ -425,21 +453,23 @@ class _Part:
             rule = self.rules[i]
             if rule is None and not self.readable:
                 continue  # its gradient went to G as it came
-            own = self.grad_of[i]
             if i == root:
-                self._emit(f"{own} = 1.0")
-                self.started.add(i)
+                self._emit(f"{self._start(i)} = 1.0")
             if rule is None:  # an input: its total is complete
                 if i in self.started:
-                    self._emit(f"G[{self._at(self.slot[i])}] = {own}",
+                    self._emit(f"G[{self._at(self.slot[i])}] = {self.grad_of[i]}",
                                _partial(self.order, self.order[i]))
                 continue
             if i in self.alias:
                 own = self.alias.pop(i)
-            elif i not in self.started:
+            elif i in self.started:
+                own = self.grad_of[i]
+            else:
                 # Every consumer is in a later part, which left the sum in G.
+                own = self._start(i)
                 self._emit(f"{own} = G[{self._at(self.slot[i])}]")
             self._contributions(i, rule, own)
+            self.names.drop(own)  # node i's gradient is spent
         for j in self.externals:
             if j in self.started:
                 self._emit(f"G[{self._at(self.slot[j])}] = {self.grad_of[j]}",
@@ -459,26 +489,33 @@ class _Part:
             if self.adds.get(j) == 1:
                 self._emit(f"G[{self._at(self.slot[j])}] += {term}")
                 continue
-            name = self.grad_of[j]
             if j in started:
-                self._emit(f"{name} += {term}")
+                self._emit(f"{self.grad_of[j]} += {term}")
             elif j in alias:
-                self._emit(f"{name} = {alias.pop(j)} + {term}")
-                started.add(j)
+                shared = alias.pop(j)
+                self._emit(f"{self._start(j)} = {shared} + {term}")
+                self.names.drop(shared)
             elif j in self.own:
                 # Its total starts from the leaf's 0.0, as in the sweep: 0.0 + t is t
                 # but for a −0.0, which becomes 0.0, and so is ``t or 0.0``, which
                 # makes no new float.
-                self._emit(f"{name} = {term} or 0.0")
+                self._emit(f"{self.grad_of[j]} = {term} or 0.0")
                 started.add(j)
             elif j in self.slot:
-                self._emit(f"{name} = G[{self._at(self.slot[j])}] + {term}")
-                started.add(j)
+                self._emit(f"{self._start(j)} = G[{self._at(self.slot[j])}] + {term}")
             elif plain:
                 alias[j] = own  # the same number: no line, one name for both
+                self.names.hold(own)
             else:
-                self._emit(f"{name} = {term}")
-                started.add(j)
+                self._emit(f"{self._start(j)} = {term}")
+
+    def _start(self, j: int) -> str:
+        """The variable that will hold node j's gradient, from its first contribution:
+        ``g`` and j's number in a readable part, a free one in a big graph's part."""
+        name = self.g_names[j - self.start] if self.readable else self.names.take()
+        self.grad_of[j] = name
+        self.started.add(j)
+        return name
 
 
 def _partial(order: list[Node], node: Node) -> str | None:
