@@ -49,21 +49,26 @@ placed where the local shape of the graph says (content-defined chunking),
 so repeated shapes get repeated boundaries. A big graph's parts carry no
 labels in comments (the parts are shared), and a value read once and not
 needed backward is written into its use (``engine.compiler.plan``).
+
+The leaves one part alone reads (a chain's weight and bias per link, an
+example's data) sit in consecutive slots (``engine.compiler.layout``): the
+part takes them in one slice, ``p0, p1, … = V[s0:s0 + n]``, and writes
+their gradients back in one, ``G[s0:s0 + n] = gp0, gp1, …``, so a shared
+part takes a few slot arguments, not one per leaf. Its gradient variables
+are reused once spent (``g0``, ``g1``, …), as a hand-written loop rebinds
+one ``g`` (``engine.compiler.part``).
 """
 
 from __future__ import annotations
 
 import re
 
-from engine.compiler.plan import Plan, Templates, inlined
-from engine.compiler.rules import literal
-from engine.node import Node
+from engine.compiler.layout import Layout
+from engine.compiler.part import PartWriter
+from engine.compiler.plan import Plan, inlined
 
 # Nodes per generated function: the typical size of a part (see the module docstring).
 PART_NODES = 256
-
-# Where a line's comment starts, in the readable source.
-COMMENT_COLUMN = 40
 
 
 class Program:
@@ -118,13 +123,8 @@ def generate(plan: Plan) -> Program:
     program = Program()
     program.nodes = count
     program.edges = sum(map(len, parents))
-    bounds = plan.bounds
-    readable = len(bounds) == 1
-    part_of = [0] * count
-    for p, (start, end) in enumerate(bounds):
-        part_of[start:end] = [p] * (end - start)
-    layout = _Layout(plan, part_of, constant, readable)
-    slot = layout.slot
+    layout = Layout(plan)
+    slot, part_of, readable = layout.slot, layout.part_of, layout.readable
     program.slots = layout.size
     program.input_slots = layout.input_slots
     program.root_slot = slot[count - 1]
@@ -134,8 +134,8 @@ def generate(plan: Plan) -> Program:
     inline = ([False] * count if readable
               else inlined(rules, parents, plan.needs, slot, part_of))
     known: dict[str, int] = {}
-    for p, (start, end) in enumerate(bounds):
-        writer = _Part(plan, layout, inline, start, end, layout.runs[p])
+    for p, (start, end) in enumerate(plan.bounds):
+        writer = PartWriter(plan, layout, inline, start, end, layout.runs[p])
         body, args = writer.write()
         key = f"{len(args)}:{body}"
         if key not in known:
@@ -145,86 +145,6 @@ def generate(plan: Plan) -> Program:
         program.schedule.append((known[key], tuple(args)))
     _fix_unshared_slots(program)
     return program
-
-
-class _Layout:
-    """Where each value lives in ``V`` (and its gradient in ``G``): ``slot[node]``.
-
-    A small graph (one readable part) keeps its inputs in the caller's order
-    and writes its constants as literals. In a big graph, the leaves that only
-    one part reads (a chain's weight and bias per link, a batch example's data)
-    are that part's *own*: they get consecutive slots, in the order the part
-    reads them, so the part takes them in one slice (``p0, p1, … = V[s:s + n]``)
-    into local variables and writes their gradients back in one slice, instead
-    of being passed a slot number for each (measured on the chain with a
-    weight and a bias per link: 174 slot arguments, each read through
-    ``V[s]``, made it 1.4× the hand-written floats). The inputs are then laid
-    out in ``V`` in that order, not the caller's: ``input_slots[position]``.
-    Then, as before, one slot per value that crosses parts, per other
-    constant, for the root and for each output.
-    """
-
-    def __init__(self, plan: Plan, part_of: list[int], constant: list[bool],
-                 readable: bool) -> None:
-        self.constant, self.readable = constant, readable
-        self.slot: dict[int, int] = {}
-        self.runs: list[tuple[list[int], list[int]]] = [([], []) for _ in plan.bounds]
-        index = plan.index
-        inputs = [index[leaf] for leaf in plan.positions]  # by position
-        if not readable:
-            self._own_leaves(plan, part_of)
-        size = 0
-        for own_inputs, _ in self.runs:
-            for j in own_inputs:
-                self.slot[j] = size
-                size += 1
-        for j in inputs:
-            if j not in self.slot:
-                self.slot[j] = size
-                size += 1
-        self.input_slots = [self.slot[j] for j in inputs]
-        self.size = self._crossing(plan, part_of, size)
-
-    def _own_leaves(self, plan: Plan, part_of: list[int]) -> None:
-        """Each part's own leaves (read by no other part), inputs and constants apart,
-        in the order the part's forward code first reads them."""
-        rules, parents = plan.rules, plan.parents
-        reader = [-1] * len(rules)  # the part reading leaf j, or -2 if several do
-        for i, mine in enumerate(parents):
-            part = part_of[i]
-            for j in mine:
-                if rules[j] is None and reader[j] != part:
-                    reader[j] = part if reader[j] == -1 else -2
-        taken = set()
-        for p, (start, end) in enumerate(plan.bounds):
-            own_inputs, own_constants = self.runs[p]
-            for i in range(start, end):
-                for j in parents[i]:
-                    if reader[j] == p and j not in taken:
-                        taken.add(j)
-                        (own_constants if self.constant[j] else own_inputs).append(j)
-
-    def _crossing(self, plan: Plan, part_of: list[int], size: int) -> int:
-        """Slots for each part's own constants (consecutive), for the values that
-        cross parts and the other constants, the root and the outputs; the new size."""
-        slot, constant, readable = self.slot, self.constant, self.readable
-        parents = plan.parents
-        for _, own_constants in self.runs:
-            for j in own_constants:
-                slot[j] = size
-                size += 1
-        count = len(parents)
-        for i in range(count):
-            part = part_of[i]
-            for j in parents[i]:
-                if (part_of[j] != part or (constant[j] and not readable)) and j not in slot:
-                    slot[j] = size
-                    size += 1
-        for i in (count - 1, *plan.outputs):
-            if i not in slot:
-                slot[i] = size
-                size += 1
-        return size
 
 
 _SLOT_PARAMETER = re.compile(r"\bs(\d+)\b")
@@ -247,279 +167,3 @@ def _fix_unshared_slots(program: Program) -> None:
             program.bodies[k] = _SLOT_PARAMETER.sub(number, program.bodies[k])
             program.params[k] = 0
             program.schedule[position] = (k, ())
-
-
-def comment_text(text: str) -> str:
-    """``text`` as it may stand in a comment of generated code: one line, whatever it
-    holds. A line break (or any character that is not printable) is written as its
-    escape, ``\\n``, so a label can never end the comment and start a line of code."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-                   for c in text)
-
-
-def _comment(line: str, label: str | None) -> str:
-    if label is None:
-        return line
-    return f"{line:<{COMMENT_COLUMN - 4}} # {comment_text(label)}"
-
-
-# Variable names by number, made once: a part's code names thousands of them.
-_NAMES: dict[str, list[str]] = {"v": [], "g": [], "a": [], "p": [], "gp": [], "c": []}
-
-
-def _names(prefix: str, count: int) -> list[str]:
-    names = _NAMES[prefix]
-    if len(names) < count:
-        names.extend(f"{prefix}{k}" for k in range(len(names), count))
-    return names
-
-
-class _Registers:
-    """Names for the gradients of a big graph's part, each reused once the gradient it
-    held is spent (its node's contributions written): the float it held is then
-    freed at once and its memory reused while in cache, as a hand-written sweep
-    rebinds one ``g``. A name is free once nothing holds it: the node whose
-    gradient it is, and the parents that share it (a sum passes g on as it is)."""
-
-    def __init__(self, reuse: bool) -> None:
-        self.reuse = reuse
-        self.free: list[str] = []
-        self.holders: dict[str, int] = {}
-
-    def take(self) -> str:
-        name = self.free.pop() if self.free else f"g{len(self.holders)}"
-        self.holders[name] = 1
-        return name
-
-    def hold(self, name: str) -> None:
-        if name in self.holders:
-            self.holders[name] += 1
-
-    def drop(self, name: str) -> None:
-        if name in self.holders:
-            self.holders[name] -= 1
-            if self.holders[name] == 0 and self.reuse:
-                self.free.append(name)
-
-
-class _Part:
-    """The code of one part, nodes ``start`` to ``end``: ``write()`` gives its body
-    (forward, ``yield``, backward) and the slots it takes as arguments."""
-
-    def __init__(self, plan: Plan, layout: _Layout, inline: list[bool], start: int,
-                 end: int, own: tuple[list[int], list[int]]) -> None:
-        self.order, self.rules, self.parents = plan.order, plan.rules, plan.parents
-        self.needs, self.constant, self.slot = plan.needs, layout.constant, layout.slot
-        self.readable, self.inline, self.start, self.end = layout.readable, inline, start, end
-        # The leaves only this part reads (``_Layout``), taken in one slice each.
-        self.own_inputs, self.own_constants = own
-        self.own = {*self.own_inputs, *self.own_constants}
-        size = end - start
-        self.v_names, self.g_names = _names("v", size), _names("g", size)
-        self.a_names = _names("a", size)
-        self.names = _Registers(reuse=not self.readable)
-        self.lines: list[str] = []
-        self.args: list[int] = []
-        self.slot_names: dict[int, str] = {}
-        self.value_of: dict[int, str] = {}  # how this part writes each node's value
-        self.grad_of: dict[int, str] = {}  # and the variable for its gradient
-        self.externals: list[int] = []  # nodes of other parts (and constants) read here
-        # A big graph's part reads every leaf and every node of an earlier part from
-        # V, and adds to their gradients in G: one it reads once is written V[s] in
-        # place, one it adds to once gets G[s] += ..., with no variable and no line.
-        self.reads: dict[int, int] = {}
-        self.adds: dict[int, int] = {}
-        if not self.readable:
-            self._count_crossings()
-
-    def write(self) -> tuple[str, list[int]]:
-        self._take_own()
-        self._forward()
-        self.lines.append("yield")
-        self._backward()
-        self._give_own()
-        return "    " + "\n    ".join(self.lines) + "\n", self.args
-
-    def _count_crossings(self) -> None:
-        rules, needs = self.rules, self.needs
-        for i in range(self.start, self.end):
-            if rules[i] is not None:
-                for j in self.parents[i]:
-                    if (j < self.start or rules[j] is None) and j not in self.own:
-                        self.reads[j] = self.reads.get(j, 0) + 1
-                        if needs[i] and needs[j]:
-                            self.adds[j] = self.adds.get(j, 0) + 1
-
-    def _emit(self, line: str, label: str | None = None) -> None:
-        self.lines.append(_comment(line, label) if self.readable else line)
-
-    def _at(self, s: int) -> str:
-        """How this part writes slot s: a number, or a parameter when parts are shared."""
-        if self.readable:
-            return str(s)
-        name = self.slot_names.get(s)
-        if name is None:
-            name = self.slot_names[s] = f"s{len(self.args)}"
-            self.args.append(s)
-        return name
-
-    def _take_own(self) -> None:
-        """The part's own inputs and constants, each kind in one slice from ``V``:
-        consecutive slots (``_Layout``), read into local variables."""
-        for prefix, leaves in (("p", self.own_inputs), ("c", self.own_constants)):
-            if not leaves:
-                continue
-            names = _names(prefix, len(leaves))[: len(leaves)]
-            for j, name in zip(leaves, names):
-                self.value_of[j] = name
-            if prefix == "p":
-                for j, name in zip(leaves, _names("gp", len(leaves))):
-                    self.grad_of[j] = name
-            first = self._at(self.slot[leaves[0]])
-            self._emit(f"{', '.join(names)}, = V[{first}:{first} + {len(leaves)}]")
-
-    def _give_own(self) -> None:
-        """The own inputs' gradients, complete (no other part reads them), written to
-        ``G`` in one slice; an input that got no contribution keeps its 0.0."""
-        leaves = self.own_inputs
-        if not leaves:
-            return
-        totals = [self.grad_of[j] if j in self.started else "0.0" for j in leaves]
-        first = self._at(self.slot[leaves[0]])
-        self._emit(f"G[{first}:{first} + {len(leaves)}] = {', '.join(totals)},")
-
-    def _operand(self, j: int) -> str:
-        """How this part writes node j's value where an op reads it."""
-        known = self.value_of.get(j)
-        if known is not None:
-            return known
-        if self.readable and self.constant[j]:
-            name = self.value_of[j] = literal(self.order[j].data)
-            return name
-        if self.reads.get(j) == 1:
-            name = self.value_of[j] = f"V[{self._at(self.slot[j])}]"
-            return name
-        k = len(self.externals)
-        self.externals.append(j)
-        name = self.value_of[j] = f"x{k}"
-        self.grad_of[j] = f"h{k}"
-        self._emit(f"{name} = V[{self._at(self.slot[j])}]", self.order[j].label)
-        return name
-
-    def _forward(self) -> None:
-        """One line per op (or its value written into its one use), in order."""
-        start, slot = self.start, self.slot
-        for i in range(start, self.end):
-            rule = self.rules[i]
-            if rule is None:
-                self._leaf(i)
-                continue
-            offset = i - start
-            mine = self.parents[i]
-            a = self._operand(mine[0])
-            b = self._operand(mine[1]) if len(mine) > 1 else ""
-            if rule.aux is not None:
-                self._emit(f"{self.a_names[offset]} = {rule.aux(a, b, '', '', '')}")
-            expression = rule.value(a, b, "", "", self.a_names[offset])
-            if self.inline[i]:
-                self.value_of[i] = f"({expression})"
-                continue
-            name = self.value_of[i] = self.v_names[offset]
-            self._emit(f"{name} = {expression}", self.order[i].label)
-            if i in slot:
-                self._emit(f"V[{self._at(slot[i])}] = {name}")
-
-    def _leaf(self, i: int) -> None:
-        if not self.readable:
-            return  # read from V where it is used
-        if not self.constant[i]:
-            name = self.value_of[i] = self.v_names[i - self.start]
-            self.grad_of[i] = self.g_names[i - self.start]
-            self._emit(f"{name} = V[{self._at(self.slot[i])}]", self.order[i].label)
-        elif i in self.slot:
-            self._emit(f"V[{self._at(self.slot[i])}] = {literal(self.order[i].data)}")
-
-    def _backward(self) -> None:
-        """The sweep written out: each node, once its consumers have added to its
-        gradient, adds ``local derivative · g`` to each parent's, last node first."""
-        self.started: set[int] = set()  # nodes whose gradient is a variable of this part
-        self.alias: dict[int, str] = {}  # nodes whose gradient so far is another's variable
-        root = len(self.order) - 1
-        for i in range(self.end - 1, self.start - 1, -1):
-            if not self.needs[i]:
-                continue
-            rule = self.rules[i]
-            if rule is None and not self.readable:
-                continue  # its gradient went to G as it came
-            if i == root:
-                self._emit(f"{self._start(i)} = 1.0")
-            if rule is None:  # an input: its total is complete
-                if i in self.started:
-                    self._emit(f"G[{self._at(self.slot[i])}] = {self.grad_of[i]}",
-                               _partial(self.order, self.order[i]))
-                continue
-            if i in self.alias:
-                own = self.alias.pop(i)
-            elif i in self.started:
-                own = self.grad_of[i]
-            else:
-                # Every consumer is in a later part, which left the sum in G.
-                own = self._start(i)
-                self._emit(f"{own} = G[{self._at(self.slot[i])}]")
-            self._contributions(i, rule, own)
-            self.names.drop(own)  # node i's gradient is spent
-        for j in self.externals:
-            if j in self.started:
-                self._emit(f"G[{self._at(self.slot[j])}] = {self.grad_of[j]}",
-                           self.order[j].label)
-
-    def _contributions(self, i: int, rule: Templates, own: str) -> None:
-        """Node i's ``local · g`` added to each parent that needs a gradient."""
-        mine = self.parents[i]
-        a = self.value_of[mine[0]]
-        b = self.value_of[mine[1]] if len(mine) > 1 else ""
-        out, aux = self.v_names[i - self.start], self.a_names[i - self.start]
-        started, alias = self.started, self.alias
-        for j, template, plain in zip(mine, rule.grads, rule.plain):
-            if not self.needs[j]:
-                continue
-            term = template(a, b, own, out, aux)
-            if self.adds.get(j) == 1:
-                self._emit(f"G[{self._at(self.slot[j])}] += {term}")
-                continue
-            if j in started:
-                self._emit(f"{self.grad_of[j]} += {term}")
-            elif j in alias:
-                shared = alias.pop(j)
-                self._emit(f"{self._start(j)} = {shared} + {term}")
-                self.names.drop(shared)
-            elif j in self.own:
-                # Its total starts from the leaf's 0.0, as in the sweep: 0.0 + t is t
-                # but for a −0.0, which becomes 0.0, and so is ``t or 0.0``, which
-                # makes no new float.
-                self._emit(f"{self.grad_of[j]} = {term} or 0.0")
-                started.add(j)
-            elif j in self.slot:
-                self._emit(f"{self._start(j)} = G[{self._at(self.slot[j])}] + {term}")
-            elif plain:
-                alias[j] = own  # the same number: no line, one name for both
-                self.names.hold(own)
-            else:
-                self._emit(f"{self._start(j)} = {term}")
-
-    def _start(self, j: int) -> str:
-        """The variable that will hold node j's gradient, from its first contribution:
-        ``g`` and j's number in a readable part, a free one in a big graph's part."""
-        name = self.g_names[j - self.start] if self.readable else self.names.take()
-        self.grad_of[j] = name
-        self.started.add(j)
-        return name
-
-
-def _partial(order: list[Node], node: Node) -> str | None:
-    """``∂o/∂w`` for a labelled input, for the comment on its total."""
-    if node.label is None:
-        return None
-    return f"∂{order[-1].label or 'root'}/∂{node.label}"
