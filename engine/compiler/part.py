@@ -54,8 +54,7 @@ class _Registers:
     rebinds one ``g``. A name is free once nothing holds it: the node whose
     gradient it is, and the parents that share it (a sum passes g on as it is)."""
 
-    def __init__(self, reuse: bool) -> None:
-        self.reuse = reuse
+    def __init__(self) -> None:
         self.free: list[str] = []
         self.holders: dict[str, int] = {}
 
@@ -71,7 +70,7 @@ class _Registers:
     def drop(self, name: str) -> None:
         if name in self.holders:
             self.holders[name] -= 1
-            if self.holders[name] == 0 and self.reuse:
+            if self.holders[name] == 0:
                 self.free.append(name)
 
 
@@ -90,7 +89,7 @@ class PartWriter:
         size = end - start
         self.v_names, self.g_names = _names("v", size), _names("g", size)
         self.a_names = _names("a", size)
-        self.names = _Registers(reuse=not self.readable)
+        self.names = _Registers()  # a readable part names gradients by node instead
         self.lines: list[str] = []
         self.args: list[int] = []
         self.slot_names: dict[int, str] = {}

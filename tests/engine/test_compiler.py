@@ -394,6 +394,8 @@ def test_a_chain_with_a_weight_and_bias_per_link_shares_parts_that_take_their_ow
     f = compile(root, inputs)
     assert f.functions <= 5 and f.parts > 20
     assert max(map(len, re.findall(r"def part_\d+\(V, G(.*)\):", f.source))) < 40
+    # A link's gradient variables are reused once spent, as a hand-written loop's g is.
+    assert len(set(re.findall(r"\bg\d+\b", f.source))) <= 4
     for values in (recorded, [math.sin(7.0 * k) for k in range(len(recorded))]):
         root, inputs = compiled_and_dynamic(values)
         assert_bitwise(f([leaf.data for leaf in inputs]),
