@@ -43,13 +43,20 @@ from typing import Any
 
 from engine.app.classroom.framing import Malformed
 from engine.app.classroom.kinds import KINDS, kind_of
+from engine.app.classroom.node_table import (
+    MAX_NODES,
+    NodeTable,
+    pack_floats,
+    pack_ints,
+    read_floats,
+    read_ints,
+)
 from engine.graph import topological_order
-from engine.node import Node, leaf_node, new_node
+from engine.node import GENERAL, LEAF, UNARY, Node, leaf_node, new_node
 from engine.value import Value
 
 MAX_DEPTH = 48  # nesting of lists, tuples and dicts in one value
 MAX_ITEMS = 2_000_000  # leaves and items in one message
-MAX_NODES = 1_000_000  # graph nodes in one message
 MAX_TEXT = 100_000  # characters in one string
 MAX_INT = 2**63
 
@@ -150,6 +157,9 @@ class Session:
         return {"nodes": nodes.plain(), "value": tree}
 
     def _encode(self, obj: Any, depth: int, nodes: NodeTable) -> Any:
+        if isinstance(obj, Node):  # first: a list of a graph's nodes has thousands
+            self._encode_graph(obj, nodes)
+            return {"N": self.ids[id(obj)]}
         if obj is None or isinstance(obj, (bool, str)):
             return obj if not isinstance(obj, str) or len(obj) <= MAX_TEXT else obj[:MAX_TEXT]
         if isinstance(obj, (int, float)):
@@ -169,9 +179,6 @@ class Session:
                 return float(obj)
         if depth > MAX_DEPTH:
             raise Malformed(f"a value nested more than {MAX_DEPTH} deep")
-        if isinstance(obj, Node):
-            self._encode_graph(obj, nodes)
-            return {"N": self.ids[id(obj)]}
         if isinstance(obj, list):
             wire, new = self._name(obj)
             if not new:
@@ -220,25 +227,64 @@ class Session:
         order = topological_order(root) if self.sign > 0 else self._walk(root)
         if len(nodes.id) + len(order) > MAX_NODES:
             raise Malformed(f"a graph of more than {MAX_NODES:,} nodes")
-        for node in order:
-            if id(node) in ids:
-                continue
-            parents, grads = _parents_and_grads(node)
-            wire, _ = self._name(node)
-            arity = 0
-            for p, g in zip(parents, grads):
-                if id(p) in ids:
-                    nodes.parents.append(ids[id(p)])
-                    nodes.local.append(g if type(g) is float else _plain_float(g))
-                    arity += 1
-            label, op = node.label, node.op
-            data, grad = node.data, node.grad
-            nodes.id.append(wire)
-            nodes.data.append(data if type(data) is float else _plain_float(data))
-            nodes.grad.append(grad if type(grad) is float else _plain_float(grad))
-            nodes.arity.append(arity)
-            nodes.op.append(op if isinstance(op, str) else type(op).__name__)
-            nodes.label.append(label if isinstance(label, str) or label is None else None)
+        # Once a node: the loop is written out flat, with the columns' appends held locally.
+        objects, sign, wire = self.objects, self.sign, self.next_id
+        add_id, add_data, add_grad = nodes.id.append, nodes.data.append, nodes.grad.append
+        add_arity, add_op, add_label = nodes.arity.append, nodes.op.append, nodes.label.append
+        add_parent, add_local = nodes.parents.append, nodes.local.append
+        try:
+            for node in order:
+                key = id(node)
+                if key in ids:
+                    continue
+                if type(node) is Value:  # the engine's own node: its slots, as graph.py reads
+                    b = node._b
+                    if b is LEAF:
+                        arity = 0
+                    elif b is UNARY:
+                        add_parent(ids[id(node._a)])
+                        g = node._da
+                        add_local(g if type(g) is float else _plain_float(g))
+                        arity = 1
+                    elif b is not GENERAL:
+                        add_parent(ids[id(node._a)])
+                        add_parent(ids[id(b)])
+                        g, h = node._da, node._db
+                        add_local(g if type(g) is float else _plain_float(g))
+                        add_local(h if type(h) is float else _plain_float(h))
+                        arity = 2
+                    else:
+                        arity = self._add_edges(node, nodes)
+                    names = node._names
+                    label = None if names is None else names[0]
+                else:
+                    arity = self._add_edges(node, nodes)
+                    label = node.label
+                named = sign * wire
+                wire += 1
+                ids[key] = named
+                objects[named] = node
+                op, data, grad = node.op, node.data, node.grad
+                add_id(named)
+                add_data(data if type(data) is float else _plain_float(data))
+                add_grad(grad if type(grad) is float else _plain_float(grad))
+                add_arity(arity)
+                add_op(op if isinstance(op, str) else type(op).__name__)
+                add_label(label if isinstance(label, str) or label is None else None)
+        finally:
+            self.next_id = wire
+
+    def _add_edges(self, node: Node, nodes: NodeTable) -> int:
+        """The edges of a node of any shape to parents already named; how many."""
+        ids, arity = self.ids, 0
+        parents, grads = _parents_and_grads(node)
+        for p, g in zip(parents, grads):
+            known = ids.get(id(p))
+            if known is not None:
+                nodes.parents.append(known)
+                nodes.local.append(g if type(g) is float else _plain_float(g))
+                arity += 1
+        return arity
 
     def _walk(self, root: Node) -> list[Node]:
         """The nodes behind ``root`` not yet named, parents first (iteratively)."""
@@ -274,45 +320,56 @@ class Session:
 
     def _decode_nodes(self, table: object) -> None:
         columns = NodeTable.read(table)
-        objects, sign, number = self.objects, self.sign, self._number
+        objects, ids, sign, number = self.objects, self.ids, self.sign, self._number
+        wires = columns.id
+        if wires and ((max(wires) >= 0) if sign > 0 else (min(wires) <= 0)) or \
+                len(set(wires)) != len(wires) or not objects.keys().isdisjoint(wires):
+            raise Malformed("a node id that is not a new id of the other side")
+        try:  # a few distinct texts, each checked once
+            ops, labels = set(columns.op), set(columns.label)
+        except TypeError:
+            raise Malformed("a node's op and label must be strings") from None
+        if not all(type(op) is str and len(op) <= 100 for op in ops):
+            raise Malformed("a node's op must be a short string")
+        if not all(label is None or type(label) is str and len(label) <= 1000
+                   for label in labels):
+            raise Malformed("a node's label must be a short string or null")
         parents, local = columns.parents, columns.local
         at = 0
-        for wire, data, grad, arity, op, label in zip(columns.id, columns.data, columns.grad,
-                                                       columns.arity, columns.op, columns.label):
-            if type(wire) is not int or wire * sign >= 0 or wire in objects:
-                raise Malformed(f"node id {wire!r} is not a new id of the other side")
-            try:
-                known = [objects[p] for p in parents[at : at + arity]]
-            except (KeyError, TypeError):
-                raise Malformed("a node's parent must be a node listed before it") from None
-            for parent in known:
-                if not isinstance(parent, Node):
-                    raise Malformed("a node's parent must be a node")
-            grads = [g if type(g) is float else number(g) for g in local[at : at + arity]]
-            at += arity
-            if type(op) is not str or len(op) > 100:
-                raise Malformed("a node's op must be a short string")
-            if label is not None and (type(label) is not str or len(label) > 1000):
-                raise Malformed("a node's label must be a short string or null")
-            data = data if type(data) is float else number(data)
-            if arity == 0:
-                node = leaf_node(Value, data)
-                node.op = op
-            elif arity == 1:
-                node = new_node(Value, data, op, known[0], grads[0])
-            elif arity == 2:
-                node = new_node(Value, data, op, known[0], grads[0], known[1], grads[1])
-            else:
-                node = Value(0.0, tuple(known), tuple(grads), op)
-                node.data = data
-            if label is not None:
-                try:
+        try:
+            for wire, data, grad, arity, op, label in zip(
+                    wires, columns.data, columns.grad, columns.arity, columns.op, columns.label):
+                data = data if type(data) is float else number(data)
+                if arity == 0:
+                    node = leaf_node(Value, data)
+                    node.op = op
+                elif arity == 1:
+                    a, da = objects[parents[at]], local[at]
+                    if not isinstance(a, Node):
+                        raise Malformed("a node's parent must be a node")
+                    node = new_node(Value, data, op, a, da if type(da) is float else number(da))
+                else:
+                    known = [objects[p] for p in parents[at : at + arity]]
+                    if not all(isinstance(parent, Node) for parent in known):
+                        raise Malformed("a node's parent must be a node")
+                    grads = [g if type(g) is float else number(g) for g in local[at : at + arity]]
+                    if arity == 2:
+                        node = new_node(Value, data, op, known[0], grads[0], known[1], grads[1])
+                    else:
+                        node = Value(0.0, tuple(known), tuple(grads), op)
+                        node.data = data
+                at += arity
+                if label is not None:
                     node.label = label
-                except (TypeError, ValueError) as error:
-                    raise Malformed(f"a node's label: {error}") from None
-            node.grad = grad if type(grad) is float else number(grad)
-            objects[wire] = node
-            self.ids[id(node)] = wire
+                node.grad = grad if type(grad) is float else number(grad)
+                objects[wire] = node
+                ids[id(node)] = wire
+        except Malformed:
+            raise
+        except KeyError:
+            raise Malformed("a node's parent must be a node listed before it") from None
+        except (TypeError, ValueError) as error:  # a label the engine refuses
+            raise Malformed(f"a node's label: {error}") from None
 
     def _number(self, x: object) -> Any:
         if isinstance(x, (int, float)) and not isinstance(x, bool):
@@ -325,6 +382,11 @@ class Session:
         budget[0] -= 1
         if budget[0] < 0:
             raise Malformed(f"more than {MAX_ITEMS:,} items in one message")
+        if type(tree) is dict and len(tree) == 1 and "N" in tree:  # first: see _encode
+            found = self.objects.get(tree["N"]) if type(tree["N"]) is int else None
+            if not isinstance(found, Node):
+                raise Malformed(f"id {tree['N']!r} is not a node")
+            return found
         if tree is None or isinstance(tree, (bool, float)):
             return tree
         if isinstance(tree, int):
@@ -340,13 +402,13 @@ class Session:
         if not isinstance(tree, dict) or not tree:
             raise Malformed(f"{type(tree).__name__} is not a value of the schema")
         keys = set(tree)
-        if keys == {"N"} or keys == {"R"}:
-            wire = tree.get("N", tree.get("R"))
+        if keys == {"R"}:
+            wire = tree["R"]
             if not isinstance(wire, int) or wire not in self.objects:
                 raise Malformed(f"unknown id {wire!r}")
             found = self.objects[wire]
-            if ("N" in tree) != isinstance(found, Node):
-                raise Malformed(f"id {wire} is not a {'node' if 'N' in tree else 'container'}")
+            if isinstance(found, Node):
+                raise Malformed(f"id {wire} is not a container")
             return found
         if keys == {"L", "items"}:
             wire = self._new_id(tree["L"])
@@ -454,16 +516,27 @@ class Session:
         self.node_state = {wire: (obj.data, obj.grad) for wire, obj in self.objects.items()
                            if wire * self.sign < 0 and isinstance(obj, Node)}
 
+    @staticmethod
+    def nothing_changed() -> dict[str, Any]:
+        """The state after a call whose objects could not be read: no change."""
+        return {"nodes": NodeTable().plain(), "changed": {
+            "count": 0, "id": pack_ints([]), "data": pack_floats([]), "grad": pack_floats([])},
+            "contents": []}
+
     def state_after(self) -> dict[str, Any]:
         """What became of the other side's objects here: nodes, containers, kinds."""
         nodes = NodeTable()
-        changed: dict[str, list[Any]] = {"id": [], "data": [], "grad": []}
+        wires, datas, grads = [], [], []
+        objects = self.objects
         for wire, (data, grad) in self.node_state.items():
-            node = self.objects[wire]
+            node = objects[wire]
             if node.data is not data or node.grad is not grad:
-                changed["id"].append(wire)
-                changed["data"].append(_plain_float(node.data))
-                changed["grad"].append(_plain_float(node.grad))
+                data, grad = node.data, node.grad
+                wires.append(wire)
+                datas.append(data if type(data) is float else _plain_float(data))
+                grads.append(grad if type(grad) is float else _plain_float(grad))
+        changed = {"count": len(wires), "id": pack_ints(wires), "data": pack_floats(datas),
+                   "grad": pack_floats(grads)}
         contents = []
         for wire in self.received:
             obj = self.objects[wire]
@@ -483,17 +556,20 @@ class Session:
             raise Malformed("the state after a call must be {nodes, changed, contents}")
         self._decode_nodes(state["nodes"])
         changed, contents = state["changed"], state["contents"]
-        if not (isinstance(changed, dict) and set(changed) == {"id", "data", "grad"}
-                and all(isinstance(c, list) for c in changed.values())
-                and len(changed["id"]) == len(changed["data"]) == len(changed["grad"])
-                and len(changed["id"]) <= MAX_NODES):
-            raise Malformed("changed must be {id, data, grad}, lists of one length")
+        if not (isinstance(changed, dict) and set(changed) == {"count", "id", "data", "grad"}
+                and type(changed["count"]) is int and 0 <= changed["count"] <= MAX_NODES):
+            raise Malformed("changed must be {count, id, data, grad}, count at most "
+                            f"{MAX_NODES:,}")
+        count = changed["count"]
+        wires = read_ints(changed["id"], count, "changed ids")
+        datas = read_floats(changed["data"], count, "changed data")
+        grads = read_floats(changed["grad"], count, "changed grads")
         if not isinstance(contents, list):
             raise Malformed("contents must be a list")
         updates = []
         objects, sign, number = self.objects, self.sign, self._number
-        for wire, data, grad in zip(changed["id"], changed["data"], changed["grad"]):
-            node = objects.get(wire) if type(wire) is int else None
+        for wire, data, grad in zip(wires, datas, grads):
+            node = objects.get(wire)
             if not isinstance(node, Node) or wire * sign < 0:
                 raise Malformed(f"changed node {wire!r} is not one of ours")
             updates.append((node, data if type(data) is float else number(data),
@@ -527,45 +603,6 @@ class Session:
                     kind.update(obj, items)
                 except (TypeError, ValueError, KeyError, IndexError) as error:
                     raise Malformed(f"{kind.name}: {error}") from None
-
-
-class NodeTable:
-    """Graph nodes by columns, one entry a node (edges of all nodes in a row)."""
-
-    COLUMNS = ("id", "data", "grad", "arity", "op", "label")
-
-    def __init__(self) -> None:
-        self.id: list[Any] = []
-        self.data: list[Any] = []
-        self.grad: list[Any] = []
-        self.arity: list[Any] = []
-        self.op: list[Any] = []
-        self.label: list[Any] = []
-        self.parents: list[Any] = []
-        self.local: list[Any] = []
-
-    def plain(self) -> dict[str, list[Any]]:
-        return {name: getattr(self, name) for name in (*self.COLUMNS, "parents", "local")}
-
-    @classmethod
-    def read(cls, table: object) -> NodeTable:
-        """The columns of a received table, checked for shape (not yet for content)."""
-        names = (*cls.COLUMNS, "parents", "local")
-        if not (isinstance(table, dict) and set(table) == set(names)
-                and all(isinstance(table[n], list) for n in names)):
-            raise Malformed(f"a node table must be {{{', '.join(names)}}}, each a list")
-        count = len(table["id"])
-        if count > MAX_NODES or any(len(table[n]) != count for n in cls.COLUMNS):
-            raise Malformed(f"a node table's columns must have one length, at most {MAX_NODES:,}")
-        arity = table["arity"]
-        if not all(type(a) is int and a >= 0 for a in arity) or \
-                sum(arity) != len(table["parents"]) or len(table["parents"]) != len(
-                    table["local"]) or len(table["parents"]) > 4 * MAX_NODES:
-            raise Malformed("a node table's arities must count its parents and local grads")
-        columns = cls()
-        for name in names:
-            setattr(columns, name, table[name])
-        return columns
 
 
 class RemoteFunction:
