@@ -11,12 +11,13 @@ on both sides:
   ``{"A": shape, "data": [...]}``);
 - lists and dicts by identity (``{"L": id, "items": …}`` the first time,
   ``{"R": id}`` after), so aliasing survives and their contents after the
-  call can be sent back and written into the sender's own objects;
+  call can be sent back and written into the sender's own objects; a list
+  of nothing but nodes (a topological order) as ``{"L": id, "nodes":
+  packed ids}``;
 - graph nodes (``Value``) in a flat node table by columns, parents before
-  children (``id``, ``data``, ``grad``, ``arity``, ``op``, ``label`` one
-  entry a node; ``parents`` and ``local`` the edges of all of them in a
-  row), referred to as ``{"N": id}``; a 20,000-link chain is a table, never
-  a nested tree;
+  children, its numbers packed (``engine.app.classroom.node_table``),
+  referred to as ``{"N": id}``; a 20,000-link chain is a table, never a
+  nested tree;
 - objects of a known kind (``engine.app.classroom.kinds``: ``random.Random``,
   ``nn`` modules, the recording model) as ``{"K": id, "kind": name,
   "fields": …}``, re-created on the other side from their fields;
@@ -154,7 +155,7 @@ class Session:
         """``{"nodes": table, "value": tree}``: ``value`` ready for ``json.dumps``."""
         nodes = NodeTable()
         tree = self._encode(value, 0, nodes)
-        return {"nodes": nodes.plain(), "value": tree}
+        return {"nodes": nodes.plain(_plain_float), "value": tree}
 
     def _encode(self, obj: Any, depth: int, nodes: NodeTable) -> Any:
         if isinstance(obj, Node):  # first: a list of a graph's nodes has thousands
@@ -183,6 +184,10 @@ class Session:
             wire, new = self._name(obj)
             if not new:
                 return {"R": wire}
+            if obj and set(map(type, obj)) == {Value}:  # e.g. a topological order: packed
+                for node in obj:
+                    self._encode_graph(node, nodes)
+                return {"L": wire, "nodes": pack_ints([self.ids[id(node)] for node in obj])}
             return {"L": wire, "items": [self._encode(x, depth + 1, nodes) for x in obj]}
         if isinstance(obj, dict):
             wire, new = self._name(obj)
@@ -222,57 +227,67 @@ class Session:
         ids = self.ids
         if id(root) in ids:
             return
-        # The judge's graphs are the engine's own: its traversal is the fast one. The
-        # student's side walks on its own (the engine's may be refused in an exercise).
-        order = topological_order(root) if self.sign > 0 else self._walk(root)
+        if self.sign < 0:  # the student's nodes may be anything: one at a time, with care
+            self._encode_nodes(self._walk(root), nodes)
+            return
+        # The judge's graphs are the engine's own: its traversal, and its slots read by
+        # columns (as engine.graph reads them), since this runs once per node of 10^5.
+        new = [n for n in topological_order(root) if id(n) not in ids]
+        if len(nodes.id) + len(new) > MAX_NODES:
+            raise Malformed(f"a graph of more than {MAX_NODES:,} nodes")
+        if set(map(type, new)) - {Value}:  # (map and set: at C speed)
+            self._encode_nodes(new, nodes)
+            return
+        start = self.next_id
+        wires = list(range(start, start + len(new)))
+        self.next_id = start + len(new)
+        ids.update(zip(map(id, new), wires))
+        self.objects.update(zip(wires, new))
+        add_parent, add_local, add_arity = (nodes.parents.append, nodes.local.append,
+                                            nodes.arity.append)
+        for node in new:
+            b = node._b
+            if b is UNARY:
+                add_parent(ids[id(node._a)])
+                add_local(node._da)
+                add_arity(1)
+            elif b is LEAF:
+                add_arity(0)
+            elif b is GENERAL:
+                add_arity(self._add_edges(node, nodes))
+            else:
+                add_parent(ids[id(node._a)])
+                add_parent(ids[id(b)])
+                add_local(node._da)
+                add_local(node._db)
+                add_arity(2)
+        ops = [n.op for n in new]
+        labels = [None if names is None else names[0] for names in [n._names for n in new]]
+        nodes.id += wires
+        nodes.data += [n.data for n in new]
+        nodes.grad += [n.grad for n in new]
+        nodes.op += ops if set(map(type, ops)) <= {str} else [
+            op if isinstance(op, str) else type(op).__name__ for op in ops]
+        nodes.label += labels if set(map(type, labels)) <= {str, type(None)} \
+            else [label if isinstance(label, str) else None for label in labels]
+
+    def _encode_nodes(self, order: list[Node], nodes: NodeTable) -> None:
+        """Name and add each node of ``order`` not yet named (parents first), one by one."""
+        ids = self.ids
         if len(nodes.id) + len(order) > MAX_NODES:
             raise Malformed(f"a graph of more than {MAX_NODES:,} nodes")
-        # Once a node: the loop is written out flat, with the columns' appends held locally.
-        objects, sign, wire = self.objects, self.sign, self.next_id
-        add_id, add_data, add_grad = nodes.id.append, nodes.data.append, nodes.grad.append
-        add_arity, add_op, add_label = nodes.arity.append, nodes.op.append, nodes.label.append
-        add_parent, add_local = nodes.parents.append, nodes.local.append
-        try:
-            for node in order:
-                key = id(node)
-                if key in ids:
-                    continue
-                if type(node) is Value:  # the engine's own node: its slots, as graph.py reads
-                    b = node._b
-                    if b is LEAF:
-                        arity = 0
-                    elif b is UNARY:
-                        add_parent(ids[id(node._a)])
-                        g = node._da
-                        add_local(g if type(g) is float else _plain_float(g))
-                        arity = 1
-                    elif b is not GENERAL:
-                        add_parent(ids[id(node._a)])
-                        add_parent(ids[id(b)])
-                        g, h = node._da, node._db
-                        add_local(g if type(g) is float else _plain_float(g))
-                        add_local(h if type(h) is float else _plain_float(h))
-                        arity = 2
-                    else:
-                        arity = self._add_edges(node, nodes)
-                    names = node._names
-                    label = None if names is None else names[0]
-                else:
-                    arity = self._add_edges(node, nodes)
-                    label = node.label
-                named = sign * wire
-                wire += 1
-                ids[key] = named
-                objects[named] = node
-                op, data, grad = node.op, node.data, node.grad
-                add_id(named)
-                add_data(data if type(data) is float else _plain_float(data))
-                add_grad(grad if type(grad) is float else _plain_float(grad))
-                add_arity(arity)
-                add_op(op if isinstance(op, str) else type(op).__name__)
-                add_label(label if isinstance(label, str) or label is None else None)
-        finally:
-            self.next_id = wire
+        for node in order:
+            if id(node) in ids:
+                continue
+            arity = self._add_edges(node, nodes)
+            wire, _ = self._name(node)
+            label, op, data, grad = node.label, node.op, node.data, node.grad
+            nodes.id.append(wire)
+            nodes.data.append(data)
+            nodes.grad.append(grad)
+            nodes.arity.append(arity)
+            nodes.op.append(op if isinstance(op, str) else type(op).__name__)
+            nodes.label.append(label if isinstance(label, str) or label is None else None)
 
     def _add_edges(self, node: Node, nodes: NodeTable) -> int:
         """The edges of a node of any shape to parents already named; how many."""
@@ -282,7 +297,7 @@ class Session:
             known = ids.get(id(p))
             if known is not None:
                 nodes.parents.append(known)
-                nodes.local.append(g if type(g) is float else _plain_float(g))
+                nodes.local.append(g)
                 arity += 1
         return arity
 
@@ -322,6 +337,7 @@ class Session:
         columns = NodeTable.read(table)
         objects, ids, sign, number = self.objects, self.ids, self.sign, self._number
         wires = columns.id
+        labels: set[Any]
         if wires and ((max(wires) >= 0) if sign > 0 else (min(wires) <= 0)) or \
                 len(set(wires)) != len(wires) or not objects.keys().isdisjoint(wires):
             raise Malformed("a node id that is not a new id of the other side")
@@ -334,42 +350,48 @@ class Session:
         if not all(label is None or type(label) is str and len(label) <= 1000
                    for label in labels):
             raise Malformed("a node's label must be a short string or null")
-        parents, local = columns.parents, columns.local
+        # The numbers first, by columns; then one short loop a node (parents before it).
+        datas = [d if type(d) is float else number(d) for d in columns.data]
+        grads = [g if type(g) is float else number(g) for g in columns.grad]
+        local = [g if type(g) is float else number(g) for g in columns.local]
+        parents, built = columns.parents, []
         at = 0
         try:
-            for wire, data, grad, arity, op, label in zip(
-                    wires, columns.data, columns.grad, columns.arity, columns.op, columns.label):
-                data = data if type(data) is float else number(data)
-                if arity == 0:
-                    node = leaf_node(Value, data)
-                    node.op = op
-                elif arity == 1:
-                    a, da = objects[parents[at]], local[at]
+            for wire, data, arity, op in zip(wires, datas, columns.arity, columns.op):
+                if arity == 1:
+                    a = objects[parents[at]]
                     if not isinstance(a, Node):
                         raise Malformed("a node's parent must be a node")
-                    node = new_node(Value, data, op, a, da if type(da) is float else number(da))
+                    node = new_node(Value, data, op, a, local[at])
+                elif arity == 2:
+                    a, b = objects[parents[at]], objects[parents[at + 1]]
+                    if not (isinstance(a, Node) and isinstance(b, Node)):
+                        raise Malformed("a node's parent must be a node")
+                    node = new_node(Value, data, op, a, local[at], b, local[at + 1])
+                elif arity == 0:
+                    node = leaf_node(Value, data)
+                    node.op = op
                 else:
                     known = [objects[p] for p in parents[at : at + arity]]
                     if not all(isinstance(parent, Node) for parent in known):
                         raise Malformed("a node's parent must be a node")
-                    grads = [g if type(g) is float else number(g) for g in local[at : at + arity]]
-                    if arity == 2:
-                        node = new_node(Value, data, op, known[0], grads[0], known[1], grads[1])
-                    else:
-                        node = Value(0.0, tuple(known), tuple(grads), op)
-                        node.data = data
+                    node = Value(0.0, tuple(known), tuple(local[at : at + arity]), op)
+                    node.data = data
                 at += arity
-                if label is not None:
-                    node.label = label
-                node.grad = grad if type(grad) is float else number(grad)
                 objects[wire] = node
-                ids[id(node)] = wire
-        except Malformed:
-            raise
+                built.append(node)
         except KeyError:
             raise Malformed("a node's parent must be a node listed before it") from None
-        except (TypeError, ValueError) as error:  # a label the engine refuses
-            raise Malformed(f"a node's label: {error}") from None
+        for node, grad in zip(built, grads):
+            node.grad = grad
+        if labels != {None}:
+            for node, label in zip(built, columns.label):
+                if label is not None:
+                    try:
+                        node.label = label
+                    except (TypeError, ValueError) as error:  # a label the engine refuses
+                        raise Malformed(f"a node's label: {error}") from None
+        ids.update(zip(map(id, built), wires))
 
     def _number(self, x: object) -> Any:
         if isinstance(x, (int, float)) and not isinstance(x, bool):
@@ -418,6 +440,18 @@ class Session:
             self.received.append(wire)
             target.extend(self._decode(x, depth + 1, budget) for x in items)
             return target
+        if keys == {"L", "nodes"}:
+            wire = self._new_id(tree["L"])
+            wires = read_ints(tree["nodes"], None, "a list of nodes")
+            budget[0] -= len(wires)
+            if budget[0] < 0:
+                raise Malformed(f"more than {MAX_ITEMS:,} items in one message")
+            found = [self.objects.get(w) for w in wires]
+            if not all(isinstance(node, Node) for node in found):
+                raise Malformed("a list of nodes names something that is not a node")
+            self._bind(wire, found)
+            self.received.append(wire)
+            return found
         if keys == {"D", "items"}:
             wire = self._new_id(tree["D"])
             mapping: dict[Any, Any] = {}
@@ -531,12 +565,12 @@ class Session:
         for wire, (data, grad) in self.node_state.items():
             node = objects[wire]
             if node.data is not data or node.grad is not grad:
-                data, grad = node.data, node.grad
                 wires.append(wire)
-                datas.append(data if type(data) is float else _plain_float(data))
-                grads.append(grad if type(grad) is float else _plain_float(grad))
-        changed = {"count": len(wires), "id": pack_ints(wires), "data": pack_floats(datas),
-                   "grad": pack_floats(grads)}
+                datas.append(node.data)
+                grads.append(node.grad)
+        changed = {"count": len(wires), "id": pack_ints(wires),
+                   "data": pack_floats(datas, _plain_float),
+                   "grad": pack_floats(grads, _plain_float)}
         contents = []
         for wire in self.received:
             obj = self.objects[wire]
@@ -548,7 +582,7 @@ class Session:
                 kind = kind_of(obj)
                 if kind is not None:
                     contents.append([wire, self._encode(kind.fields(obj), 1, nodes)])
-        return {"nodes": nodes.plain(), "changed": changed, "contents": contents}
+        return {"nodes": nodes.plain(_plain_float), "changed": changed, "contents": contents}
 
     def apply_after(self, state: object) -> None:
         """Write the other side's account of our objects into them."""
@@ -566,14 +600,15 @@ class Session:
         grads = read_floats(changed["grad"], count, "changed grads")
         if not isinstance(contents, list):
             raise Malformed("contents must be a list")
-        updates = []
-        objects, sign, number = self.objects, self.sign, self._number
-        for wire, data, grad in zip(wires, datas, grads):
-            node = objects.get(wire)
-            if not isinstance(node, Node) or wire * sign < 0:
-                raise Malformed(f"changed node {wire!r} is not one of ours")
-            updates.append((node, data if type(data) is float else number(data),
-                            grad if type(grad) is float else number(grad)))
+        number, objects = self._number, self.objects
+        if wires and (min(wires) <= 0 if self.sign > 0 else max(wires) >= 0):
+            raise Malformed("a changed node that is not one of ours")
+        found = [objects.get(wire) for wire in wires]
+        changed_nodes = [node for node in found if isinstance(node, Node)]
+        if len(changed_nodes) != len(found):
+            raise Malformed("a changed node that is not one of ours")
+        datas = [d if type(d) is float else number(d) for d in datas]
+        grads = [g if type(g) is float else number(g) for g in grads]
         budget = [MAX_ITEMS]
         filled = []
         for entry in contents:
@@ -582,7 +617,7 @@ class Session:
                 raise Malformed("contents must be [id of ours, items]")
             filled.append((self.objects[entry[0]], self._decode(entry[1], 1, budget)))
         # Checked in full first, then written: a malformed state changes nothing.
-        for node, data, grad in updates:
+        for node, data, grad in zip(changed_nodes, datas, grads):
             node.data, node.grad = data, grad
         for obj, items in filled:
             if isinstance(obj, list) and isinstance(items, list):

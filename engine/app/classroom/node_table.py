@@ -30,6 +30,7 @@ import binascii
 import math
 import sys
 from array import array
+from collections.abc import Callable
 from typing import Any
 
 from engine.app.classroom.framing import Malformed
@@ -48,9 +49,11 @@ def pack_ints(values: list[int]) -> dict[str, str]:
     return {"i64": _pack(array("q", values))}
 
 
-def pack_floats(values: list[Any]) -> dict[str, Any]:
-    """``{"f64": base64, "odd": [[place, value], …]}``: floats packed, anything else apart."""
-    odd = [[place, value] for place, value in enumerate(values) if type(value) is not float]
+def pack_floats(values: list[Any], plain: Callable[[Any], Any] = float) -> dict[str, Any]:
+    """``{"f64": base64, "odd": [[place, plain(value)], …]}``: floats packed, anything else
+    apart, as ``plain`` writes it."""
+    odd = [] if set(map(type, values)) <= {float} else [
+        [place, plain(value)] for place, value in enumerate(values) if type(value) is not float]
     if odd:
         values = list(values)
         for place, _ in odd:
@@ -64,10 +67,16 @@ def _pack(numbers: array) -> str:
     return base64.b64encode(numbers.tobytes()).decode("ascii")
 
 
-def read_ints(column: object, count: int, what: str) -> list[int]:
-    """The ints of a packed column that must hold ``count`` of them."""
+def read_ints(column: object, count: int | None, what: str) -> list[int]:
+    """The ints of a packed column that must hold ``count`` of them (None: as many as it
+    packs, at most ``MAX_EDGES``)."""
     if not (isinstance(column, dict) and set(column) == {"i64"}):
         raise Malformed(f"a node table's {what} must be {{i64: packed ints}}")
+    if count is None:
+        text = column["i64"]
+        if not isinstance(text, str) or len(text) > 4 * math.ceil(8 * MAX_EDGES / 3):
+            raise Malformed(f"{what} must pack at most {MAX_EDGES:,} numbers")
+        count = (len(text) // 4 * 3 - text[-2:].count("=")) // 8
     return _unpack("q", column["i64"], count, what).tolist()
 
 
@@ -121,12 +130,12 @@ class NodeTable:
         self.parents: list[Any] = []
         self.local: list[Any] = []
 
-    def plain(self) -> dict[str, Any]:
-        """The table ready for ``json.dumps``."""
-        return {"id": pack_ints(self.id), "data": pack_floats(self.data),
-                "grad": pack_floats(self.grad), "arity": pack_ints(self.arity),
+    def plain(self, number: Callable[[Any], Any] = float) -> dict[str, Any]:
+        """The table ready for ``json.dumps``; ``number`` writes an entry that is not a float."""
+        return {"id": pack_ints(self.id), "data": pack_floats(self.data, number),
+                "grad": pack_floats(self.grad, number), "arity": pack_ints(self.arity),
                 "op": self.op, "label": self.label, "parents": pack_ints(self.parents),
-                "local": pack_floats(self.local)}
+                "local": pack_floats(self.local, number)}
 
     @classmethod
     def read(cls, table: object) -> NodeTable:
