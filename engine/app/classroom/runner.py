@@ -28,9 +28,10 @@ A call is ``{"call": name, "args": …, "measure": {"recursion": bool}}``; the
 answer ``{"returned": …}`` or ``{"raised": {type, args, message, where}}``,
 with ``"after"`` (what became of the judge's objects) and ``"measured"``
 (recursion depth, whether the limit was raised, which refused
-implementations were reached, and which removed ones it does not refuse). While a student's function runs it may call
-a function of the judge's: ``{"call_judge": id, "args": …}``, answered by
-``{"judge_returned": …}`` or ``{"judge_raised": {type, message}}``.
+implementations were reached, and which removed ones it does not refuse).
+While a student's function runs it may call a function of the judge's:
+``{"call_judge": id, "args": …}``, answered by ``{"judge_returned": …}`` or
+``{"judge_raised": {type, message}}``.
 Measurements come from the student's own process: the judge lets them only
 lower a grade.
 """
