@@ -194,3 +194,11 @@ def test_the_reader_refuses_lines_too_long_or_not_json(monkeypatch):
         reader.next(deadline=None)
     with pytest.raises(Malformed):
         reader.next(deadline=None)
+
+
+def test_the_state_sent_when_the_objects_cannot_be_read_changes_nothing():
+    root = probes.fan_out()
+    judge, _, _ = there(((root,), {}))
+    before = [(n.data, n.grad) for n in topological_order(root)]
+    judge.apply_after(wire(Session.nothing_changed()))
+    assert [(n.data, n.grad) for n in topological_order(root)] == before

@@ -554,6 +554,13 @@ class Session:
         nodes = self.nodes_received
         self.node_state = ([n.data for n in nodes], [n.grad for n in nodes])
 
+    @staticmethod
+    def nothing_changed() -> dict[str, Any]:
+        """The state after a call whose objects could not be read: no change."""
+        return {"nodes": NodeTable().plain(), "changed": {
+            "count": 0, "id": pack_ints([]), "data": pack_floats([]), "grad": pack_floats([])},
+            "contents": []}
+
     def state_after(self) -> dict[str, Any]:
         """What became of the other side's objects here: nodes, containers, kinds."""
         nodes = NodeTable()
