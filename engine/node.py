@@ -40,6 +40,7 @@ from numbers import Real
 from typing import Any, TypeVar
 
 from engine import modes
+from engine.naming import node_name
 from engine.release import NEEDED as RELEASE_ITERATIVELY
 from engine.release import make_release_parents
 
@@ -272,24 +273,13 @@ def operands(node: Node) -> tuple[_Shape, Any, Any]:
     return BINARY, node._a, b
 
 
-def describe(node: Node) -> str:
-    """A node's label, or its op and value when it has none (for messages)."""
-    data = node.data
-    # A message about a node must not fail on it: its data may have been set to anything.
-    shown = f"{data:.6g}" if isinstance(data, (int, float)) else f"a {type(data).__name__}"
-    if node.label is not None:
-        return f"{node.label!r} (= {shown})"
-    kind = node.op or "leaf"
-    return f"unlabelled {kind} node (= {shown})"
-
-
 def _apply_modes(
     data: float, parents: tuple[Node, ...], local_grads: tuple[float, ...], op: str
 ) -> tuple[tuple[Node, ...], tuple[float, ...], str]:
     """What ``no_grad()`` and ``detect_anomaly()`` change about a new node."""
     state = modes.state
     if state.anomaly_detection and parents and not math.isfinite(data):
-        operands = ", ".join(describe(p) for p in parents)
+        operands = ", ".join(node_name(p) for p in parents)
         raise FloatingPointError(f"detect_anomaly: {op} produced {data} from {operands}")
     if not state.grad_enabled:
         return NO_PARENTS, NO_PARENTS, ""

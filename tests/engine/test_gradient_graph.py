@@ -143,7 +143,7 @@ def test_a_bare_node_is_refused_under_create_graph():
     x = Value(1.0)
     bare = Node(x.data * 2, (x,), (2.0,), "*", label="bare")
     assert grad(bare, x) == (2.0,)
-    with pytest.raises(TypeError, match="'bare' .* is a bare Node"):
+    with pytest.raises(TypeError, match="'bare' is a bare Node"):
         grad(bare, x, create_graph=True)
 
 
