@@ -239,3 +239,40 @@ def test_every_module_opens_with_a_docstring():
         if ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) is None
     ]
     assert not missing
+
+
+# --- the tests' own imports ---------------------------------------------------------
+
+
+def imports_of_test_files(path: Path) -> list[tuple[int, str]]:
+    """``(line, module)`` for every import in ``path`` of a test file or a conftest."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        for name in names:
+            last = name.split(".")[-1]
+            if name.startswith("tests.") and (last.startswith("test_") or last == "conftest"):
+                found.append((node.lineno, name))
+    return found
+
+
+def test_no_test_file_imports_another():
+    """Shared helpers live in ``tests/helpers``: importing a test module would collect
+    its tests a second time and run its skips where they do not belong."""
+    wrong = [f"{path.relative_to(ROOT)} line {line}: {name}"
+             for path in sorted((ROOT / "tests").rglob("*.py"))
+             for line, name in imports_of_test_files(path)]
+    assert not wrong, f"import these from tests.helpers instead: {wrong}"
+
+
+def test_an_import_of_a_test_file_is_seen(tmp_path: Path):
+    planted = tmp_path / "test_planted.py"
+    planted.write_text("import tests.helpers\n"
+                       "from tests.engine.drawing.test_draw import svg_nodes\n"
+                       "def f():\n    from tests.app import test_cli\n", encoding="utf-8")
+    assert imports_of_test_files(planted) == [
+        (2, "tests.engine.drawing.test_draw"), (4, "tests.app.test_cli")]

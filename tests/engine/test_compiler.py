@@ -5,8 +5,6 @@ bad input, frozen control flow and ``check``, and big graphs."""
 import gc
 import math
 import re
-import struct
-import tracemalloc
 
 import pytest
 from hypothesis import given, settings
@@ -14,19 +12,9 @@ from hypothesis import strategies as st
 
 from engine import Compiled, Node, Value, compile, topological_order
 from engine.examples import lecture_neuron, tanh_chain
-from tests.engine.test_ieee import BINARY, SPECIAL, UNARY
 from tests.expressions import ALL_OPS, Program, programs, real, run_program
-
-
-def bits(x: float) -> bytes:
-    """The float's 64 bits; every nan alike.
-
-    Which nan comes out of an operation on two nans is not fixed by IEEE 754,
-    and CPython 3.11 itself gives -nan · nan as -nan in its specialised
-    multiplication and as nan in float.__mul__: the dynamic engine's nan
-    signs vary with the interpreter's state, so they are not compared.
-    """
-    return b"nan" if math.isnan(x) else struct.pack("<d", x)
+from tests.helpers.bitwise import assert_bitwise, bits, held_bytes
+from tests.helpers.ieee_points import BINARY, SPECIAL, UNARY
 
 
 def dynamic(build, values):
@@ -39,12 +27,6 @@ def dynamic(build, values):
     root.backward()
     used = set(topological_order(root))
     return root.data, [leaf.grad for leaf in leaves if leaf in used]
-
-
-def assert_bitwise(compiled_result, dynamic_result):
-    (value, grads), (expected, expected_grads) = compiled_result, dynamic_result
-    assert bits(value) == bits(expected), (value, expected)
-    assert [bits(g) for g in grads] == [bits(g) for g in expected_grads], (grads, expected_grads)
 
 
 class Recorded:
@@ -358,19 +340,6 @@ def test_the_compiled_form_of_a_long_chain_holds_under_40_bytes_a_node():
     held, f = held_bytes(lambda: compile(root, leaves))
     assert isinstance(f, Compiled)
     assert held / nodes < 40
-
-
-def held_bytes(make):
-    """Bytes still held once ``make()`` has returned (tracemalloc), and what it made."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        made = make()
-        gc.collect()
-        return tracemalloc.get_traced_memory()[0] - before, made
-    finally:
-        tracemalloc.stop()
 
 
 def test_the_recorded_graph_can_be_dropped():

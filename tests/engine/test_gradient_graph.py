@@ -22,14 +22,6 @@ from engine import (
     topological_order,
 )
 from engine.higher.local_derivatives import RULES, DivideBy, local_derivatives
-from tests.engine.test_torch_edge_cases import (
-    BINARY,
-    PAIR_POINTS,
-    POINTS,
-    UNARY,
-    UPSTREAM,
-    engine_derivative,
-)
 from tests.expressions import (
     ALL_OPS,
     OPS,
@@ -40,6 +32,14 @@ from tests.expressions import (
     points,
     programs,
     run_program,
+)
+from tests.helpers.torch_edges import (
+    BINARY,
+    PAIR_POINTS,
+    POINTS,
+    UNARY,
+    UPSTREAM,
+    engine_derivative,
 )
 
 

@@ -2,7 +2,7 @@
 
 from engine import Value, explain, topological_order
 from engine.naming import node_name, node_names
-from tests.engine.drawing.test_draw import needs_dot
+from tests.helpers.drawings import needs_dot
 
 
 def test_a_label_is_the_name():
