@@ -16,7 +16,7 @@ methods, drawing) need nothing more, so they depend on this module alone;
 ``engine.value.Value`` adds the operations that build new nodes. A node
 refers only to its parents, which exist before it, so a graph holds no
 reference cycles and is freed by reference counting when its root is dropped,
-in one loop where the nesting could overflow the stack (``engine.release``).
+in one loop where the nesting could overflow the stack (``engine.freeing``).
 
 How the edges are stored: every op has one or two parents, and a node keeps
 them, and their local derivatives, in its own slots (``_a``, ``_b``, ``_da``,
@@ -40,9 +40,9 @@ from numbers import Real
 from typing import Any, TypeVar
 
 from engine import modes
+from engine.freeing import NEEDED as RELEASE_ITERATIVELY
+from engine.freeing import make_release_parents
 from engine.naming import node_name
-from engine.release import NEEDED as RELEASE_ITERATIVELY
-from engine.release import make_release_parents
 
 NO_PARENTS: tuple[Any, ...] = ()
 

@@ -276,3 +276,34 @@ def test_an_import_of_a_test_file_is_seen(tmp_path: Path):
                        "def f():\n    from tests.app import test_cli\n", encoding="utf-8")
     assert imports_of_test_files(planted) == [
         (2, "tests.engine.drawing.test_draw"), (4, "tests.app.test_cli")]
+
+
+# --- file names -------------------------------------------------------------------------
+
+# Modules that keep another library's module names on purpose: ``engine.compat.micrograd``
+# reads as ``micrograd`` does (``micrograd.engine``, ``micrograd.nn``), so code written
+# for it runs with one import changed.
+MIRRORED_NAMES = {"engine.compat.micrograd.engine", "engine.compat.micrograd.nn"}
+
+
+def file_name_clashes(modules: dict[str, Path]) -> dict[str, list[str]]:
+    """Modules (and packages) of the library by their last name, where two or more share it."""
+    by_name: dict[str, list[str]] = {}
+    for name in modules:
+        if name not in MIRRORED_NAMES and "." in name:
+            by_name.setdefault(name.rpartition(".")[2], []).append(name)
+    return {last: names for last, names in sorted(by_name.items()) if len(names) > 1}
+
+
+def test_no_two_modules_share_a_file_name():
+    """``graph.py`` in two places makes every mention of it ambiguous: each name says
+    what its module holds, across ``engine``, ``nn`` and the app."""
+    assert file_name_clashes(MODULES) == {}
+
+
+def test_a_file_name_clash_is_seen():
+    planted = {**MODULES, "nn.graph": ROOT / "nn" / "graph.py", "engine.app.drawing":
+               ROOT / "engine" / "app" / "drawing.py"}
+    assert file_name_clashes(planted) == {"drawing": ["engine.drawing", "engine.app.drawing"],
+                                          "graph": ["engine.graph", "nn.graph"]}
+

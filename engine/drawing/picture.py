@@ -28,8 +28,8 @@ import graphviz
 from engine.drawing import layout
 from engine.drawing import roles as role_rules
 from engine.drawing.display import Drawing
+from engine.drawing.escaping import html_label, html_text
 from engine.drawing.options import DrawOptions
-from engine.drawing.text import html_label, html_text
 from engine.graph import backward_edges
 from engine.naming import node_name
 from engine.node import Node
