@@ -307,3 +307,14 @@ def test_a_file_name_clash_is_seen():
     assert file_name_clashes(planted) == {"drawing": ["engine.drawing", "engine.app.drawing"],
                                           "graph": ["engine.graph", "nn.graph"]}
 
+
+def test_the_activations_are_listed_once():
+    """``nn.ACTIVATIONS`` maps each activation's name to its function; the checks and the
+    matrix form take the names from it rather than keeping a dict of their own."""
+    defining = [name for name, path in MODULES.items()
+                for node in ast.parse(path.read_text(encoding="utf-8")).body
+                if isinstance(node, (ast.Assign, ast.AnnAssign))
+                and "ACTIVATIONS" in {t.id for t in (node.targets if isinstance(node, ast.Assign)
+                                                     else [node.target])
+                                      if isinstance(t, ast.Name)}]
+    assert defining == ["nn.activations"]
