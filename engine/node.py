@@ -147,7 +147,8 @@ class Node:
         if b is UNARY:
             return (self._da,) if derivatives else (self._a,)
         if b is GENERAL:
-            return self._da if derivatives else self._a  # as given, checked by backward
+            given: tuple[Any, ...] = self._da if derivatives else self._a  # checked by backward
+            return given
         return (self._da, self._db) if derivatives else (self._a, b)
 
     @property

@@ -35,7 +35,8 @@ Array = np.ndarray
 def _sigmoid(s: Array) -> Array:
     # Two branches so that e^(−s) never overflows, as in ``engine.ieee.sigmoid``.
     e = np.exp(-np.abs(s))
-    return np.where(s >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    result: Array = np.where(s >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return result
 
 
 def _leaky(s: Array) -> Array:
