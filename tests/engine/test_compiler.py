@@ -5,28 +5,16 @@ bad input, frozen control flow and ``check``, and big graphs."""
 import gc
 import math
 import re
-import struct
-import tracemalloc
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import Compiled, Node, Value, compile, topological_order
-from engine.examples import lecture_neuron, tanh_chain
-from tests.engine.test_ieee import BINARY, SPECIAL, UNARY
+from engine.examples import distinct_chain, lecture_neuron, tanh_chain
 from tests.expressions import ALL_OPS, Program, programs, real, run_program
-
-
-def bits(x: float) -> bytes:
-    """The float's 64 bits; every nan alike.
-
-    Which nan comes out of an operation on two nans is not fixed by IEEE 754,
-    and CPython 3.11 itself gives -nan · nan as -nan in its specialised
-    multiplication and as nan in float.__mul__: the dynamic engine's nan
-    signs vary with the interpreter's state, so they are not compared.
-    """
-    return b"nan" if math.isnan(x) else struct.pack("<d", x)
+from tests.helpers.bitwise import assert_bitwise, bits, held_bytes
+from tests.helpers.ieee_points import BINARY, SPECIAL, UNARY
 
 
 def dynamic(build, values):
@@ -39,12 +27,6 @@ def dynamic(build, values):
     root.backward()
     used = set(topological_order(root))
     return root.data, [leaf.grad for leaf in leaves if leaf in used]
-
-
-def assert_bitwise(compiled_result, dynamic_result):
-    (value, grads), (expected, expected_grads) = compiled_result, dynamic_result
-    assert bits(value) == bits(expected), (value, expected)
-    assert [bits(g) for g in grads] == [bits(g) for g in expected_grads], (grads, expected_grads)
 
 
 class Recorded:
@@ -202,6 +184,18 @@ def test_a_negative_zero_total_becomes_plus_zero_as_in_backward(mode):
     assert bits(grad) == bits(dynamic(build, [1.0])[1][0]) == bits(0.0)
 
 
+@pytest.mark.parametrize("part_nodes", [1, 2, 5])
+def test_a_negative_zero_total_of_an_input_read_in_one_part_becomes_plus_zero(part_nodes):
+    # Split into parts, an input only one part reads is that part's own: its total
+    # is written without reading G, and must still round as 0.0 + (-0.0) does.
+    def build(x, y):
+        return (x * -0.0 + y * 2.0) * 3.0
+
+    compiled = compiled_at(build, [1.0, 2.0], part_nodes)
+    assert_bitwise(compiled([1.0, 2.0]), dynamic(build, [1.0, 2.0]))
+    assert bits(compiled([1.0, 2.0])[1][0]) == bits(0.0)
+
+
 @MODES
 def test_inputs_may_be_some_leaves_in_any_order(mode):
     a, b, c = Value(1.0), Value(2.0), Value(3.0)
@@ -241,7 +235,7 @@ def test_reusing_a_compiled_function_gives_the_same_results(mode):
 def test_the_wrong_number_of_values_is_a_value_error_naming_the_inputs():
     x, w = Value(1.0, label="x"), Value(2.0, label="w")
     f = compile(x * w, [x, w])
-    with pytest.raises(ValueError, match=r"2 inputs \(x, w\) got 3 values"):
+    with pytest.raises(ValueError, match=r"2 inputs \('x', 'w'\) got 3 values"):
         f([1.0, 2.0, 3.0])
     with pytest.raises(TypeError, match="list of 2 numbers"):
         f(3.0)
@@ -251,7 +245,7 @@ def test_the_wrong_number_of_values_is_a_value_error_naming_the_inputs():
 def test_a_value_that_is_not_a_number_is_a_type_error_naming_its_position(bad):
     x, w = Value(1.0, label="x"), Value(2.0, label="w")
     f = compile(x * w, [x, w])
-    with pytest.raises(TypeError, match=r"value 1 \(input w\) is"):
+    with pytest.raises(TypeError, match=r"value 1 \(input 'w'\) is"):
         f([1.0, bad])
 
 
@@ -352,25 +346,48 @@ def test_a_chain_of_a_hundred_thousand_nodes_compiles_into_a_few_shared_function
     assert_bitwise(f([leaf.data for leaf in leaves]), (root.data, [x.grad for x in leaves]))
 
 
+def per_link_chain(values):
+    """x ← tanh(x·wᵢ + bᵢ) from values [x0, w1, b1, w2, b2, …]: the root and its leaves."""
+    leaves = [Value(v) for v in values]
+    x = leaves[0]
+    for weight, bias in zip(leaves[1::2], leaves[2::2]):
+        x = (x * weight + bias).tanh()
+    return x, leaves
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_a_chain_with_a_weight_and_bias_per_link_shares_parts_that_take_their_own_inputs(
+    shuffled,
+):
+    # Every link's w and b is read by one part only: the shared part takes them in one
+    # slice of V, not a slot number each, whatever order the caller lists them in.
+    _, leaves = distinct_chain(2_000)
+    recorded = [leaf.data for leaf in leaves]
+    listed = list(range(len(recorded)))
+    if shuffled:
+        listed = listed[1::2] + listed[::2]
+
+    def compiled_and_dynamic(values):
+        root, leaves = per_link_chain(values)
+        root.backward()
+        return root, [leaves[k] for k in listed]
+
+    root, inputs = compiled_and_dynamic(recorded)
+    f = compile(root, inputs)
+    assert f.functions <= 5 and f.parts > 20
+    assert max(map(len, re.findall(r"def part_\d+\(V, G(.*)\):", f.source))) < 40
+    for values in (recorded, [math.sin(7.0 * k) for k in range(len(recorded))]):
+        root, inputs = compiled_and_dynamic(values)
+        assert_bitwise(f([leaf.data for leaf in inputs]),
+                       (root.data, [leaf.grad for leaf in inputs]))
+
+
 def test_the_compiled_form_of_a_long_chain_holds_under_40_bytes_a_node():
     root, leaves = tanh_chain(20_000)
     nodes = len(topological_order(root))
     held, f = held_bytes(lambda: compile(root, leaves))
     assert isinstance(f, Compiled)
     assert held / nodes < 40
-
-
-def held_bytes(make):
-    """Bytes still held once ``make()`` has returned (tracemalloc), and what it made."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        made = make()
-        gc.collect()
-        return tracemalloc.get_traced_memory()[0] - before, made
-    finally:
-        tracemalloc.stop()
 
 
 def test_the_recorded_graph_can_be_dropped():

@@ -77,7 +77,7 @@ class Foreign:
         return self.text
 
 
-_FOREIGN_TYPES: dict[str, type] = {}
+_FOREIGN_TYPES: dict[str, type[Foreign]] = {}
 
 
 def foreign(type_name: str, text: str) -> Foreign:

@@ -187,7 +187,8 @@ class Recording:
         return self.model(x)
 
     def parameters(self) -> list[Value]:
-        return self.model.parameters()
+        parameters: list[Value] = self.model.parameters()
+        return parameters
 
     def zero_grad(self) -> None:
         self.zeroed.append(any(p.grad != 0.0 for p in self.model.parameters()))

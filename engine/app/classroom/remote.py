@@ -42,7 +42,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,7 +116,7 @@ def _exit_code(raised: dict[str, Any]) -> str:
 
 
 # What ends an exercise, not just a check, as the old in-process grader did.
-_ENDINGS = {
+_ENDINGS: dict[str, Callable[[dict[str, Any]], str]] = {
     "SystemExit": lambda r: f"the submission called sys.exit({_exit_code(r)}) during the checks",
     "KeyboardInterrupt": lambda r: "the checks stopped: KeyboardInterrupt",
     "MemoryError": lambda r: "the submission ran out of memory (past the memory limit)",
