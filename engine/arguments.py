@@ -30,7 +30,7 @@ def integer(x: object, name: str, *, minimum: int | None = None, what: str | Non
     if not is_integer(x):
         must = what or "a whole number"
         raise TypeError(f"{name} must be {must}, got {type(x).__name__} {x!r}")
-    value = int(x)  # type: ignore[call-overload]  # is_integer guarantees __int__
+    value: int = int(x)  # type: ignore[call-overload]  # is_integer guarantees __int__
     if minimum is not None and value < minimum:
         must = what or f"at least {minimum}"
         raise ValueError(f"{name} must be {must}, got {value}")

@@ -29,7 +29,8 @@ from collections.abc import Iterable
 from engine import hooks, modes
 from engine.gradients import Gradients
 from engine.graph import require_node, targets, topological_order
-from engine.node import GENERAL, LEAF, UNARY, Node, describe, hooks_of
+from engine.naming import node_name
+from engine.node import GENERAL, LEAF, UNARY, Node, hooks_of
 
 
 def backward(root: Node) -> None:
@@ -62,7 +63,7 @@ def backward(root: Node) -> None:
             total = leaf.grad
             if not isinstance(total, float):  # a hand-built local derivative, not a number
                 raise TypeError(
-                    f"backward: the gradient of {describe(leaf)} came out as "
+                    f"backward: the gradient of {node_name(leaf)} came out as "
                     f"{type(total).__name__}: a node built by hand has a local derivative "
                     "that is not a real number"
                 )
@@ -90,23 +91,23 @@ def _check_well_formed(root: Node) -> None:
         parents, local_grads = node.parents, node.local_grads
         if not isinstance(parents, tuple) or not isinstance(local_grads, tuple):
             raise ValueError(
-                f"{describe(node)} has parents={type(parents).__name__} and "
+                f"{node_name(node)} has parents={type(parents).__name__} and "
                 f"local_grads={type(local_grads).__name__}: both must be tuples"
             )
         if len(parents) != len(local_grads):
             raise ValueError(
-                f"{describe(node)} has {len(parents)} parents but {len(local_grads)} "
+                f"{node_name(node)} has {len(parents)} parents but {len(local_grads)} "
                 "local_grads: give one local derivative per parent"
             )
         for position, (parent, local_grad) in enumerate(zip(parents, local_grads)):
             if not isinstance(parent, Node):
                 raise ValueError(
-                    f"{describe(node)} has parent {position} of type {type(parent).__name__}: "
+                    f"{node_name(node)} has parent {position} of type {type(parent).__name__}: "
                     "parents must be Values (wrap numbers with Value(x))"
                 )
             if isinstance(local_grad, bool) or not isinstance(local_grad, (int, float)):
                 raise ValueError(
-                    f"{describe(node)} has local derivative {position} of type "
+                    f"{node_name(node)} has local derivative {position} of type "
                     f"{type(local_grad).__name__}: local derivatives must be numbers"
                 )
         stack.extend(parents)
@@ -155,8 +156,8 @@ def _raise_anomaly(
 ) -> None:
     raise FloatingPointError(
         f"detect_anomaly: backward through {node.op} made the gradient of "
-        f"{describe(parent)} {total} (local derivative {local_grad}, "
-        f"gradient arriving from {describe(node)}: {grad})"
+        f"{node_name(parent)} {total} (local derivative {local_grad}, "
+        f"gradient arriving from {node_name(node)}: {grad})"
     )
 
 

@@ -27,7 +27,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from engine.graph import require_node, topological_order
-from engine.node import Node, describe, hooks_of
+from engine.naming import node_name, node_names
+from engine.node import Node, hooks_of
 from engine.table import format_table
 
 _INFIX = {"+": "+", "-": "-", "*": "*", "/": "/", "**": "**"}
@@ -48,10 +49,10 @@ def explain(node: Node, root: Node) -> Explanation:
     require_node(node, "explain(node)")
     require_node(root, "explain(node, root)")
     order = topological_order(root)
-    names = {n: _name(n, i) for i, n in enumerate(order)}
+    names = node_names(order)  # as the player and the exercise checks name them
     if node not in names:
         raise ValueError(
-            f"explain: {describe(node)} is not in the graph behind the root: the root does "
+            f"explain: {node_name(node)} is not in the graph behind the root: the root does "
             "not depend on it. Pass the root that backward() ran on."
         )
     terms = []
@@ -62,13 +63,6 @@ def explain(node: Node, root: Node) -> Explanation:
                 terms.append(Term(consumer, operand, local_grad, consumer.grad,
                                   local_grad * consumer.grad))
     return Explanation(node, root, tuple(terms), names)
-
-
-def _name(node: Node, position: int) -> str:
-    """A label; else a constant's number; else v and the node's place in the order."""
-    if node.label is not None:
-        return node.label
-    return f"{node.data:.6g}" if not node.parents else f"v{position}"
 
 
 class Explanation:
@@ -110,11 +104,11 @@ class Explanation:
         """What the reader should know beyond the sum."""
         name, notes = self._name, []
         if self.root.grad != 1.0:
-            notes.append(f"{self._names[self.root]}.grad is {self.root.grad:.6g}, not 1: call "
-                         f"{self._names[self.root]}.backward() first; the numbers are what the "
-                         "nodes hold now.")
+            notes.append(f"the root {self._names[self.root]} has grad {self.root.grad:.6g}, "
+                         "not 1: call backward() on it first; the numbers are what the nodes "
+                         "hold now.")
         if self.node is self.root:
-            notes.append(f"{name} is the root: its gradient is the seed d{name}/d{name} = 1.")
+            notes.append(f"{name} is the root: its gradient is the seed, ∂{name}/∂{name} = 1.")
         elif not self.terms:
             notes.append(f"no node uses {name}")
         if self.fan_out:
@@ -125,16 +119,16 @@ class Explanation:
             notes.append(f"{self._names[consumer]} = {self._expression(consumer)} uses {name} "
                          f"{_times(len(self.terms))}: one term per operand.")
         if hooks_of(self.node):
-            notes.append(f"{name} has a hook, which may have replaced this sum: {name}.grad "
-                         "holds what it returned.")
+            notes.append(f"{name} has a hook, which may have replaced this sum: its grad "
+                         "holds what the hook returned.")
         if self.grad != self.total and not (self.grad != self.grad and self.total != self.total):
             if not self.node.parents and self.node is not self.root:
                 notes.append(f"{name} is a leaf: backward() adds each sweep's total to what it "
-                             f"held, so {name}.grad = {self.grad:.6g} = "
+                             f"held, so its grad = {self.grad:.6g} = "
                              f"{self.grad - self.total:.6g} from before + {self.total:.6g} "
                              "(reset it with grad = 0 or zero_grad()).")
             elif not hooks_of(self.node):
-                notes.append(f"{name}.grad is {self.grad:.6g}, not this sum: its gradient came "
+                notes.append(f"{name} has grad {self.grad:.6g}, not this sum: its gradient came "
                              "from another backward() (on another root?) or was set by hand.")
         return notes
 
@@ -178,7 +172,7 @@ class Explanation:
                  f"{name} to the nodes that use it, ∂consumer/∂{name} · consumer.grad"]
         if self.terms:
             parts.append(format_table(self._header(), self._rows(), left_columns=4))
-        parts.append(f"{self._sum_text()}   ({name}.grad = {self.grad:.6g})")
+        parts.append(f"{self._sum_text()}   ({name} has grad {self.grad:.6g})")
         parts += [f"- {note}" for note in self.notes()]
         return "\n".join(parts)
 
@@ -221,9 +215,11 @@ def _number(x: float) -> str:
 
 
 def _latex(name: str) -> str:
-    """A label as upright LaTeX text, its special characters escaped."""
+    """A node's name as upright LaTeX text, its special characters and spaces escaped."""
     escaped = "".join({"\\": r"\backslash ", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}",
-                       "#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\~{}"}.get(c, c)
+                       "#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\~{}",
+                       # In maths a quote is a prime: node names quote their labels.
+                       "'": r"\text{'}", " ": r"\ "}.get(c, c)
                       for c in name)
     return rf"\mathrm{{{escaped}}}"
 

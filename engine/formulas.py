@@ -254,7 +254,7 @@ def render(f: Formula, dialect: Dialect, names: Mapping[str, str], *,
     names), parenthesised where the surrounding operator (``context``) binds tighter."""
     kind, args = f.kind, f.args
     if kind == "var":
-        text = names.get(args[0], args[0])
+        text: str = names.get(args[0], args[0])
         return text + dialect.condition_suffix if condition else text
     if kind == "const":
         text = literal(args[0])

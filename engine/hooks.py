@@ -32,7 +32,8 @@ from numbers import Real
 from types import TracebackType
 from typing import Any
 
-from engine.node import Node, describe, give_hooks, hooks_of
+from engine.naming import node_name
+from engine.node import Node, give_hooks, hooks_of
 
 Hook = Callable[[Any], Any]
 
@@ -131,7 +132,7 @@ def run(node: Node, grad: Any, as_node: Callable[[float], Node] | None = None) -
             hint = (" (return grad.data, or use engine.grad(..., create_graph=True))"
                     if isinstance(result, Node) else "")
             raise TypeError(
-                f"a hook on {describe(node)} returned {type(result).__name__}: a hook returns "
+                f"a hook on {node_name(node)} returned {type(result).__name__}: a hook returns "
                 f"None to keep the gradient or {expected} to replace it{hint}"
             )
     return grad

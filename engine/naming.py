@@ -7,16 +7,37 @@ Where two nodes of one graph would get the same name (two labels ``'0.5'``,
 two unlabelled ``tanh = 0.7616``), ``node_names`` adds the place of each in
 the topological order, the order the sweep visits backwards: ``'0.5' (node
 2 of 7)``, so a sentence never names two nodes alike.
+
+``explain``, the notebook player's captions, the exercise checks' feedback
+and the engine's error messages all name nodes here. This module reads a
+node's ``label``, ``op`` and ``data`` and nothing else, so it imports no
+other module of the engine (``engine.node`` itself names nodes in its
+errors with it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol, TypeVar
 
-from engine.node import Node
+
+class Named(Protocol):
+    """What a name is made of: a node's label, op and value (``engine.node.Node``)."""
+
+    @property
+    def label(self) -> str | None: ...
+
+    @property
+    def op(self) -> str: ...
+
+    @property
+    def data(self) -> float: ...
 
 
-def short_number(x: float) -> str:
+NamedNode = TypeVar("NamedNode", bound=Named)
+
+
+def short_number(x: object) -> str:
     """A node's value as the drawings print it by default: four significant digits.
 
     A name must not fail on its node, whose ``data`` may have been set to anything.
@@ -24,7 +45,7 @@ def short_number(x: float) -> str:
     return f"{x:.4g}" if isinstance(x, (int, float)) else f"a {type(x).__name__}"
 
 
-def node_name(node: Node) -> str:
+def node_name(node: Named) -> str:
     """``'w1'`` for a labelled node; ``tanh = 0.7616`` or ``3.0`` for an unlabelled one."""
     if node.label:
         return repr(node.label)
@@ -33,7 +54,7 @@ def node_name(node: Node) -> str:
     return short_number(node.data)
 
 
-def node_names(order: Iterable[Node]) -> dict[Node, str]:
+def node_names(order: Iterable[NamedNode]) -> dict[NamedNode, str]:
     """A name for every node of ``order`` (a topological order), no two alike.
 
     Nodes whose ``node_name`` repeats get their place in ``order`` (counted

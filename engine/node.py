@@ -16,7 +16,7 @@ methods, drawing) need nothing more, so they depend on this module alone;
 ``engine.value.Value`` adds the operations that build new nodes. A node
 refers only to its parents, which exist before it, so a graph holds no
 reference cycles and is freed by reference counting when its root is dropped,
-in one loop where the nesting could overflow the stack (``engine.release``).
+in one loop where the nesting could overflow the stack (``engine.freeing``).
 
 How the edges are stored: every op has one or two parents, and a node keeps
 them, and their local derivatives, in its own slots (``_a``, ``_b``, ``_da``,
@@ -40,8 +40,9 @@ from numbers import Real
 from typing import Any, TypeVar
 
 from engine import modes
-from engine.release import NEEDED as RELEASE_ITERATIVELY
-from engine.release import make_release_parents
+from engine.freeing import NEEDED as RELEASE_ITERATIVELY
+from engine.freeing import make_release_parents
+from engine.naming import node_name
 
 NO_PARENTS: tuple[Any, ...] = ()
 
@@ -146,7 +147,8 @@ class Node:
         if b is UNARY:
             return (self._da,) if derivatives else (self._a,)
         if b is GENERAL:
-            return self._da if derivatives else self._a  # as given, checked by backward
+            given: tuple[Any, ...] = self._da if derivatives else self._a  # checked by backward
+            return given
         return (self._da, self._db) if derivatives else (self._a, b)
 
     @property
@@ -272,24 +274,13 @@ def operands(node: Node) -> tuple[_Shape, Any, Any]:
     return BINARY, node._a, b
 
 
-def describe(node: Node) -> str:
-    """A node's label, or its op and value when it has none (for messages)."""
-    data = node.data
-    # A message about a node must not fail on it: its data may have been set to anything.
-    shown = f"{data:.6g}" if isinstance(data, (int, float)) else f"a {type(data).__name__}"
-    if node.label is not None:
-        return f"{node.label!r} (= {shown})"
-    kind = node.op or "leaf"
-    return f"unlabelled {kind} node (= {shown})"
-
-
 def _apply_modes(
     data: float, parents: tuple[Node, ...], local_grads: tuple[float, ...], op: str
 ) -> tuple[tuple[Node, ...], tuple[float, ...], str]:
     """What ``no_grad()`` and ``detect_anomaly()`` change about a new node."""
     state = modes.state
     if state.anomaly_detection and parents and not math.isfinite(data):
-        operands = ", ".join(describe(p) for p in parents)
+        operands = ", ".join(node_name(p) for p in parents)
         raise FloatingPointError(f"detect_anomaly: {op} produced {data} from {operands}")
     if not state.grad_enabled:
         return NO_PARENTS, NO_PARENTS, ""

@@ -121,22 +121,22 @@ class Value(Node):
     def __lt__(self, other: Value | float) -> bool:
         """a < b, on the data"""
         b = _compared(other, "Value < {}")
-        return NotImplemented if b is NotImplemented else self.data < b
+        return NotImplemented if b is None else self.data < b
 
     def __le__(self, other: Value | float) -> bool:
         """a <= b, on the data"""
         b = _compared(other, "Value <= {}")
-        return NotImplemented if b is NotImplemented else self.data <= b
+        return NotImplemented if b is None else self.data <= b
 
     def __gt__(self, other: Value | float) -> bool:
         """a > b, on the data"""
         b = _compared(other, "Value > {}")
-        return NotImplemented if b is NotImplemented else self.data > b
+        return NotImplemented if b is None else self.data > b
 
     def __ge__(self, other: Value | float) -> bool:
         """a >= b, on the data"""
         b = _compared(other, "Value >= {}")
-        return NotImplemented if b is NotImplemented else self.data >= b
+        return NotImplemented if b is None else self.data >= b
 
     # --- gradients ---------------------------------------------------------
 
@@ -235,10 +235,12 @@ def _number(x: object, where: str) -> float:
     )
 
 
-def _operand(x: object, where: str) -> Value:
-    """A plain-number operand wrapped as a constant node; ``NotImplemented`` for a foreign type."""
+def _operand(x: object, where: str) -> Value | None:
+    """A plain-number operand wrapped as a constant node; None for a foreign type, for
+    which the op returns ``NotImplemented`` (Python's protocol: the other operand gets
+    its turn)."""
     if _is_foreign(x):
-        return NotImplemented  # Python's protocol: the other operand gets its turn
+        return None
     return leaf_node(Value, _number(x, where))
 
 
@@ -260,12 +262,12 @@ def _value_operand(x: Value | float, where: str) -> Value:
     return Value(_number(x, where))
 
 
-def _compared(x: object, where: str) -> float:
-    """The number a Value is compared with; ``NotImplemented`` for a foreign type."""
+def _compared(x: object, where: str) -> float | None:
+    """The number a Value is compared with; None for a foreign type (``NotImplemented``)."""
     if isinstance(x, Value):
         return x.data
     if _is_foreign(x):
-        return NotImplemented
+        return None
     return _number(x, where)
 
 
@@ -288,7 +290,7 @@ def _source(op: operations.Op) -> str:
         where = f"Value {op.symbol} {{}}"
         lines += ["    if not isinstance(other, Value):",
                   f"        other = _operand(other, {where!r})",
-                  "        if other is NotImplemented:",
+                  "        if other is None:",
                   "            return NotImplemented"]
     elif op.arity == 2 and op.symbol is None:
         lines.append(f"    other = _value_operand(other, {f'Value.{op.method}({{}})'!r})")
@@ -325,7 +327,7 @@ def _reflected_source(op: operations.Op) -> str:
     """``2 + x``: the number as a constant node, then the op itself."""
     return ("def method(self, other):\n"
             f"    operand = _operand(other, {f'{{}} {op.symbol} Value'!r})\n"
-            "    return NotImplemented if operand is NotImplemented else "
+            "    return NotImplemented if operand is None else "
             f"operand.{op.method}(self)")
 
 

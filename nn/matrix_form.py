@@ -35,15 +35,17 @@ Array = np.ndarray
 def _sigmoid(s: Array) -> Array:
     # Two branches so that e^(−s) never overflows, as in ``engine.ieee.sigmoid``.
     e = np.exp(-np.abs(s))
-    return np.where(s >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    result: Array = np.where(s >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return result
 
 
 def _leaky(s: Array) -> Array:
     return np.where(s > 0, s, 0.01 * s)
 
 
-# name: (Θ, Θ′), elementwise, with the engine's conventions at 0 (ReLU′(0) = 0).
-ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]] = {
+# nn.ACTIVATIONS on arrays, name by name: (Θ, Θ′), elementwise, with the engine's
+# conventions at 0 (ReLU′(0) = 0).
+ARRAY_ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]] = {
     "relu": (lambda s: np.where(s > 0, s, 0.0), lambda s: np.where(s > 0, 1.0, 0.0)),
     "leaky_relu": (_leaky, lambda s: np.where(s > 0, 1.0, 0.01)),
     "tanh": (np.tanh, lambda s: 1.0 - np.tanh(s) ** 2),
@@ -77,7 +79,7 @@ class MatrixNetwork:
         for W, b, name in zip(self.weights, self.biases, self.activations):
             s = W @ outputs[-1] + b
             sums.append(s)
-            outputs.append(ACTIVATIONS[activation_name(name)][0](s))
+            outputs.append(ARRAY_ACTIVATIONS[activation_name(name)][0](s))
         return sums, outputs
 
     def backward(
@@ -89,7 +91,7 @@ class MatrixNetwork:
         grad_w: list[Array] = [np.empty(0)] * len(sums)
         grad_b: list[Array] = [np.empty(0)] * len(sums)
         for layer in reversed(range(len(sums))):
-            derivative = ACTIVATIONS[activation_name(self.activations[layer])][1]
+            derivative = ARRAY_ACTIVATIONS[activation_name(self.activations[layer])][1]
             if layer < len(sums) - 1:
                 delta = self.weights[layer + 1].T @ delta  # ∂ℓ/∂x⁽ˡ⁾ = W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾
             delta = delta * derivative(sums[layer])  # δ⁽ˡ⁾ = ∂ℓ/∂x⁽ˡ⁾ ⊙ Θ′(S⁽ˡ⁾)

@@ -239,3 +239,82 @@ def test_every_module_opens_with_a_docstring():
         if ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) is None
     ]
     assert not missing
+
+
+# --- the tests' own imports ---------------------------------------------------------
+
+
+def imports_of_test_files(path: Path) -> list[tuple[int, str]]:
+    """``(line, module)`` for every import in ``path`` of a test file or a conftest."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        for name in names:
+            last = name.split(".")[-1]
+            if name.startswith("tests.") and (last.startswith("test_") or last == "conftest"):
+                found.append((node.lineno, name))
+    return found
+
+
+def test_no_test_file_imports_another():
+    """Shared helpers live in ``tests/helpers``: importing a test module would collect
+    its tests a second time and run its skips where they do not belong."""
+    wrong = [f"{path.relative_to(ROOT)} line {line}: {name}"
+             for path in sorted((ROOT / "tests").rglob("*.py"))
+             for line, name in imports_of_test_files(path)]
+    assert not wrong, f"import these from tests.helpers instead: {wrong}"
+
+
+def test_an_import_of_a_test_file_is_seen(tmp_path: Path):
+    planted = tmp_path / "test_planted.py"
+    planted.write_text("import tests.helpers\n"
+                       "from tests.engine.drawing.test_draw import svg_nodes\n"
+                       "def f():\n    from tests.app import test_cli\n", encoding="utf-8")
+    assert imports_of_test_files(planted) == [
+        (2, "tests.engine.drawing.test_draw"), (4, "tests.app.test_cli")]
+
+
+# --- file names -------------------------------------------------------------------------
+
+# Modules that keep another library's module names on purpose: ``engine.compat.micrograd``
+# reads as ``micrograd`` does (``micrograd.engine``, ``micrograd.nn``), so code written
+# for it runs with one import changed.
+MIRRORED_NAMES = {"engine.compat.micrograd.engine", "engine.compat.micrograd.nn"}
+
+
+def file_name_clashes(modules: dict[str, Path]) -> dict[str, list[str]]:
+    """Modules (and packages) of the library by their last name, where two or more share it."""
+    by_name: dict[str, list[str]] = {}
+    for name in modules:
+        if name not in MIRRORED_NAMES and "." in name:
+            by_name.setdefault(name.rpartition(".")[2], []).append(name)
+    return {last: names for last, names in sorted(by_name.items()) if len(names) > 1}
+
+
+def test_no_two_modules_share_a_file_name():
+    """``graph.py`` in two places makes every mention of it ambiguous: each name says
+    what its module holds, across ``engine``, ``nn`` and the app."""
+    assert file_name_clashes(MODULES) == {}
+
+
+def test_a_file_name_clash_is_seen():
+    planted = {**MODULES, "nn.graph": ROOT / "nn" / "graph.py", "engine.app.drawing":
+               ROOT / "engine" / "app" / "drawing.py"}
+    assert file_name_clashes(planted) == {"drawing": ["engine.drawing", "engine.app.drawing"],
+                                          "graph": ["engine.graph", "nn.graph"]}
+
+
+def test_the_activations_are_listed_once():
+    """``nn.ACTIVATIONS`` maps each activation's name to its function; the checks and the
+    matrix form take the names from it rather than keeping a dict of their own."""
+    defining = [name for name, path in MODULES.items()
+                for node in ast.parse(path.read_text(encoding="utf-8")).body
+                if isinstance(node, (ast.Assign, ast.AnnAssign))
+                and "ACTIVATIONS" in {t.id for t in (node.targets if isinstance(node, ast.Assign)
+                                                     else [node.target])
+                                      if isinstance(t, ast.Name)}]
+    assert defining == ["nn.activations"]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping
 from numbers import Real
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from engine import Value
 
@@ -55,14 +55,15 @@ FUNCTIONS = {
     "minimum": Function(Value.minimum, 2, 2, variables_anywhere=True),
 }
 
-_BINARY = {
+_BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b,
     ast.Pow: lambda a, b: a**b,
 }
-_UNARY = {ast.USub: lambda a: -a, ast.UAdd: lambda a: a}
+_UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {
+    ast.USub: lambda a: -a, ast.UAdd: lambda a: a}
 
 _ALLOWED = "numbers, variables, + - * / **, unary -, and " + ", ".join(FUNCTIONS)
 

@@ -23,7 +23,7 @@ from numbers import Real
 from typing import Any
 
 from engine import Value as EngineValue
-from engine.compat.operations import install
+from engine.compat.wrapped_operations import install
 
 
 class Value(EngineValue):

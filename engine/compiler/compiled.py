@@ -53,7 +53,8 @@ from engine.compiler.plan import Plan, read_plan
 from engine.compiler.tape import Tape
 from engine.graph import require_node, topological_order
 from engine.ieee import same_float
-from engine.node import Node, describe
+from engine.naming import node_name
+from engine.node import Node
 
 
 class Backend(Protocol):
@@ -207,7 +208,7 @@ class Compiled:
             dynamic = 0.0 + expected[leaf]  # what backward() leaves on a zeroed leaf
             if not same_float(grad, dynamic):
                 raise ValueError(
-                    f"check: gradient with respect to {describe(leaf)}: compiled {grad!r}, "
+                    f"check: gradient with respect to {node_name(leaf)}: compiled {grad!r}, "
                     f"dynamic engine {dynamic!r}"
                 )
 
@@ -234,18 +235,18 @@ def _prepare(
         require_node(leaf, f"{where}: inputs[{position}]")
         if leaf not in in_graph:
             raise ValueError(
-                f"{where}: inputs[{position}], {describe(leaf)}, is not in the root's graph: "
+                f"{where}: inputs[{position}], {node_name(leaf)}, is not in the root's graph: "
                 "the root does not depend on it"
             )
         if leaf.parents:
             raise ValueError(
-                f"{where}: inputs[{position}], {describe(leaf)}, is computed by {leaf.op!r}, "
+                f"{where}: inputs[{position}], {node_name(leaf)}, is computed by {leaf.op!r}, "
                 "not a leaf: inputs must be leaves (parameters, data), which the graph "
                 "does not compute"
             )
         if leaf in positions:
             raise ValueError(
-                f"{where}: inputs[{position}], {describe(leaf)}, is listed twice (also at "
+                f"{where}: inputs[{position}], {node_name(leaf)}, is listed twice (also at "
                 f"{positions[leaf]}): give each input once"
             )
         positions[leaf] = position
@@ -280,7 +281,7 @@ def compile(
     for position, node in enumerate(outputs):
         require_node(node, f"compile: outputs[{position}]")
         if node not in index:
-            raise ValueError(f"compile: outputs[{position}], {describe(node)}, is not in "
+            raise ValueError(f"compile: outputs[{position}], {node_name(node)}, is not in "
                              "the root's graph")
         watched.append(node)
     if part_nodes < 1:
@@ -291,7 +292,9 @@ def compile(
     kept = [index[node] for node in watched]
     plan = read_plan(order, positions, kept, part_nodes, cut=mode != "tape")
     backend = BACKENDS[plan.mode(mode)](plan)
-    names = [leaf.label or f"#{position}" for leaf, position in positions.items()]
+    # An unlabelled input is named by its place: its value at compile time says nothing later.
+    names = [node_name(leaf) if leaf.label else f"#{position}"
+             for leaf, position in positions.items()]
     return Compiled(backend, names, part_nodes, kept)
 
 

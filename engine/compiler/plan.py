@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from engine.compiler.rules import rule_for
-from engine.node import GENERAL, LEAF, UNARY, Node, describe, operands
+from engine.naming import node_name
+from engine.node import GENERAL, LEAF, UNARY, Node, operands
 
 # Nodes whose shapes make a node's context, for placing part boundaries.
 _WINDOW = 8
@@ -150,7 +151,7 @@ def _read(order: list[Node], positions: dict[Node, int]
         if shape is LEAF:
             if node not in positions and not isinstance(node.data, float):
                 raise TypeError(
-                    f"compile: the constant {describe(node)} holds "
+                    f"compile: the constant {node_name(node)} holds "
                     f"{type(node.data).__name__}, not a float: set its .data to a number"
                 )
             rules.append(None)
@@ -167,13 +168,13 @@ def _read(order: list[Node], positions: dict[Node, int]
         rule = _TEMPLATES.get(op) or (templates(op) if isinstance(op, str) else None)
         if rule is None:
             raise NotImplementedError(
-                f"compile: no rule for op {op!r} ({describe(node)}): the compiler knows "
+                f"compile: no rule for op {op!r} ({node_name(node)}): the compiler knows "
                 "the ops of the op table; a new op needs an entry in engine/operations.py "
                 "(docs/adding-an-op.md), from which engine/compiler/rules.py reads it"
             )
         if len(mine) != len(rule.grads):
             raise ValueError(
-                f"compile: {describe(node)} has op {op!r} with {len(mine)} parents; "
+                f"compile: {node_name(node)} has op {op!r} with {len(mine)} parents; "
                 f"that op takes {len(rule.grads)} (a node built by hand?)"
             )
         rules.append(rule)

@@ -43,7 +43,8 @@ def _function(text: str, name: str) -> Callable[..., Any]:
     """The function ``step`` that ``text`` defines, with the generated code's names."""
     namespace = dict(NAMESPACE)
     exec(compile(text, f"<sweepgrad.tape {name}>", "exec"), namespace)
-    return namespace["step"]
+    step: Callable[..., Any] = namespace["step"]
+    return step
 
 
 def _forward(op: str, rule: Templates) -> Forward:

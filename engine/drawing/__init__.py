@@ -17,7 +17,7 @@ of ``engine.draw`` or ``engine.render`` does.
   step shows in ``player_steps.py``, ``player.js``), built on the sweep's
   trace (``trace.py``);
 - running Graphviz (``renderer.py``); labels escaped as data, never markup
-  (``text.py``); the direction and size that fit a notebook (``layout.py``);
+  (``escaping.py``); the direction and size that fit a notebook (``layout.py``);
   in the browser, Graphviz as WebAssembly (``browser_graphviz.py``).
 """
 

@@ -17,6 +17,7 @@ import graphviz
 from engine.drawing import layout
 from engine.drawing import roles as role_rules
 from engine.drawing.collapse import Boxes, group_key
+from engine.drawing.escaping import html_label, html_text
 from engine.drawing.options import DrawOptions
 from engine.drawing.picture import (
     MONOSPACE,
@@ -31,7 +32,6 @@ from engine.drawing.picture import (
     rankdir_for,
     value_characters,
 )
-from engine.drawing.text import html_label, html_text
 from engine.node import Node
 
 MAX_LISTED_OUTPUTS = 8  # outputs listed in a collapsed box, before "…"

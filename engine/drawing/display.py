@@ -25,7 +25,7 @@ from engine.drawing.renderer import (
 )
 
 
-class Drawing(graphviz.Digraph):
+class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type hints
     """A ``graphviz.Digraph`` whose inline display uses sweepgrad's renderer."""
 
     #: Seconds the inline display may spend in Graphviz.

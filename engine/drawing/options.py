@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from engine import arguments
-from engine.drawing.text import NumberFormat, check_number_format
+from engine.drawing.escaping import NumberFormat, check_number_format
 from engine.node import Node
 
 DEFAULT_MAX_NODES = 1000

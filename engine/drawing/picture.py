@@ -28,9 +28,10 @@ import graphviz
 from engine.drawing import layout
 from engine.drawing import roles as role_rules
 from engine.drawing.display import Drawing
+from engine.drawing.escaping import html_label, html_text
 from engine.drawing.options import DrawOptions
-from engine.drawing.text import html_label, html_text
 from engine.graph import backward_edges
+from engine.naming import node_name
 from engine.node import Node
 
 MAX_TERMS = 6  # contributions listed under a fanned-out gradient, before "…"
@@ -92,7 +93,7 @@ def check_shared_span(order: list[Node], max_span: int | None) -> None:
     if span <= max_span:
         return
     reach, shared = widest
-    name = repr(shared.label) if shared is not None and shared.label else "a node"
+    name = node_name(shared) if shared is not None else "a node"
     times = uses[shared] if shared is not None else 0
     raise GraphTooLargeError(
         f"the drawing's shared nodes span {span} ranks, more than max_shared_span={max_span} "

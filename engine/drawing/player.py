@@ -42,10 +42,10 @@ from importlib import resources
 from pathlib import Path
 
 from engine.drawing import roles as role_rules
+from engine.drawing.escaping import html_text
 from engine.drawing.options import DrawOptions
 from engine.drawing.picture import MONOSPACE, GradCell, build_full
 from engine.drawing.player_steps import BackwardScript, ForwardScript, State
-from engine.drawing.text import html_text
 from engine.graph import require_node, topological_order
 from engine.node import Node
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from engine.drawing.text import html_label, html_text
+from engine.drawing.escaping import html_label, html_text
 from engine.node import Node
 
 INPUT, PARAMETER, CONSTANT, INTERMEDIATE, OUTPUT = (

@@ -32,7 +32,8 @@ from engine.graph import require_node, topological_order
 from engine.higher.local_derivatives import DivideBy, Local, local_derivatives
 from engine.ieee import NAN, SelectedZero
 from engine.modes import enable_grad
-from engine.node import Node, describe, hooks_of
+from engine.naming import node_name
+from engine.node import Node, hooks_of
 from engine.value import Value
 
 
@@ -94,7 +95,7 @@ def gradient_graph(output: Node, order: list[Node]) -> dict[Node, Value]:
             ]
         else:
             if not isinstance(node, Value):  # the rules compute with Value's ops
-                raise TypeError(f"create_graph=True: {describe(node)} is a bare Node; "
+                raise TypeError(f"create_graph=True: {node_name(node)} is a bare Node; "
                                 "gradients as graphs are built from Values")
             contributions = [_chain(local, g, seed) for local in local_derivatives(node)]
         for parent, contribution in zip(node.parents, contributions, strict=True):

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from engine import ieee
 from engine.formulas import VALUES, reads, render
-from engine.node import describe
+from engine.naming import node_name
 from engine.operations import OPS, Op, op_named
 from engine.value import Value
 
@@ -99,7 +99,7 @@ def local_derivatives(node: Value) -> tuple[Local, ...]:
     rule = rule_for(node.op) if isinstance(node.op, str) else None
     if rule is None:
         raise ValueError(
-            f"create_graph=True: no derivative rule for op {node.op!r} of {describe(node)}. "
+            f"create_graph=True: no derivative rule for op {node.op!r} of {node_name(node)}. "
             "A gradient that can be differentiated again builds each local derivative from "
             "the engine's ops (engine.operations); a node built by hand does not say how. Its "
             "first derivatives need no rule: use create_graph=False."

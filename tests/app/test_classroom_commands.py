@@ -8,16 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
-from tests.app.test_cli import sweepgrad
-
-
-def run_in(folder: Path, *args: str):
-    import subprocess
-    import sys
-
-    script = Path(sys.executable).with_name("sweepgrad")
-    return subprocess.run([str(script), *args], capture_output=True, text=True, cwd=folder,
-                          timeout=300)
+from tests.helpers.commands import run_in, sweepgrad
 
 
 def test_check_names_the_files_and_passes_the_key(release: Path):

@@ -6,18 +6,11 @@ of the parts it runs; here only what every command shares.
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from engine.app.cli import main
-
-
-def sweepgrad(*args: str) -> subprocess.CompletedProcess:
-    """Run the installed console script (or the module, if it is not installed)."""
-    script = Path(sys.executable).with_name("sweepgrad")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "engine.app.cli"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=60)
+from tests.helpers.commands import sweepgrad
 
 
 def test_help_lists_the_demo_command():

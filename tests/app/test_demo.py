@@ -11,8 +11,8 @@ from engine.app.demonstration import value_table
 from engine.drawing.renderer import GraphvizNotFoundError, find_renderer
 from engine.examples import lecture_neuron
 from nn.plots import REGION_COLORS
-from tests.engine.drawing.test_draw import needs_dot
-from tests.nn.test_plots import _share_of
+from tests.helpers.drawings import needs_dot
+from tests.helpers.images import share_of
 
 
 def test_the_value_table_lists_every_node_with_its_gradient():
@@ -66,7 +66,7 @@ def test_the_training_section_trains_and_draws(tmp_path, capsys):
     accuracy = float(out.split("test loss")[1].split("accuracy ")[1].split("%")[0])
     assert accuracy >= 97.0
     image = Image.open(tmp_path / "moons_decision_boundary.png")
-    assert _share_of(image, REGION_COLORS[1]) > 0.1
+    assert share_of(image, REGION_COLORS[1]) > 0.1
     assert (tmp_path / "moons_loss_curve.png").stat().st_size > 1000
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.app.test_classroom_commands import run_in
+from tests.helpers.commands import run_in
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "classroom.md"
 

@@ -9,7 +9,7 @@ import pytest
 
 from engine.app.cli import main
 from engine.app.commands.draw import parse_assignment
-from tests.engine.drawing.test_draw import needs_dot, svg_nodes, values_and_ops
+from tests.helpers.drawings import needs_dot, svg_nodes, values_and_ops
 
 
 @needs_dot

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine import extras
-from tests.engine.drawing.test_draw import needs_dot
+from tests.helpers.drawings import needs_dot
 
 HINT = "pip install 'sweepgrad[plot]'"
 

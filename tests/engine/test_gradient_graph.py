@@ -22,14 +22,6 @@ from engine import (
     topological_order,
 )
 from engine.higher.local_derivatives import RULES, DivideBy, local_derivatives
-from tests.engine.test_torch_edge_cases import (
-    BINARY,
-    PAIR_POINTS,
-    POINTS,
-    UNARY,
-    UPSTREAM,
-    engine_derivative,
-)
 from tests.expressions import (
     ALL_OPS,
     OPS,
@@ -40,6 +32,14 @@ from tests.expressions import (
     points,
     programs,
     run_program,
+)
+from tests.helpers.torch_edges import (
+    BINARY,
+    PAIR_POINTS,
+    POINTS,
+    UNARY,
+    UPSTREAM,
+    engine_derivative,
 )
 
 
@@ -143,7 +143,7 @@ def test_a_bare_node_is_refused_under_create_graph():
     x = Value(1.0)
     bare = Node(x.data * 2, (x,), (2.0,), "*", label="bare")
     assert grad(bare, x) == (2.0,)
-    with pytest.raises(TypeError, match="'bare' .* is a bare Node"):
+    with pytest.raises(TypeError, match="'bare' is a bare Node"):
         grad(bare, x, create_graph=True)
 
 

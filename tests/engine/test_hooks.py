@@ -135,7 +135,7 @@ def test_a_hook_returning_something_else_is_a_type_error_and_leaves_are_restored
     x.grad = 5.0
     y = x * 2
     with y.register_hook(lambda g: "big"):
-        with pytest.raises(TypeError, match=r"a hook on unlabelled \* node .* returned str"):
+        with pytest.raises(TypeError, match=r"a hook on \* = 2 returned str"):
             y.backward()
     assert x.grad == 5.0
     with x.register_hook(lambda g: Value(1.0)):

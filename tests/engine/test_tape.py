@@ -10,7 +10,7 @@ import nn
 from engine import Value, compile, topological_order
 from engine.compiler.rules import NAMESPACE
 from engine.examples import irregular_graph, tanh_chain
-from tests.engine.test_compiler import assert_bitwise, held_bytes
+from tests.helpers.bitwise import assert_bitwise, held_bytes
 
 
 def dynamic_result(root, leaves):

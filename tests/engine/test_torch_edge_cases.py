@@ -17,38 +17,21 @@ import random
 
 import pytest
 
-from engine import Value, grad, naive_gradients, path_gradients, sweep_gradients
+from engine import Value, naive_gradients, path_gradients, sweep_gradients
 from tests.expressions import gradient_magnitudes, leaky_relu, maximum, minimum, silu
+from tests.helpers.torch_edges import (
+    BINARY,
+    PAIR_POINTS,
+    POINTS,
+    UNARY,
+    UPSTREAM,
+    engine_derivative,
+    torch_derivative,
+)
 
 pytestmark = pytest.mark.torch
 
 inf, nan = math.inf, math.nan
-POINTS = (0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 3.0, inf, -inf, nan, 5e-324, 1e-310, -1e-310,
-          1e-300, 1e300, -1e300, 800.0, -800.0)
-UPSTREAM = (1.0, 0.0, -1.0, inf, -inf, nan, 1e300)
-PAIR_POINTS = (0.0, -0.0, 1.0, -1.0, 2.0, 0.5, inf, -inf, nan, 1e-310, 1e300)
-
-UNARY = {
-    "exp": lambda a: a.exp(), "log": lambda a: a.log(), "sqrt": lambda a: a.sqrt(),
-    "tanh": lambda a: a.tanh(), "sigmoid": lambda a: a.sigmoid(), "relu": lambda a: a.relu(),
-    "leaky_relu": leaky_relu, "leaky_relu(0)": lambda a: leaky_relu(a, 0.0), "silu": silu,
-    "abs": abs, "neg": lambda a: -a,
-    "a ** 0": lambda a: a**0, "a ** 1": lambda a: a**1, "a ** 2": lambda a: a**2,
-    "a ** 3": lambda a: a**3, "a ** 0.5": lambda a: a**0.5, "a ** -0.5": lambda a: a**-0.5,
-    "a ** -1": lambda a: a**-1, "a ** -2": lambda a: a**-2, "a ** 2.5": lambda a: a**2.5,
-    "2 ** a": lambda a: 2.0**a, "0 ** a": lambda a: 0.0**a, "(-2) ** a": lambda a: (-2.0) ** a,
-    "a + 2": lambda a: a + 2.0, "a - 2": lambda a: a - 2.0, "2 - a": lambda a: 2.0 - a,
-    "a * 2": lambda a: a * 2.0, "a * 0": lambda a: a * 0.0, "a / 2": lambda a: a / 2.0,
-    "2 / a": lambda a: 2.0 / a, "0 / a": lambda a: 0.0 / a,
-    "a ** 1.5": lambda a: a**1.5, "sin": lambda a: a.sin(), "cos": lambda a: a.cos(),
-    "log1p": lambda a: a.log1p(), "expm1": lambda a: a.expm1(), "atan": lambda a: a.atan(),
-    "maximum(a, 0)": lambda a: maximum(a, 0.0), "minimum(a, -0)": lambda a: minimum(a, -0.0),
-}
-BINARY = {
-    "a + b": lambda a, b: a + b, "a - b": lambda a, b: a - b, "a * b": lambda a, b: a * b,
-    "a / b": lambda a, b: a / b, "a ** b": lambda a, b: a**b,
-    "maximum": maximum, "minimum": minimum,
-}
 
 
 def _zero_over_tiny(op: str, point: tuple[float, ...]) -> bool:
@@ -190,27 +173,6 @@ def _close_at_higher_order(ours: float, theirs: float) -> bool:
     # is exact to about 1e-16 absolute near 0, not relative.
     return agree(ours, theirs) or (math.isfinite(ours) and math.isfinite(theirs) and
                                    math.isclose(ours, theirs, rel_tol=1e-12, abs_tol=1e-290))
-
-
-def engine_derivative(f, point, path) -> float:
-    """∂ⁿf/∂x_{path[0]}⋯∂x_{path[-1]} at ``point``, by nested ``grad(create_graph=True)``."""
-    leaves = [Value(x) for x in point]
-    node = f(*leaves)
-    for i in path:
-        node = grad(node, leaves, create_graph=True)[i]
-    return node.data
-
-
-def torch_derivative(torch, f, point, path) -> float:
-    """The same by nested ``torch.autograd.grad(create_graph=True)`` in float64."""
-    tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
-    node = f(*tensors)
-    for i in path:
-        if not node.requires_grad:  # a constant: every derivative of it is 0
-            return 0.0
-        node = torch.autograd.grad(node, tensors, create_graph=True, allow_unused=True,
-                                   materialize_grads=True)[i]
-    return node.item()
 
 
 def higher_order_disagreements(torch, ops: dict, points, order: int) -> list[str]:

@@ -16,8 +16,6 @@ from hypothesis import strategies as st
 
 import nn
 from engine import Value, hessian, hvp
-from tests.engine.test_torch_edge_cases import engine_derivative, torch_derivative
-from tests.engine.test_torch_oracle import ORACLE
 from tests.expressions import (
     ALL_OPS,
     OPS,
@@ -28,6 +26,7 @@ from tests.expressions import (
     programs,
     run_program,
 )
+from tests.helpers.torch_edges import ORACLE, engine_derivative, torch_derivative
 
 pytestmark = pytest.mark.torch
 

@@ -8,7 +8,7 @@ where PyTorch is not installed.
 import math
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from engine import Value, sweep_gradients
@@ -22,10 +22,9 @@ from tests.expressions import (
     programs,
     run_program,
 )
+from tests.helpers.torch_edges import ORACLE
 
 pytestmark = pytest.mark.torch
-# The ``torch`` fixture is session-scoped, so reusing it across examples is safe.
-ORACLE = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def torch_leaves(torch, point):

@@ -14,22 +14,10 @@ from nn.plots import (
     plot_decision_boundary,
     plot_loss_curve,
 )
+from tests.helpers.images import share_of
 
 Image = pytest.importorskip("PIL.Image")
 pytest.importorskip("matplotlib")
-
-
-def _rgb(hex_color):
-    return tuple(int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
-
-
-def _share_of(image, hex_color, tolerance=6):
-    target = _rgb(hex_color)
-    raw = image.convert("RGB").tobytes()
-    pixels = [raw[i : i + 3] for i in range(0, len(raw), 3)]
-    close = sum(all(abs(a - b) <= tolerance for a, b in zip(p, target, strict=True))
-                for p in pixels)
-    return close / len(pixels)
 
 
 def test_decision_grid_matches_model_and_builds_no_graph():
@@ -50,9 +38,9 @@ def test_decision_boundary_png_shows_both_regions_and_points(tmp_path):
     plot_decision_boundary(model, data, path=path, resolution=30)
     image = Image.open(path)
     assert image.format == "PNG" and image.size == (550, 500)
-    assert _share_of(image, REGION_COLORS[0]) > 0.05
-    assert _share_of(image, REGION_COLORS[1]) > 0.05
-    assert _share_of(image, POINT_COLORS[0], tolerance=20) > 0.001
+    assert share_of(image, REGION_COLORS[0]) > 0.05
+    assert share_of(image, REGION_COLORS[1]) > 0.05
+    assert share_of(image, POINT_COLORS[0], tolerance=20) > 0.001
 
 
 def test_decision_boundary_of_constant_model_has_one_region(tmp_path):
@@ -62,8 +50,8 @@ def test_decision_boundary_of_constant_model_has_one_region(tmp_path):
     model.layers[0].neurons[0].bias.data = -1.0  # always class 0
     figure = plot_decision_boundary(model, moons(20, seed=0), resolution=10)
     image = Image.open(io.BytesIO(figure._repr_png_()))
-    assert _share_of(image, REGION_COLORS[0]) > 0.3
-    assert _share_of(image, REGION_COLORS[1]) == 0.0
+    assert share_of(image, REGION_COLORS[0]) > 0.3
+    assert share_of(image, REGION_COLORS[1]) == 0.0
 
 
 def test_loss_curve_png(tmp_path):
@@ -73,8 +61,8 @@ def test_loss_curve_png(tmp_path):
     plot_loss_curve(history, path=path)
     image = Image.open(path)
     assert image.size == (600, 450)
-    assert _share_of(image, POINT_COLORS[0], tolerance=30) > 0.0005
-    assert _share_of(image, POINT_COLORS[1], tolerance=30) > 0.0005
+    assert share_of(image, POINT_COLORS[0], tolerance=30) > 0.0005
+    assert share_of(image, POINT_COLORS[1], tolerance=30) > 0.0005
     with pytest.raises(ValueError, match="no epochs"):
         plot_loss_curve(fit(MLP(2, [1], seed=0), data, epochs=0, quiet=True))
 

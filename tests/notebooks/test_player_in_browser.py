@@ -22,12 +22,18 @@ nbformat = pytest.importorskip("nbformat")
 nbconvert = pytest.importorskip("nbconvert")
 sync_api = pytest.importorskip("playwright.sync_api")
 
+from tests.helpers.browser import (  # noqa: E402
+    ARGS,
+    ARTIFACTS,
+    CHROMIUM,
+    LAPTOP,
+    highlighted,
+    in_view,
+    key_with_label,
+    text_of,
+)
 from tests.notebooks.execute import NOTEBOOKS_DIR  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 NOTEBOOK = NOTEBOOKS_DIR / "02_the_backward_sweep.ipynb"
 
 if not Path(CHROMIUM).exists():
@@ -87,24 +93,6 @@ def open_player(browser, exported: Path, mode: str):
     return page, box, errors
 
 
-def highlighted(box) -> list[str]:
-    """The data-sg keys of the SVG groups the player highlights now."""
-    return box.locator("g.sgp-current").evaluate_all(
-        "els => els.map(e => e.getAttribute('data-sg'))")
-
-
-def text_of(box, key: str) -> str:
-    return box.locator(f'[data-sg="{key}"]').first.text_content().replace("\u00a0", " ").strip()
-
-
-def key_with_label(box, label: str) -> str:
-    """The data-sg key of the value node whose table shows ``label``."""
-    return box.locator("g[data-sg^=v]").evaluate_all(
-        "(els, label) => els.filter(e => !e.getAttribute('data-sg').includes('.') &&"
-        " [...e.querySelectorAll('text')].some(t => t.textContent === label))"
-        ".map(e => e.getAttribute('data-sg'))[0]", label)
-
-
 def test_next_highlights_the_visited_node_and_its_edges(browser, exported):
     _, box, errors = open_player(browser, exported, "backward")
     assert box.locator(".sgp-counter").text_content() == "step 0 / 10"
@@ -126,19 +114,6 @@ def test_next_highlights_the_visited_node_and_its_edges(browser, exported):
     assert "the sweep visits 'n'" in box.locator(".sgp-caption").text_content()
     box.screenshot(path=str(ARTIFACTS / "backward-step-2.png"))
     assert not errors
-
-
-LAPTOP = {"width": 1280, "height": 800}
-
-
-def in_view(page, locator) -> list[str]:
-    """What of ``locator``'s elements lies outside the window (empty: all in view)."""
-    return locator.evaluate_all(
-        "(els, h) => els.map(e => [e.getAttribute('data-sg') || e.className.baseVal"
-        " || e.className, e.getBoundingClientRect()])"
-        ".filter(([, r]) => r.top < 0 || r.bottom > h || r.left < 0 || r.right > innerWidth)"
-        ".map(([name, r]) => `${name}: ${Math.round(r.top)}..${Math.round(r.bottom)}`)",
-        page.viewport_size["height"])
 
 
 def test_on_a_laptop_the_caption_and_the_lit_edges_are_in_view(browser, exported):

@@ -30,7 +30,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 pytest.importorskip("jupyterlab")
 
 from tests.notebooks.execute import NOTEBOOKS_DIR  # noqa: E402
-from tests.notebooks.test_player_in_browser import (  # noqa: E402
+from tests.helpers.browser import (  # noqa: E402
     ARGS,
     ARTIFACTS,
     CHROMIUM,

@@ -141,7 +141,9 @@ def predicted_work(done: list[Row], size: int) -> float | None:
         before = done[-2]
         slope = max(1.0, math.log(last.measured_work / before.measured_work)
                     / math.log(last.graph_size / before.graph_size))
-    return last.measured_work * (size / last.graph_size) ** slope
+    # A positive base to a real power: a float (typeshed allows a complex).
+    estimate: float = last.measured_work * (size / last.graph_size) ** slope
+    return estimate
 
 
 def derivatives(gradients: Gradients | list[Gradients]) -> Derivatives:

@@ -27,7 +27,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from engine.app.classroom import checks  # noqa: F401 (registers the course's exercises)
 from engine.app.classroom.loading import is_loading
@@ -129,7 +129,7 @@ def _show(report: Report) -> None:
     if get_ipython is not None and get_ipython() is not None:
         from IPython.display import display
 
-        display(report)
+        cast(Callable[[object], None], display)(report)  # IPython's display has no hints
     else:
         print(report)
 

@@ -34,7 +34,7 @@ from typing import Any
 
 from engine import Value as EngineValue
 from engine import topological_order
-from engine.compat.operations import install
+from engine.compat.wrapped_operations import install
 
 # micrograd's spelling of the op names that differ from sweepgrad's.
 _MICROGRAD_OPS = {"relu": "ReLU"}

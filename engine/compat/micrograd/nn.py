@@ -41,7 +41,8 @@ class Neuron(Module):
         total: Any = self.b
         for wi, xi in zip(self.w, x):  # ((b + w₁x₁) + w₂x₂) + …, in micrograd's order
             total = total + wi * xi
-        return total.relu() if self.nonlin else total
+        out: Value = total.relu() if self.nonlin else total
+        return out
 
     def parameters(self) -> list[Value]:
         return self.w + [self.b]

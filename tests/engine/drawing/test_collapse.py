@@ -15,7 +15,7 @@ import nn
 from engine import Value, graph_stats, topological_order
 from engine.drawing import GraphTooLargeError, draw
 from engine.drawing.collapse import group_key
-from tests.engine.drawing.test_draw import SVG, needs_dot, svg_edges, svg_nodes
+from tests.helpers.drawings import SVG, needs_dot, svg_edges, svg_nodes
 
 
 def names(source: str, prefix: str) -> list[str]:

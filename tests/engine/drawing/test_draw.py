@@ -4,81 +4,28 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from engine import Value, examples, sweep_gradients, topological_order
 from engine.drawing import GraphTooLargeError, draw, render
-
-SVG = "{http://www.w3.org/2000/svg}"
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
-
-
-
-# --- reading drawings back ------------------------------------------------------
-
-
-def svg_of(drawing) -> ET.Element:
-    return ET.fromstring(drawing.pipe(format="svg", engine="dot"))
-
-
-def svg_nodes(root: ET.Element) -> dict[str, list[str]]:
-    """``{node name: [its text pieces]}``, spaces as typed (Graphviz writes nbsp)."""
-    nodes = {}
-    for group in root.iter(f"{SVG}g"):
-        if group.get("class") == "node":
-            name = group.find(f"{SVG}title").text
-            nodes[name] = [(t.text or "").replace("\xa0", " ") for t in group.iter(f"{SVG}text")]
-    return nodes
-
-
-def svg_edges(root: ET.Element) -> list[tuple[str, str, list[str]]]:
-    """``[(tail, head, [label pieces])]`` in the SVG's order."""
-    edges = []
-    for group in root.iter(f"{SVG}g"):
-        if group.get("class") == "edge":
-            tail, head = group.find(f"{SVG}title").text.split("->")
-            edges.append((tail, head, [t.text for t in group.iter(f"{SVG}text")]))
-    return edges
-
-
-def values_and_ops(nodes: dict) -> tuple[dict, dict]:
-    values = {k: v for k, v in nodes.items() if re.fullmatch(r"v\d+", k)}
-    ops = {k: v for k, v in nodes.items() if re.fullmatch(r"op\d+", k)}
-    return values, ops
-
-
-def by_label(values: dict) -> dict[str, list[str]]:
-    """Value nodes keyed by their label cell (the first text that is not a step)."""
-    out = {}
-    for texts in values.values():
-        rest = [t for t in texts if not t.startswith("step ")]
-        out[rest[0]] = texts
-    return out
-
-
-# --- known graphs -------------------------------------------------------------
-
-
-def lecture_neuron() -> tuple[Value, dict[str, Value]]:
-    """The lecture's neuron (``engine.examples``): its output and every node by label."""
-    nodes = examples.lecture_neuron()
-    return nodes["o"], nodes
-
-
-def diamond() -> tuple[Value, Value]:
-    """a fans out to b = 2a and c = a·a; d = b + c; dd/da = 2 + 2a."""
-    return examples.fan_out_diamond()
-
+from tests.helpers.drawings import (
+    by_label,
+    lecture_neuron_with_nodes,
+    needs_dot,
+    svg_edges,
+    svg_nodes,
+    svg_of,
+    values_and_ops,
+)
 
 # --- the lecture neuron -------------------------------------------------------
 
 
 @needs_dot
 def test_lecture_neuron_drawing_shows_values_ops_grads_and_local_derivatives():
-    o, nodes = lecture_neuron()
+    o, nodes = lecture_neuron_with_nodes()
     o.backward()
     assert math.isclose(o.data, 1 / math.sqrt(2), rel_tol=1e-12)
     svg = svg_of(draw(o, number_format=".4f"))
@@ -107,7 +54,7 @@ def test_lecture_neuron_drawing_shows_values_ops_grads_and_local_derivatives():
 
 @needs_dot
 def test_step_numbers_follow_the_reverse_topological_order():
-    o, nodes = lecture_neuron()
+    o, nodes = lecture_neuron_with_nodes()
     o.backward()
     values, _ = values_and_ops(svg_nodes(svg_of(draw(o, number_steps=True))))
     step = {texts[1]: int(texts[0].split()[1]) for texts in values.values()}
@@ -121,7 +68,7 @@ def test_step_numbers_follow_the_reverse_topological_order():
 
 
 def test_toggles_remove_grads_and_edge_labels():
-    o, _ = lecture_neuron()
+    o, _ = lecture_neuron_with_nodes()
     o.backward()
     full = draw(o).source
     bare = draw(o, show_grads=False, show_local_grads=False, legend=False).source
@@ -134,7 +81,7 @@ def test_toggles_remove_grads_and_edge_labels():
 
 
 def test_number_format_accepts_specs_and_functions_and_rejects_nonsense():
-    o, _ = lecture_neuron()
+    o, _ = lecture_neuron_with_nodes()
     o.backward()
     assert "data 0.707107" in draw(o, number_format=".6f").source
     assert "data [0.71]" in draw(o, number_format=lambda x: f"[{x:.2f}]").source
@@ -151,7 +98,7 @@ def test_number_format_accepts_specs_and_functions_and_rejects_nonsense():
 
 @needs_dot
 def test_diamond_gradient_is_drawn_as_the_sum_of_its_contributions():
-    d, a = diamond()
+    d, a = examples.fan_out_diamond()
     d.backward()
     assert a.grad == 2 + 2 * 3.0
     values, ops = values_and_ops(svg_nodes(svg_of(draw(d))))
@@ -179,18 +126,18 @@ def test_x_times_x_has_two_edges_into_one_op():
 
 
 def test_same_graph_gives_byte_identical_source():
-    first, _ = lecture_neuron()
-    second, _ = lecture_neuron()  # new objects, new ids: the same drawing
+    first, _ = lecture_neuron_with_nodes()
+    second, _ = lecture_neuron_with_nodes()  # new objects, new ids: the same drawing
     first.backward()
     second.backward()
     assert draw(first).source == draw(first).source == draw(second).source
-    d1, _ = diamond()
-    d2, _ = diamond()
+    d1, _ = examples.fan_out_diamond()
+    d2, _ = examples.fan_out_diamond()
     assert draw(d1, number_steps=True).source == draw(d2, number_steps=True).source
 
 
 def test_grads_argument_draws_a_sweep_without_touching_nodes():
-    o, nodes = lecture_neuron()  # no backward(): every .grad is 0
+    o, nodes = lecture_neuron_with_nodes()  # no backward(): every .grad is 0
     grads = sweep_gradients(o, wrt=topological_order(o))
     source = draw(o, grads=grads).source
     assert "grad -1.5" in source and "grad 0.5" in source
@@ -201,7 +148,7 @@ def test_grads_argument_draws_a_sweep_without_touching_nodes():
 
 
 def test_roles_are_coloured_and_explained_in_the_legend():
-    o, nodes = lecture_neuron()
+    o, nodes = lecture_neuron_with_nodes()
     o.backward()
     params = [nodes["w1"], nodes["w2"], nodes["b"]]
     source = draw(o, parameters=params).source
@@ -268,7 +215,7 @@ def test_a_deep_chain_is_drawn_without_recursion():
 
 @needs_dot
 def test_render_writes_svg_png_and_pdf_by_suffix(tmp_path):
-    o, _ = lecture_neuron()
+    o, _ = lecture_neuron_with_nodes()
     o.backward()
     svg = render(o, tmp_path / "neuron.svg")
     assert svg == tmp_path / "neuron.svg"

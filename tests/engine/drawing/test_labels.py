@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from engine import Value, topological_order
 from engine.drawing import draw
-from engine.drawing.text import displayed_text, html_text
-from tests.engine.drawing.test_draw import svg_edges, svg_nodes, values_and_ops
+from engine.drawing.escaping import displayed_text, html_text
+from tests.helpers.drawings import svg_edges, svg_nodes, values_and_ops
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 

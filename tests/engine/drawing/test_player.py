@@ -14,7 +14,7 @@ from engine import Value, sweep_gradients, topological_order
 from engine.drawing import play_backward, play_forward
 from engine.drawing.player import PAD
 from engine.examples import fan_out_diamond, lecture_neuron
-from tests.engine.drawing.test_draw import needs_dot
+from tests.helpers.drawings import needs_dot
 
 pytestmark = needs_dot
 

@@ -18,7 +18,7 @@ import pytest
 from engine import Value
 from engine.drawing import GraphvizNotFoundError, draw, render
 from engine.drawing import renderer as renderer_module
-from tests.engine.drawing.test_draw import lecture_neuron, svg_nodes, values_and_ops
+from tests.helpers.drawings import lecture_neuron_with_nodes, svg_nodes, values_and_ops
 
 FAKE = """#!{python}
 import pathlib, sys
@@ -58,7 +58,7 @@ def only(tmp_path, monkeypatch):
 
 
 def neuron() -> Value:
-    o, _ = lecture_neuron()
+    o, _ = lecture_neuron_with_nodes()
     o.backward()
     return o
 

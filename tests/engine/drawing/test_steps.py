@@ -12,7 +12,8 @@ from engine import topological_order
 from engine.backward import sweep_gradients
 from engine.drawing import backward_steps, save_backward_animation
 from engine.drawing.roles import CURRENT_FILL
-from tests.engine.drawing.test_draw import diamond, lecture_neuron, needs_dot
+from engine.examples import fan_out_diamond
+from tests.helpers.drawings import lecture_neuron_with_nodes, needs_dot
 
 
 def cells(source: str) -> dict[str, list[str]]:
@@ -33,7 +34,7 @@ def current(source: str) -> list[str]:
 
 
 def test_one_drawing_per_step_highlighting_the_node_the_sweep_visits():
-    o, nodes = lecture_neuron()
+    o, nodes = lecture_neuron_with_nodes()
     order = topological_order(o)
     steps = backward_steps(o)
     assert len(steps) == len(order) == 10
@@ -60,7 +61,7 @@ def test_one_drawing_per_step_highlighting_the_node_the_sweep_visits():
 
 
 def test_partial_sums_grow_until_the_fan_out_node_is_visited():
-    d, a = diamond()
+    d, a = fan_out_diamond()
     order = topological_order(d)
     name = f"v{order.index(a)}"
     seen = []
@@ -78,7 +79,7 @@ def test_partial_sums_grow_until_the_fan_out_node_is_visited():
 
 
 def test_steps_ignore_gradients_accumulated_by_earlier_sweeps():
-    o, nodes = lecture_neuron()
+    o, nodes = lecture_neuron_with_nodes()
     o.backward()
     o.backward()  # leaves now hold twice their gradient
     assert nodes["x1"].grad == pytest.approx(-3.0)
@@ -88,7 +89,7 @@ def test_steps_ignore_gradients_accumulated_by_earlier_sweeps():
 
 
 def test_too_many_steps_are_refused():
-    node = lecture_neuron()[0]
+    node = lecture_neuron_with_nodes()[0]
     for _ in range(30):  # each adds a product and its constant 1.0
         node = node * 1.0
     with pytest.raises(ValueError, match="70 nodes, so its sweep takes 70 steps"):
@@ -98,7 +99,7 @@ def test_too_many_steps_are_refused():
 
 @needs_dot
 def test_every_step_has_the_same_layout_size():
-    o, _ = lecture_neuron()
+    o, _ = lecture_neuron_with_nodes()
     sizes = set()
     for step in backward_steps(o):
         svg = ET.fromstring(step.pipe(format="svg"))
@@ -110,7 +111,7 @@ def test_every_step_has_the_same_layout_size():
 def test_the_gif_skips_the_leaves_and_ends_on_the_finished_graph(tmp_path):
     from PIL import Image
 
-    o, _ = lecture_neuron()
+    o, _ = lecture_neuron_with_nodes()
     path = save_backward_animation(o, tmp_path / "sweep.gif", duration=500)
     assert path == tmp_path / "sweep.gif"
     with Image.open(path) as gif:
@@ -132,7 +133,7 @@ def test_the_gif_skips_the_leaves_and_ends_on_the_finished_graph(tmp_path):
 
 
 def test_step_drawings_explain_their_colours():
-    o, _ = lecture_neuron()
+    o, _ = lecture_neuron_with_nodes()
     legend = next(li for li in backward_steps(o)[0].source.splitlines() if "labelloc=b" in li)
     assert "yellow: the node the sweep visits" in legend
     assert "red: the edges its gradient goes back along" in legend

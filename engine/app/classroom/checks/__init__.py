@@ -5,12 +5,12 @@ Importing this package registers them all, in chapter order.
 """
 
 from engine.app.classroom.checks import (  # noqa: F401 (imported to register)
-    activations,
+    activations_checks,
     checking,
     cost,
-    graph,
-    losses,
-    matrix_form,
+    graph_checks,
+    losses_checks,
+    matrix_form_checks,
     neuron,
     ops,
     training,

@@ -19,7 +19,7 @@ from typing import Any
 import engine.methods.finite_differences
 from engine import Node, Value, topological_order
 from engine.app.classroom import probes
-from engine.app.classroom.checks.graph import DEEP, SWEEPS, refuse_recursion
+from engine.app.classroom.checks.graph_checks import DEEP, SWEEPS, refuse_recursion
 from engine.app.classroom.diagnose import close, number, refuse_engine, versus
 from engine.app.classroom.gradient_diagnosis import reference_gradients
 from engine.app.classroom.mistakes import (

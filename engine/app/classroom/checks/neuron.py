@@ -38,10 +38,8 @@ exercise("4.1", "neuron", ("neuron_forward",), "one neuron", points=2)
 exercise("4.2", "neuron", ("layer_forward",), "one layer", points=2)
 exercise("4.3", "neuron", ("mlp_forward",), "a multi-layer perceptron", points=3)
 
-ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
-    "tanh": lambda v: v.tanh(), "relu": lambda v: v.relu(), "sigmoid": lambda v: v.sigmoid(),
-    "linear": lambda v: v,
-}
+# The activations the exercises try, in this order; nn.ACTIVATIONS holds the functions.
+TRIED_ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 NETWORKS = {
     "nn.Neuron": nn.Neuron.__call__, "nn.Neuron.forward": nn.Neuron.forward,
     "nn.Layer": nn.Layer.__call__, "nn.Layer.forward": nn.Layer.forward,
@@ -74,7 +72,7 @@ def forward(layers: Layers, inputs: Sequence[Value | float], activation: str, *,
     for index, (weights, biases) in enumerate(layers[:count]):
         is_last = index == len(layers) - 1
         name = "linear" if is_last and last == "linear" else activation
-        act = ACTIVATIONS[wrong_activation or name]
+        act = nn.ACTIVATIONS[wrong_activation or name]
         out = []
         for j, row in enumerate(weights):
             b: Value | None = {"right": biases[j], "first": biases[0], "reversed": biases[-1 - j],
@@ -169,7 +167,7 @@ def compare_network(got: Outcome, build: Callable[..., Outcome], what: str,
 
 def other_activations(activation: str) -> Variants:
     return [(WRONG_ACTIVATION, {"wrong_activation": other})
-            for other in ACTIVATIONS if other != activation]
+            for other in TRIED_ACTIVATIONS if other != activation]
 
 
 def _same_error(call: Callable[[], Any], needle: str | None, what: str) -> None:
@@ -247,7 +245,7 @@ def neuron_of_the_lecture(student: Any) -> None:
                           DETACHED if all(g == 0 for g in got[1].values()) else None)
 
 
-for _activation in ACTIVATIONS:
+for _activation in TRIED_ACTIVATIONS:
     check_of("4.1", f"{_activation}: value and gradients, sums of both signs")(
         _neuron_check(_activation))
 

@@ -58,6 +58,11 @@ REFERENCES: dict[str, tuple[Callable[..., Any], str]] = {
              "c = max(a, 0), ∂c/∂a = 1 if a > 0 else 0"),
 }
 
+def _none_dropped(*operands: float) -> list[float]:
+    """No slope to compare with: the op has no factor a student drops."""
+    return []
+
+
 # A slope that equals one of these (given the operands) dropped a factor.
 DROPPED_FACTORS: dict[str, Callable[..., list[float]]] = {
     "power": lambda a, n: [a ** (n - 1), n * a**n, a**n, n * a ** (n + 1)],
@@ -91,7 +96,7 @@ def diagnose_local(name: str) -> Callable[[tuple, Any, Any], tuple[Mistake | Non
             which = "∂c/∂a" if index == 0 else "∂c/∂b"
             if close(g, -w):
                 return WRONG_SIGN, f"{which} has the wrong sign: {formula}"
-            if any(close(g, d) for d in DROPPED_FACTORS.get(name, lambda *a: [])(*args)):
+            if any(close(g, d) for d in DROPPED_FACTORS.get(name, _none_dropped)(*args)):
                 return MISSING_FACTOR, f"{which} = {number(g)}: {formula}"
             return WRONG_LOCAL_DERIVATIVE, f"{which} should be {number(w)}: {formula}"
         return None, formula

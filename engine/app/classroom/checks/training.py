@@ -40,6 +40,7 @@ from engine.app.classroom.mistakes import (
 )
 from engine.app.classroom.registry import check_of, exercise, hint
 from engine.app.classroom.results import CheckFailed
+from engine.naming import node_name
 
 exercise("5.1", "training", ("sgd_step",), "one SGD step", points=2)
 exercise("5.2", "training", ("softmax_cross_entropy",), "softmax cross-entropy, stably", points=2)
@@ -77,7 +78,7 @@ def check_step(student: Any, params: list[Value], lr: float, what: str) -> None:
         if not close(a, b - lr * g, 1e-12, 1e-15):
             moved = "did not move" if a == b else f"became {versus(a, b - lr * g)}"
             raise CheckFailed(
-                f"{what}: {p.label or 'a parameter'} with data {number(b)} and grad "
+                f"{what}: {node_name(p)} with data {number(b)} and grad "
                 f"{number(g)} {moved} ({number(b)} − {lr:g}·({number(g)}) = "
                 f"{number(b - lr * g)})",
                 diagnose_step(before, grads, after, lr, [q.grad for q in params]))

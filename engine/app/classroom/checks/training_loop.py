@@ -51,6 +51,7 @@ from engine.app.classroom.mistakes import (
 )
 from engine.app.classroom.registry import check_of, exercise, hint
 from engine.app.classroom.results import CheckFailed
+from engine.naming import node_name
 
 exercise("7.1", "training_loop", ("batch_loss",), "the mean loss of a batch", points=2)
 exercise("7.2", "training_loop", ("train",), "the training loop", points=3)
@@ -154,7 +155,7 @@ def _batch_check(size: int, loss: Loss) -> Callable[[Any], None]:
         for p, q in zip(mine.parameters(), theirs.parameters()):
             if not close(p.grad, q.grad, 1e-9, 1e-12):
                 detached = all(x.grad == 0 for x in mine.parameters())
-                raise CheckFailed(f"{what}: {p.label}.grad is {versus(p.grad, q.grad)}"
+                raise CheckFailed(f"{what}: the grad of {node_name(p)} is {versus(p.grad, q.grad)}"
                                   + ("; no parameter has a gradient" if detached else ""),
                                   DETACHED if detached else None)
 
@@ -216,7 +217,7 @@ def compare_training(student: Any, n: int, batch_size: int, epochs: int, seed: i
     per_epoch = -(-n // batch_size)
     setting = (f"{epochs} epoch(s) of n = {n}, B = {batch_size}, η = 0.2, loss "
                f"{loss.__name__}")
-    wrong = [(p.label, a, b.data) for p, a, b in zip(recording.parameters(), final,
+    wrong = [(node_name(p), a, b.data) for p, a, b in zip(recording.parameters(), final,
                                                        reference.parameters())
              if not close(a, b.data, 1e-9, 1e-12)]
     if not wrong:

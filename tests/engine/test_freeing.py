@@ -1,7 +1,7 @@
 """Freeing a graph never recurses: a 10⁶-link chain dropped in a thread with a small stack.
 
 Each test runs twice: as this interpreter frees graphs (``Node.__del__`` is
-installed only where ``engine.release.NEEDED`` says so), and with the
+installed only where ``engine.freeing.NEEDED`` says so), and with the
 browser's iterative release installed, so its loop is exercised natively.
 """
 
@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from engine import Value, backward
-from engine import release as release_module
+from engine import freeing as freeing_module
 from engine.node import LEAF, Node, new_node
 
 SMALL_STACK = 256 * 1024
@@ -23,12 +23,12 @@ def freeing(request):
     """Which way nodes are freed for the test; the class is restored afterwards."""
     installed_here = "__del__" in Node.__dict__
     if request.param == "iterative release" and not installed_here:
-        Node.__del__ = release_module.make_release_parents(LEAF)
+        Node.__del__ = freeing_module.make_release_parents(LEAF)
         yield request.param
         del Node.__del__
     else:
         yield request.param
-    assert release_module._waiting == [], "parents left waiting after a graph was freed"
+    assert freeing_module._waiting == [], "parents left waiting after a graph was freed"
 
 
 def nodes_alive() -> int:

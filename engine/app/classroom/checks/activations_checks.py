@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+import nn
 from engine import Value
 from engine.app.classroom.diagnose import close, compare_function, show_apart, versus
 from engine.app.classroom.mistakes import (
@@ -124,9 +124,8 @@ def silu_is_stable(student: Any) -> None:
 
 # --- Exercise 8.2 ---------------------------------------------------------------------------
 
-ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
-    "sigmoid": lambda v: v.sigmoid(), "tanh": lambda v: v.tanh(), "relu": lambda v: v.relu(),
-}
+# The activations the chains try, in this order; nn.ACTIVATIONS holds the functions.
+CHAINED_ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
 
 def chain(weights: list[float], x: float, activation: str) -> tuple[Value, list[Value], Value]:
@@ -134,7 +133,7 @@ def chain(weights: list[float], x: float, activation: str) -> tuple[Value, list[
     ws = [Value(w, label=f"w{k + 1}") for k, w in enumerate(weights)]
     z = xv = Value(x, label="x")
     for w in ws:
-        z = ACTIVATIONS[activation](w * z)
+        z = nn.ACTIVATIONS[activation](w * z)
     z.backward()
     return z, ws, xv
 
@@ -176,14 +175,14 @@ def compare_chain(student: Any, activation: str) -> None:
             fits.append(LAST_WEIGHT)
         if close(got, xv.grad):
             fits.append(INPUT_GRADIENT)
-        fits += [WRONG_ACTIVATION for other in ACTIVATIONS if other != activation
+        fits += [WRONG_ACTIVATION for other in CHAINED_ACTIVATIONS if other != activation
                  and close(got, reference_gradient(weights, x, other), 1e-9, 1e-300)]
         if len(set(fits)) == 1:
             raise CheckFailed(what, fits[0])
         raise CheckFailed(what, candidates=tuple(dict.fromkeys(fits)))
 
 
-for _activation in ACTIVATIONS:
+for _activation in CHAINED_ACTIVATIONS:
     check_of("8.2", f"∂out/∂w₁ through {_activation} chains of 1 to 20 layers")(
         partial(compare_chain, activation=_activation))
 
