@@ -7,7 +7,7 @@ goes through them:
 - ``plan``: the graph read once into a plan (each node's rule, parents and
   shape), where its parts start and end, what is written in place;
 - ``codegen``: the plan as straight-line Python, forward then backward, in
-  parts (``layout``: each value's slot between parts; ``part``: one part's code);
+  parts (``slot_layout``: each value's slot between parts; ``part``: one part's code);
 - ``tape``: the plan as a flat tape, for big graphs whose parts mostly differ;
 - ``compiled``: ``compile`` and ``Compiled``, the function a caller gets.
 

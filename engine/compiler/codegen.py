@@ -51,7 +51,7 @@ labels in comments (the parts are shared), and a value read once and not
 needed backward is written into its use (``engine.compiler.plan``).
 
 The leaves one part alone reads (a chain's weight and bias per link, an
-example's data) sit in consecutive slots (``engine.compiler.layout``): the
+example's data) sit in consecutive slots (``engine.compiler.slot_layout``): the
 part takes them in one slice, ``p0, p1, … = V[s0:s0 + n]``, and writes
 their gradients back in one, ``G[s0:s0 + n] = gp0, gp1, …``, so a shared
 part takes a few slot arguments, not one per leaf. Its gradient variables
@@ -63,9 +63,9 @@ from __future__ import annotations
 
 import re
 
-from engine.compiler.layout import Layout
 from engine.compiler.part import PartWriter
 from engine.compiler.plan import Plan, inlined
+from engine.compiler.slot_layout import Layout
 
 # Nodes per generated function: the typical size of a part (see the module docstring).
 PART_NODES = 256

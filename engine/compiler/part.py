@@ -6,14 +6,14 @@ once and not needed backward written into its use), then the sweep written
 out, last node first, each node adding ``local derivative · g`` to its
 parents' gradients (``engine.compiler.rules`` gives the text of both).
 Values and gradients that cross parts go through ``V`` and ``G`` at the
-slots ``engine.compiler.layout`` gives.
+slots ``engine.compiler.slot_layout`` gives.
 """
 
 from __future__ import annotations
 
-from engine.compiler.layout import Layout
 from engine.compiler.plan import Plan, Templates
 from engine.compiler.rules import literal
+from engine.compiler.slot_layout import Layout
 from engine.node import Node
 
 # Where a line's comment starts, in the readable source.
@@ -83,7 +83,7 @@ class PartWriter:
         self.order, self.rules, self.parents = plan.order, plan.rules, plan.parents
         self.needs, self.constant, self.slot = plan.needs, layout.constant, layout.slot
         self.readable, self.inline, self.start, self.end = layout.readable, inline, start, end
-        # The leaves only this part reads (``engine.compiler.layout``), taken in one slice each.
+        # The leaves only this part reads (``engine.compiler.slot_layout``), taken in one slice each.
         self.own_inputs, self.own_constants = own
         self.own = {*self.own_inputs, *self.own_constants}
         size = end - start
@@ -137,7 +137,7 @@ class PartWriter:
 
     def _take_own(self) -> None:
         """The part's own inputs and constants, each kind in one slice from ``V``:
-        consecutive slots (``engine.compiler.layout``), read into local variables."""
+        consecutive slots (``engine.compiler.slot_layout``), read into local variables."""
         for prefix, leaves in (("p", self.own_inputs), ("c", self.own_constants)):
             if not leaves:
                 continue
