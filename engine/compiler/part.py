@@ -83,7 +83,7 @@ class PartWriter:
         self.order, self.rules, self.parents = plan.order, plan.rules, plan.parents
         self.needs, self.constant, self.slot = plan.needs, layout.constant, layout.slot
         self.readable, self.inline, self.start, self.end = layout.readable, inline, start, end
-        # The leaves only this part reads (``engine.compiler.slot_layout``), taken in one slice each.
+        # The leaves only this part reads (``engine.compiler.slot_layout``), one slice each.
         self.own_inputs, self.own_constants = own
         self.own = {*self.own_inputs, *self.own_constants}
         size = end - start
