@@ -43,6 +43,15 @@ def test_nn_plots_and_matrix_form_are_reachable_after_import_nn():
 LATER = ("engine.higher.gradient_graph", "engine.higher.local_derivatives",
          "engine.higher.hessians", "engine.forward", "engine.methods.jacobians",
          "engine.explanation")
+METHODS = ("engine.methods.naive", "engine.methods.paths", "engine.methods.finite_differences",
+           "engine.methods.gradcheck")
+
+
+def test_the_methods_the_sweep_is_measured_against_load_on_first_use():
+    assert loaded_after("import engine; engine.Value(1.0).backward()", METHODS) == []
+    assert loaded_after("from engine import naive_gradients, gradcheck", METHODS) == [
+        "engine.methods.naive", "engine.methods.finite_differences",  # gradcheck's oracle
+        "engine.methods.gradcheck"]
 
 
 def test_higher_derivatives_forward_mode_and_explanations_load_on_first_use():
