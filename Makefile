@@ -13,8 +13,9 @@ OUT    := out
 demo: $(VENV)/.demo-installed graphviz
 	$(VENV)/bin/sweepgrad demo --out $(OUT)
 
+# On every core, a test file's tests together on one worker (tests/conftest.py).
 test: lint graphviz chromium bubblewrap npm
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadgroup
 
 # Execute every notebook in place, seeded, so they are committed with their
 # outputs (tests/notebooks/test_notebooks.py fails when they are stale).

@@ -13,6 +13,20 @@ settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep each test file on one worker when the suite runs in parallel (pytest-xdist).
+
+    ``make test`` runs ``pytest -n auto --dist loadgroup``: a group's tests share a
+    worker, so a module's fixtures (a sandboxed class graded, a browser started) are
+    made once. The site's files form one group: they share the site, built once per
+    worker that needs it, which is minutes.
+    """
+    for item in items:
+        path = Path(str(item.fspath))
+        group = "site" if path.parent.name == "site" else str(path)
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def torch():
     """PyTorch, for tests that use it as an oracle; they skip where it is absent.

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import builtins
 import zlib
+from collections.abc import Callable
+from operator import itemgetter
 from types import CodeType, FunctionType
 
 from engine.compiler.codegen import generate
@@ -35,7 +37,8 @@ class Code:
     mode = "code"
 
     __slots__ = ("_schedule", "_size", "_tail", "_inputs", "_root_slot", "_output_slots",
-                 "_source", "_header_chars", "nodes", "edges", "functions")
+                 "_gather", "_scatter", "_source", "_header_chars", "nodes", "edges",
+                 "functions")
 
     def __init__(self, plan: Plan) -> None:
         program = generate(plan)
@@ -60,6 +63,7 @@ class Code:
         for s, value in program.prefill:
             tail[s - inputs] = value
         self._tail = tail
+        self._gather, self._scatter = _permutations(program.input_slots)
         self._root_slot = program.root_slot
         self._output_slots = program.output_slots
         self.nodes = program.nodes
@@ -84,7 +88,8 @@ class Code:
 
     def run(self, values: list[float]) -> tuple[float, list[float], list[float]]:
         """(root's value, gradients of the inputs, outputs' values) at ``values``."""
-        slots = [*values, *self._tail]
+        gather, scatter = self._gather, self._scatter
+        slots = [*(values if gather is None else gather(values)), *self._tail]
         grads = [0.0] * self._size
         running = [part(slots, grads, *args) for part, args in self._schedule]
         for part in running:  # forward, first part to last
@@ -92,7 +97,8 @@ class Code:
         for part in reversed(running):  # backward, last part to first
             next(part, None)
         outputs = [slots[s] for s in self._output_slots]
-        return slots[self._root_slot], grads[: self._inputs], outputs
+        inputs = grads[: self._inputs] if scatter is None else list(scatter(grads))
+        return slots[self._root_slot], inputs, outputs
 
     def difference(self, plan: Plan) -> str | None:
         """Where the code of ``plan`` (a graph built again) differs from this code, or None."""
@@ -112,3 +118,18 @@ class Code:
 
     def describe(self) -> str:
         return f"{self.parts} part(s), {self.functions} distinct"
+
+
+Permute = Callable[[list[float]], tuple[float, ...]]
+
+
+def _permutations(input_slots: list[int]) -> tuple[Permute | None, Permute | None]:
+    """From the caller's order of inputs to their slots and back (``itemgetter``, in C),
+    or None for both where each input is in the slot of its position."""
+    if input_slots == list(range(len(input_slots))):
+        return None, None
+    position_in = [0] * len(input_slots)
+    for position, s in enumerate(input_slots):
+        position_in[s] = position
+    # Two or more inputs here, so itemgetter gives tuples.
+    return itemgetter(*position_in), itemgetter(*input_slots)

@@ -71,11 +71,12 @@ class Program:
 
     ``bodies[k]`` is the text of part k after its ``def`` line; ``params[k]``
     how many slot parameters it takes; ``schedule`` the parts to run, in
-    order, each with its slot arguments; ``prefill`` the constants' slots.
+    order, each with its slot arguments; ``prefill`` the constants' slots;
+    ``input_slots`` each input's slot, by position.
     """
 
-    __slots__ = ("bodies", "params", "schedule", "prefill", "slots", "root_slot",
-                 "output_slots", "nodes", "edges")
+    __slots__ = ("bodies", "params", "schedule", "prefill", "slots", "input_slots",
+                 "root_slot", "output_slots", "nodes", "edges")
 
     def __init__(self) -> None:
         self.bodies: list[str] = []
@@ -83,6 +84,7 @@ class Program:
         self.schedule: list[tuple[int, tuple[int, ...]]] = []
         self.prefill: list[tuple[int, float]] = []
         self.slots = 0  # length of V and G
+        self.input_slots: list[int] = []
         self.root_slot = 0
         self.output_slots: list[int] = []
         self.nodes = 0
@@ -110,7 +112,7 @@ def generate(plan: Plan) -> Program:
     The values of the plan's ``outputs`` are kept too (in ``V``); its ``bounds``
     say where the parts start and end.
     """
-    order, rules, parents, index = plan.order, plan.rules, plan.parents, plan.index
+    order, rules, parents = plan.order, plan.rules, plan.parents
     count = len(order)
     constant = plan.constant
     program = Program()
@@ -118,22 +120,13 @@ def generate(plan: Plan) -> Program:
     program.edges = sum(map(len, parents))
     bounds = plan.bounds
     readable = len(bounds) == 1
-    slot = {index[leaf]: position for leaf, position in plan.positions.items()}
-    size = len(plan.positions)
     part_of = [0] * count
     for p, (start, end) in enumerate(bounds):
         part_of[start:end] = [p] * (end - start)
-    for i in range(count):
-        part = part_of[i]
-        for j in parents[i]:
-            if (part_of[j] != part or (constant[j] and not readable)) and j not in slot:
-                slot[j] = size
-                size += 1
-    for i in (count - 1, *plan.outputs):
-        if i not in slot:
-            slot[i] = size
-            size += 1
-    program.slots = size
+    layout = _Layout(plan, part_of, constant, readable)
+    slot = layout.slot
+    program.slots = layout.size
+    program.input_slots = layout.input_slots
     program.root_slot = slot[count - 1]
     program.output_slots = [slot[i] for i in plan.outputs]
     program.prefill = [(s, float(order[i].data)) for i, s in slot.items() if constant[i]]
@@ -141,8 +134,8 @@ def generate(plan: Plan) -> Program:
     inline = ([False] * count if readable
               else inlined(rules, parents, plan.needs, slot, part_of))
     known: dict[str, int] = {}
-    for start, end in bounds:
-        writer = _Part(plan, constant, slot, readable, inline, start, end)
+    for p, (start, end) in enumerate(bounds):
+        writer = _Part(plan, layout, inline, start, end, layout.runs[p])
         body, args = writer.write()
         key = f"{len(args)}:{body}"
         if key not in known:
@@ -152,6 +145,86 @@ def generate(plan: Plan) -> Program:
         program.schedule.append((known[key], tuple(args)))
     _fix_unshared_slots(program)
     return program
+
+
+class _Layout:
+    """Where each value lives in ``V`` (and its gradient in ``G``): ``slot[node]``.
+
+    A small graph (one readable part) keeps its inputs in the caller's order
+    and writes its constants as literals. In a big graph, the leaves that only
+    one part reads (a chain's weight and bias per link, a batch example's data)
+    are that part's *own*: they get consecutive slots, in the order the part
+    reads them, so the part takes them in one slice (``p0, p1, … = V[s:s + n]``)
+    into local variables and writes their gradients back in one slice, instead
+    of being passed a slot number for each (measured on the chain with a
+    weight and a bias per link: 174 slot arguments, each read through
+    ``V[s]``, made it 1.4× the hand-written floats). The inputs are then laid
+    out in ``V`` in that order, not the caller's: ``input_slots[position]``.
+    Then, as before, one slot per value that crosses parts, per other
+    constant, for the root and for each output.
+    """
+
+    def __init__(self, plan: Plan, part_of: list[int], constant: list[bool],
+                 readable: bool) -> None:
+        self.constant, self.readable = constant, readable
+        self.slot: dict[int, int] = {}
+        self.runs: list[tuple[list[int], list[int]]] = [([], []) for _ in plan.bounds]
+        index = plan.index
+        inputs = [index[leaf] for leaf in plan.positions]  # by position
+        if not readable:
+            self._own_leaves(plan, part_of)
+        size = 0
+        for own_inputs, _ in self.runs:
+            for j in own_inputs:
+                self.slot[j] = size
+                size += 1
+        for j in inputs:
+            if j not in self.slot:
+                self.slot[j] = size
+                size += 1
+        self.input_slots = [self.slot[j] for j in inputs]
+        self.size = self._crossing(plan, part_of, size)
+
+    def _own_leaves(self, plan: Plan, part_of: list[int]) -> None:
+        """Each part's own leaves (read by no other part), inputs and constants apart,
+        in the order the part's forward code first reads them."""
+        rules, parents = plan.rules, plan.parents
+        reader = [-1] * len(rules)  # the part reading leaf j, or -2 if several do
+        for i, mine in enumerate(parents):
+            part = part_of[i]
+            for j in mine:
+                if rules[j] is None and reader[j] != part:
+                    reader[j] = part if reader[j] == -1 else -2
+        taken = set()
+        for p, (start, end) in enumerate(plan.bounds):
+            own_inputs, own_constants = self.runs[p]
+            for i in range(start, end):
+                for j in parents[i]:
+                    if reader[j] == p and j not in taken:
+                        taken.add(j)
+                        (own_constants if self.constant[j] else own_inputs).append(j)
+
+    def _crossing(self, plan: Plan, part_of: list[int], size: int) -> int:
+        """Slots for each part's own constants (consecutive), for the values that
+        cross parts and the other constants, the root and the outputs; the new size."""
+        slot, constant, readable = self.slot, self.constant, self.readable
+        parents = plan.parents
+        for _, own_constants in self.runs:
+            for j in own_constants:
+                slot[j] = size
+                size += 1
+        count = len(parents)
+        for i in range(count):
+            part = part_of[i]
+            for j in parents[i]:
+                if (part_of[j] != part or (constant[j] and not readable)) and j not in slot:
+                    slot[j] = size
+                    size += 1
+        for i in (count - 1, *plan.outputs):
+            if i not in slot:
+                slot[i] = size
+                size += 1
+        return size
 
 
 _SLOT_PARAMETER = re.compile(r"\bs(\d+)\b")
@@ -193,7 +266,7 @@ def _comment(line: str, label: str | None) -> str:
 
 
 # Variable names by number, made once: a part's code names thousands of them.
-_NAMES: dict[str, list[str]] = {"v": [], "g": [], "a": []}
+_NAMES: dict[str, list[str]] = {"v": [], "g": [], "a": [], "p": [], "gp": [], "c": []}
 
 
 def _names(prefix: str, count: int) -> list[str]:
@@ -207,11 +280,14 @@ class _Part:
     """The code of one part, nodes ``start`` to ``end``: ``write()`` gives its body
     (forward, ``yield``, backward) and the slots it takes as arguments."""
 
-    def __init__(self, plan: Plan, constant: list[bool], slot: dict[int, int],
-                 readable: bool, inline: list[bool], start: int, end: int) -> None:
+    def __init__(self, plan: Plan, layout: _Layout, inline: list[bool], start: int,
+                 end: int, own: tuple[list[int], list[int]]) -> None:
         self.order, self.rules, self.parents = plan.order, plan.rules, plan.parents
-        self.needs, self.constant, self.slot = plan.needs, constant, slot
-        self.readable, self.inline, self.start, self.end = readable, inline, start, end
+        self.needs, self.constant, self.slot = plan.needs, layout.constant, layout.slot
+        self.readable, self.inline, self.start, self.end = layout.readable, inline, start, end
+        # The leaves only this part reads (``_Layout``), taken in one slice each.
+        self.own_inputs, self.own_constants = own
+        self.own = {*self.own_inputs, *self.own_constants}
         size = end - start
         self.v_names, self.g_names = _names("v", size), _names("g", size)
         self.a_names = _names("a", size)
@@ -226,13 +302,15 @@ class _Part:
         # place, one it adds to once gets G[s] += ..., with no variable and no line.
         self.reads: dict[int, int] = {}
         self.adds: dict[int, int] = {}
-        if not readable:
+        if not self.readable:
             self._count_crossings()
 
     def write(self) -> tuple[str, list[int]]:
+        self._take_own()
         self._forward()
         self.lines.append("yield")
         self._backward()
+        self._give_own()
         return "    " + "\n    ".join(self.lines) + "\n", self.args
 
     def _count_crossings(self) -> None:
@@ -240,7 +318,7 @@ class _Part:
         for i in range(self.start, self.end):
             if rules[i] is not None:
                 for j in self.parents[i]:
-                    if j < self.start or rules[j] is None:
+                    if (j < self.start or rules[j] is None) and j not in self.own:
                         self.reads[j] = self.reads.get(j, 0) + 1
                         if needs[i] and needs[j]:
                             self.adds[j] = self.adds.get(j, 0) + 1
@@ -257,6 +335,31 @@ class _Part:
             name = self.slot_names[s] = f"s{len(self.args)}"
             self.args.append(s)
         return name
+
+    def _take_own(self) -> None:
+        """The part's own inputs and constants, each kind in one slice from ``V``:
+        consecutive slots (``_Layout``), read into local variables."""
+        for prefix, leaves in (("p", self.own_inputs), ("c", self.own_constants)):
+            if not leaves:
+                continue
+            names = _names(prefix, len(leaves))[: len(leaves)]
+            for j, name in zip(leaves, names):
+                self.value_of[j] = name
+            if prefix == "p":
+                for j, name in zip(leaves, _names("gp", len(leaves))):
+                    self.grad_of[j] = name
+            first = self._at(self.slot[leaves[0]])
+            self._emit(f"{', '.join(names)}, = V[{first}:{first} + {len(leaves)}]")
+
+    def _give_own(self) -> None:
+        """The own inputs' gradients, complete (no other part reads them), written to
+        ``G`` in one slice; an input that got no contribution keeps its 0.0."""
+        leaves = self.own_inputs
+        if not leaves:
+            return
+        totals = [self.grad_of[j] if j in self.started else "0.0" for j in leaves]
+        first = self._at(self.slot[leaves[0]])
+        self._emit(f"G[{first}:{first} + {len(leaves)}] = {', '.join(totals)},")
 
     def _operand(self, j: int) -> str:
         """How this part writes node j's value where an op reads it."""
@@ -361,6 +464,12 @@ class _Part:
                 self._emit(f"{name} += {term}")
             elif j in alias:
                 self._emit(f"{name} = {alias.pop(j)} + {term}")
+                started.add(j)
+            elif j in self.own:
+                # Its total starts from the leaf's 0.0, as in the sweep: 0.0 + t is t
+                # but for a −0.0, which becomes 0.0, and so is ``t or 0.0``, which
+                # makes no new float.
+                self._emit(f"{name} = {term} or 0.0")
                 started.add(j)
             elif j in self.slot:
                 self._emit(f"{name} = G[{self._at(self.slot[j])}] + {term}")

@@ -20,6 +20,15 @@ from engine.app.classroom import probes
 from engine.app.classroom.codec import Foreign, Session
 from engine.app.classroom.framing import Malformed, Reader
 from engine.app.classroom.kinds import Recording, squared
+from engine.app.classroom.node_table import NodeTable, pack_floats, pack_ints, read_ints
+
+
+def table(ids: list, data: list, grad: list, arity: list, op: list, label: list,
+          parents: list, local: list) -> dict:
+    """A node table as a sender would pack it, for messages written by hand."""
+    return {"id": pack_ints(ids), "data": pack_floats(data), "grad": pack_floats(grad),
+            "arity": pack_ints(arity), "op": op, "label": label, "parents": pack_ints(parents),
+            "local": pack_floats(local)}
 
 
 def wire(message: object) -> object:
@@ -52,9 +61,24 @@ def test_a_graph_arrives_whole_and_its_gradients_come_back():
 def test_a_deep_chain_is_a_flat_table_not_a_nested_tree():
     root = probes.tanh_chain(5_000)
     message = Session(+1).encode(root)
-    assert len(message["nodes"]["id"]) == len(topological_order(root))
-    assert message["value"] == {"N": message["nodes"]["id"][-1]}
-    Session(-1).decode(wire(message))  # no recursion on the way in either
+    count = len(topological_order(root))
+    ids = read_ints(message["nodes"]["id"], count, "id")
+    assert message["value"] == {"N": ids[-1]}
+    copy = Session(-1).decode(wire(message))  # no recursion on the way in either
+    assert [n.data for n in topological_order(copy)] == [n.data for n in topological_order(root)]
+    assert [n.local_grads for n in topological_order(copy)] == [
+        n.local_grads for n in topological_order(root)]
+
+
+def test_numbers_that_are_not_floats_cross_apart_from_the_packed_ones():
+    a, b = Value(2.0, label="a"), Value(3.0)
+    root = a * b
+    a.data, b.grad = 7, True  # what a student's code may leave in a node
+    copy = Session(-1).decode(wire(Session(+1).encode(root)))
+    x, y = copy.parents
+    assert (x.data, type(x.data), x.label) == (7.0, float, "a")
+    assert isinstance(y.grad, Foreign) and type(y.grad).__name__ == "bool"
+    assert copy.data == 6.0 and copy.local_grads == (3.0, 2.0)
 
 
 def test_returned_nodes_keep_the_judges_identity():
@@ -101,10 +125,26 @@ def test_arrays_and_unknown_objects():
 
 @pytest.mark.parametrize("message", [
     {"nodes": {}, "value": 1},  # a table without its columns
-    {"nodes": {"id": [-1], "data": [1.0], "grad": [0.0], "arity": [1], "op": ["+"],
-               "label": [None], "parents": [99], "local": [1.0]}, "value": None},
-    {"nodes": {"id": [5], "data": [1.0], "grad": [0.0], "arity": [0], "op": [""],
-               "label": [None], "parents": [], "local": []}, "value": None},  # the judge's id
+    {"nodes": table([-1], [1.0], [0.0], [1], ["+"], [None], [99], [1.0]), "value": None},
+    {"nodes": table([5], [1.0], [0.0], [0], [""], [None], [], []),
+     "value": None},  # the judge's id
+    {"nodes": table([-1, -1], [1.0, 2.0], [0.0, 0.0], [0, 0], ["", ""], [None, None], [], []),
+     "value": None},  # one id twice
+    {"nodes": table([-1], [1.0], [0.0], [0], [["+"]], [None], [], []), "value": None},
+    {"nodes": table([-1], [1.0], [0.0], [0], ["+" * 101], [None], [], []), "value": None},
+    {"nodes": table([-1], [1.0], [0.0], [0], [""], [7], [], []), "value": None},
+    {"nodes": {**table([-1], [1.0], [0.0], [0], [""], [None], [], []),
+               "data": {"f64": "AAAAAAAA8D8=AAAA", "odd": []}}, "value": None},  # too long
+    {"nodes": {**table([-1], [1.0], [0.0], [0], [""], [None], [], []),
+               "data": {"f64": "!!!!!!!!!!!!", "odd": []}}, "value": None},  # not base64
+    {"nodes": {**table([-1], [1.0], [0.0], [0], [""], [None], [], []),
+               "data": [1.0]}, "value": None},  # a column not packed
+    {"nodes": {**table([-1], [1.0], [0.0], [0], [""], [None], [], []),
+               "arity": pack_ints([-1])}, "value": None},
+    {"nodes": {**table([-1], [1.0], [0.0], [0], [""], [None], [], []),
+               "grad": {**pack_floats([0.0]), "odd": [[3, 1.0]]}}, "value": None},
+    {"nodes": {**table([-1], [1.0], [0.0], [0], [""], [None], [], []),
+               "grad": {**pack_floats([0.0]), "odd": [[0, []]]}}, "value": None},
     {"nodes": [], "value": {"R": 12345}},
     {"nodes": [], "value": {"K": -1, "kind": "os.system", "fields": {}}},
     {"nodes": [], "value": {"A": [10**9], "data": [1.0]}},
@@ -114,14 +154,13 @@ def test_arrays_and_unknown_objects():
 ])
 def test_anything_outside_the_schema_is_malformed(message: dict):
     if message["nodes"] == []:
-        message["nodes"] = {k: [] for k in ("id", "data", "grad", "arity", "op", "label",
-                                            "parents", "local")}
+        message["nodes"] = NodeTable().plain()
     with pytest.raises(Malformed):
         Session(+1).decode(wire(message))
 
 
 def test_the_judge_resolves_no_function_a_student_names():
-    empty = {k: [] for k in ("id", "data", "grad", "arity", "op", "label", "parents", "local")}
+    empty = NodeTable().plain()
     got = Session(+1).decode({"nodes": empty, "value": {"G": "engine.app.cli:main"}})
     assert isinstance(got, Foreign)
     with pytest.raises(Malformed):
@@ -137,7 +176,7 @@ def test_nesting_past_the_limit_is_malformed_both_ways():
     tree: dict = {"T": []}
     for _ in range(100):
         tree = {"T": [tree]}
-    empty = {k: [] for k in ("id", "data", "grad", "arity", "op", "label", "parents", "local")}
+    empty = NodeTable().plain()
     with pytest.raises(Malformed):
         Session(+1).decode({"nodes": empty, "value": tree})
 
@@ -155,3 +194,11 @@ def test_the_reader_refuses_lines_too_long_or_not_json(monkeypatch):
         reader.next(deadline=None)
     with pytest.raises(Malformed):
         reader.next(deadline=None)
+
+
+def test_the_state_sent_when_the_objects_cannot_be_read_changes_nothing():
+    root = probes.fan_out()
+    judge, _, _ = there(((root,), {}))
+    before = [(n.data, n.grad) for n in topological_order(root)]
+    judge.apply_after(wire(Session.nothing_changed()))
+    assert [(n.data, n.grad) for n in topological_order(root)] == before

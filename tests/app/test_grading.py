@@ -246,3 +246,19 @@ def test_limits_are_checked():
         Limits(seconds=0)
     with pytest.raises(ValueError, match="memory limit"):
         Limits(memory_mb=-1)
+
+
+def test_a_chapter_shares_a_sandbox_but_not_what_its_exercises_refuse(release: Path,
+                                                                      tmp_path: Path):
+    """2.1 and 2.2 run in one sandbox that removed the engine's order (2.1 refuses it)
+    before the file ran: a topological_order that keeps the engine's at import has kept
+    the refusal, and 2.2's backward, which may use the engine's order, is graded again in
+    a sandbox of its own (full marks, as alone)."""
+    keeps = "import engine\n_kept = engine.topological_order\n\n\n" \
+            "def topological_order(root):\n    return _kept(root)\n"
+    folder = submission(release, tmp_path / "keeps", graph=keeps)
+    results = {r.exercise: r for r in grade_submission(folder, ["2.1", "2.2"], FAST)}
+    assert results["2.1"].points == 0.0 and "engine_call" in results["2.1"].mistakes()
+    assert results["2.2"].status == "passed"
+    alone = {r.exercise: r for r in grade_submission(folder, ["2.2"], FAST)}
+    assert alone["2.2"].points == results["2.2"].points

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import Compiled, Node, Value, compile, topological_order
-from engine.examples import lecture_neuron, tanh_chain
+from engine.examples import distinct_chain, lecture_neuron, tanh_chain
 from tests.expressions import ALL_OPS, Program, programs, real, run_program
 from tests.helpers.bitwise import assert_bitwise, bits, held_bytes
 from tests.helpers.ieee_points import BINARY, SPECIAL, UNARY
@@ -184,6 +184,18 @@ def test_a_negative_zero_total_becomes_plus_zero_as_in_backward(mode):
     assert bits(grad) == bits(dynamic(build, [1.0])[1][0]) == bits(0.0)
 
 
+@pytest.mark.parametrize("part_nodes", [1, 2, 5])
+def test_a_negative_zero_total_of_an_input_read_in_one_part_becomes_plus_zero(part_nodes):
+    # Split into parts, an input only one part reads is that part's own: its total
+    # is written without reading G, and must still round as 0.0 + (-0.0) does.
+    def build(x, y):
+        return (x * -0.0 + y * 2.0) * 3.0
+
+    compiled = compiled_at(build, [1.0, 2.0], part_nodes)
+    assert_bitwise(compiled([1.0, 2.0]), dynamic(build, [1.0, 2.0]))
+    assert bits(compiled([1.0, 2.0])[1][0]) == bits(0.0)
+
+
 @MODES
 def test_inputs_may_be_some_leaves_in_any_order(mode):
     a, b, c = Value(1.0), Value(2.0), Value(3.0)
@@ -332,6 +344,42 @@ def test_a_chain_of_a_hundred_thousand_nodes_compiles_into_a_few_shared_function
     assert f.functions <= 5  # a link's code, compiled once, runs for every part
     root.backward()
     assert_bitwise(f([leaf.data for leaf in leaves]), (root.data, [x.grad for x in leaves]))
+
+
+def per_link_chain(values):
+    """x ← tanh(x·wᵢ + bᵢ) from values [x0, w1, b1, w2, b2, …]: the root and its leaves."""
+    leaves = [Value(v) for v in values]
+    x = leaves[0]
+    for weight, bias in zip(leaves[1::2], leaves[2::2]):
+        x = (x * weight + bias).tanh()
+    return x, leaves
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_a_chain_with_a_weight_and_bias_per_link_shares_parts_that_take_their_own_inputs(
+    shuffled,
+):
+    # Every link's w and b is read by one part only: the shared part takes them in one
+    # slice of V, not a slot number each, whatever order the caller lists them in.
+    _, leaves = distinct_chain(2_000)
+    recorded = [leaf.data for leaf in leaves]
+    listed = list(range(len(recorded)))
+    if shuffled:
+        listed = listed[1::2] + listed[::2]
+
+    def compiled_and_dynamic(values):
+        root, leaves = per_link_chain(values)
+        root.backward()
+        return root, [leaves[k] for k in listed]
+
+    root, inputs = compiled_and_dynamic(recorded)
+    f = compile(root, inputs)
+    assert f.functions <= 5 and f.parts > 20
+    assert max(map(len, re.findall(r"def part_\d+\(V, G(.*)\):", f.source))) < 40
+    for values in (recorded, [math.sin(7.0 * k) for k in range(len(recorded))]):
+        root, inputs = compiled_and_dynamic(values)
+        assert_bitwise(f([leaf.data for leaf in inputs]),
+                       (root.data, [leaf.grad for leaf in inputs]))
 
 
 def test_the_compiled_form_of_a_long_chain_holds_under_40_bytes_a_node():

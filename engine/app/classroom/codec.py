@@ -11,12 +11,13 @@ on both sides:
   ``{"A": shape, "data": [...]}``);
 - lists and dicts by identity (``{"L": id, "items": …}`` the first time,
   ``{"R": id}`` after), so aliasing survives and their contents after the
-  call can be sent back and written into the sender's own objects;
+  call can be sent back and written into the sender's own objects; a list
+  of nothing but nodes (a topological order) as ``{"L": id, "nodes":
+  packed ids}``;
 - graph nodes (``Value``) in a flat node table by columns, parents before
-  children (``id``, ``data``, ``grad``, ``arity``, ``op``, ``label`` one
-  entry a node; ``parents`` and ``local`` the edges of all of them in a
-  row), referred to as ``{"N": id}``; a 20,000-link chain is a table, never
-  a nested tree;
+  children, its numbers packed (``engine.app.classroom.node_table``),
+  referred to as ``{"N": id}``; a 20,000-link chain is a table, never a
+  nested tree;
 - objects of a known kind (``engine.app.classroom.kinds``: ``random.Random``,
   ``nn`` modules, the recording model) as ``{"K": id, "kind": name,
   "fields": …}``, re-created on the other side from their fields;
@@ -38,18 +39,27 @@ from __future__ import annotations
 
 import importlib
 import math
+import operator
 from collections.abc import Callable
+from itertools import compress
 from typing import Any
 
 from engine.app.classroom.framing import Malformed
 from engine.app.classroom.kinds import KINDS, kind_of
+from engine.app.classroom.node_table import (
+    MAX_NODES,
+    NodeTable,
+    pack_floats,
+    pack_ints,
+    read_floats,
+    read_ints,
+)
 from engine.graph import topological_order
-from engine.node import Node, leaf_node, new_node
+from engine.node import GENERAL, LEAF, UNARY, Node, leaf_node, new_node
 from engine.value import Value
 
 MAX_DEPTH = 48  # nesting of lists, tuples and dicts in one value
 MAX_ITEMS = 2_000_000  # leaves and items in one message
-MAX_NODES = 1_000_000  # graph nodes in one message
 MAX_TEXT = 100_000  # characters in one string
 MAX_INT = 2**63
 
@@ -124,7 +134,8 @@ class Session:
         self.ids: dict[int, int] = {}  # id(obj) -> wire id
         self.next_id = 1
         self.received: list[int] = []  # mutable objects the other side sent, by wire id
-        self.node_state: dict[int, tuple[Any, Any]] = {}  # wire id -> (data, grad) as received
+        self.nodes_received: list[Node] = []  # the other side's nodes, as received
+        self.node_state: tuple[list[Any], list[Any]] = ([], [])  # their data and grads then
 
     def _name(self, obj: object) -> tuple[int, bool]:
         key = id(obj)
@@ -147,9 +158,12 @@ class Session:
         """``{"nodes": table, "value": tree}``: ``value`` ready for ``json.dumps``."""
         nodes = NodeTable()
         tree = self._encode(value, 0, nodes)
-        return {"nodes": nodes.plain(), "value": tree}
+        return {"nodes": nodes.plain(_plain_float), "value": tree}
 
     def _encode(self, obj: Any, depth: int, nodes: NodeTable) -> Any:
+        if isinstance(obj, Node):  # first: a list of a graph's nodes has thousands
+            self._encode_graph(obj, nodes)
+            return {"N": self.ids[id(obj)]}
         if obj is None or isinstance(obj, (bool, str)):
             return obj if not isinstance(obj, str) or len(obj) <= MAX_TEXT else obj[:MAX_TEXT]
         if isinstance(obj, (int, float)):
@@ -169,13 +183,14 @@ class Session:
                 return float(obj)
         if depth > MAX_DEPTH:
             raise Malformed(f"a value nested more than {MAX_DEPTH} deep")
-        if isinstance(obj, Node):
-            self._encode_graph(obj, nodes)
-            return {"N": self.ids[id(obj)]}
         if isinstance(obj, list):
             wire, new = self._name(obj)
             if not new:
                 return {"R": wire}
+            if obj and set(map(type, obj)) == {Value}:  # e.g. a topological order: packed
+                for node in obj:
+                    self._encode_graph(node, nodes)
+                return {"L": wire, "nodes": pack_ints([self.ids[id(node)] for node in obj])}
             return {"L": wire, "items": [self._encode(x, depth + 1, nodes) for x in obj]}
         if isinstance(obj, dict):
             wire, new = self._name(obj)
@@ -215,30 +230,79 @@ class Session:
         ids = self.ids
         if id(root) in ids:
             return
-        # The judge's graphs are the engine's own: its traversal is the fast one. The
-        # student's side walks on its own (the engine's may be refused in an exercise).
-        order = topological_order(root) if self.sign > 0 else self._walk(root)
+        if self.sign < 0:  # the student's nodes may be anything: one at a time, with care
+            self._encode_nodes(self._walk(root), nodes)
+            return
+        # The judge's graphs are the engine's own: its traversal, and its slots read by
+        # columns (as engine.graph reads them), since this runs once per node of 10^5.
+        new = [n for n in topological_order(root) if id(n) not in ids]
+        if len(nodes.id) + len(new) > MAX_NODES:
+            raise Malformed(f"a graph of more than {MAX_NODES:,} nodes")
+        if set(map(type, new)) - {Value}:  # (map and set: at C speed)
+            self._encode_nodes(new, nodes)
+            return
+        start = self.next_id
+        wires = list(range(start, start + len(new)))
+        self.next_id = start + len(new)
+        ids.update(zip(map(id, new), wires))
+        self.objects.update(zip(wires, new))
+        add_parent, add_local, add_arity = (nodes.parents.append, nodes.local.append,
+                                            nodes.arity.append)
+        for node in new:
+            b = node._b
+            if b is UNARY:
+                add_parent(ids[id(node._a)])
+                add_local(node._da)
+                add_arity(1)
+            elif b is LEAF:
+                add_arity(0)
+            elif b is GENERAL:
+                add_arity(self._add_edges(node, nodes))
+            else:
+                add_parent(ids[id(node._a)])
+                add_parent(ids[id(b)])
+                add_local(node._da)
+                add_local(node._db)
+                add_arity(2)
+        ops = [n.op for n in new]
+        labels = [None if names is None else names[0] for names in [n._names for n in new]]
+        nodes.id += wires
+        nodes.data += [n.data for n in new]
+        nodes.grad += [n.grad for n in new]
+        nodes.op += ops if set(map(type, ops)) <= {str} else [
+            op if isinstance(op, str) else type(op).__name__ for op in ops]
+        nodes.label += labels if set(map(type, labels)) <= {str, type(None)} \
+            else [label if isinstance(label, str) else None for label in labels]
+
+    def _encode_nodes(self, order: list[Node], nodes: NodeTable) -> None:
+        """Name and add each node of ``order`` not yet named (parents first), one by one."""
+        ids = self.ids
         if len(nodes.id) + len(order) > MAX_NODES:
             raise Malformed(f"a graph of more than {MAX_NODES:,} nodes")
         for node in order:
             if id(node) in ids:
                 continue
-            parents, grads = _parents_and_grads(node)
+            arity = self._add_edges(node, nodes)
             wire, _ = self._name(node)
-            arity = 0
-            for p, g in zip(parents, grads):
-                if id(p) in ids:
-                    nodes.parents.append(ids[id(p)])
-                    nodes.local.append(g if type(g) is float else _plain_float(g))
-                    arity += 1
-            label, op = node.label, node.op
-            data, grad = node.data, node.grad
+            label, op, data, grad = node.label, node.op, node.data, node.grad
             nodes.id.append(wire)
-            nodes.data.append(data if type(data) is float else _plain_float(data))
-            nodes.grad.append(grad if type(grad) is float else _plain_float(grad))
+            nodes.data.append(data)
+            nodes.grad.append(grad)
             nodes.arity.append(arity)
             nodes.op.append(op if isinstance(op, str) else type(op).__name__)
             nodes.label.append(label if isinstance(label, str) or label is None else None)
+
+    def _add_edges(self, node: Node, nodes: NodeTable) -> int:
+        """The edges of a node of any shape to parents already named; how many."""
+        ids, arity = self.ids, 0
+        parents, grads = _parents_and_grads(node)
+        for p, g in zip(parents, grads):
+            known = ids.get(id(p))
+            if known is not None:
+                nodes.parents.append(known)
+                nodes.local.append(g)
+                arity += 1
+        return arity
 
     def _walk(self, root: Node) -> list[Node]:
         """The nodes behind ``root`` not yet named, parents first (iteratively)."""
@@ -274,45 +338,64 @@ class Session:
 
     def _decode_nodes(self, table: object) -> None:
         columns = NodeTable.read(table)
-        objects, sign, number = self.objects, self.sign, self._number
-        parents, local = columns.parents, columns.local
+        objects, ids, sign, number = self.objects, self.ids, self.sign, self._number
+        wires = columns.id
+        labels: set[Any]
+        if wires and ((max(wires) >= 0) if sign > 0 else (min(wires) <= 0)) or \
+                len(set(wires)) != len(wires) or not objects.keys().isdisjoint(wires):
+            raise Malformed("a node id that is not a new id of the other side")
+        try:  # a few distinct texts, each checked once
+            ops, labels = set(columns.op), set(columns.label)
+        except TypeError:
+            raise Malformed("a node's op and label must be strings") from None
+        if not all(type(op) is str and len(op) <= 100 for op in ops):
+            raise Malformed("a node's op must be a short string")
+        if not all(label is None or type(label) is str and len(label) <= 1000
+                   for label in labels):
+            raise Malformed("a node's label must be a short string or null")
+        # The numbers first, by columns; then one short loop a node (parents before it).
+        datas = [d if type(d) is float else number(d) for d in columns.data]
+        grads = [g if type(g) is float else number(g) for g in columns.grad]
+        local = [g if type(g) is float else number(g) for g in columns.local]
+        parents, built = columns.parents, []
         at = 0
-        for wire, data, grad, arity, op, label in zip(columns.id, columns.data, columns.grad,
-                                                       columns.arity, columns.op, columns.label):
-            if type(wire) is not int or wire * sign >= 0 or wire in objects:
-                raise Malformed(f"node id {wire!r} is not a new id of the other side")
-            try:
-                known = [objects[p] for p in parents[at : at + arity]]
-            except (KeyError, TypeError):
-                raise Malformed("a node's parent must be a node listed before it") from None
-            for parent in known:
-                if not isinstance(parent, Node):
-                    raise Malformed("a node's parent must be a node")
-            grads = [g if type(g) is float else number(g) for g in local[at : at + arity]]
-            at += arity
-            if type(op) is not str or len(op) > 100:
-                raise Malformed("a node's op must be a short string")
-            if label is not None and (type(label) is not str or len(label) > 1000):
-                raise Malformed("a node's label must be a short string or null")
-            data = data if type(data) is float else number(data)
-            if arity == 0:
-                node = leaf_node(Value, data)
-                node.op = op
-            elif arity == 1:
-                node = new_node(Value, data, op, known[0], grads[0])
-            elif arity == 2:
-                node = new_node(Value, data, op, known[0], grads[0], known[1], grads[1])
-            else:
-                node = Value(0.0, tuple(known), tuple(grads), op)
-                node.data = data
-            if label is not None:
-                try:
-                    node.label = label
-                except (TypeError, ValueError) as error:
-                    raise Malformed(f"a node's label: {error}") from None
-            node.grad = grad if type(grad) is float else number(grad)
-            objects[wire] = node
-            self.ids[id(node)] = wire
+        try:
+            for wire, data, arity, op in zip(wires, datas, columns.arity, columns.op):
+                if arity == 1:
+                    a = objects[parents[at]]
+                    if not isinstance(a, Node):
+                        raise Malformed("a node's parent must be a node")
+                    node = new_node(Value, data, op, a, local[at])
+                elif arity == 2:
+                    a, b = objects[parents[at]], objects[parents[at + 1]]
+                    if not (isinstance(a, Node) and isinstance(b, Node)):
+                        raise Malformed("a node's parent must be a node")
+                    node = new_node(Value, data, op, a, local[at], b, local[at + 1])
+                elif arity == 0:
+                    node = leaf_node(Value, data)
+                    node.op = op
+                else:
+                    known = [objects[p] for p in parents[at : at + arity]]
+                    if not all(isinstance(parent, Node) for parent in known):
+                        raise Malformed("a node's parent must be a node")
+                    node = Value(0.0, tuple(known), tuple(local[at : at + arity]), op)
+                    node.data = data
+                at += arity
+                objects[wire] = node
+                built.append(node)
+        except KeyError:
+            raise Malformed("a node's parent must be a node listed before it") from None
+        for node, grad in zip(built, grads):
+            node.grad = grad
+        if labels != {None}:
+            for node, label in zip(built, columns.label):
+                if label is not None:
+                    try:
+                        node.label = label
+                    except (TypeError, ValueError) as error:  # a label the engine refuses
+                        raise Malformed(f"a node's label: {error}") from None
+        ids.update(zip(map(id, built), wires))
+        self.nodes_received += built
 
     def _number(self, x: object) -> Any:
         if isinstance(x, (int, float)) and not isinstance(x, bool):
@@ -325,6 +408,11 @@ class Session:
         budget[0] -= 1
         if budget[0] < 0:
             raise Malformed(f"more than {MAX_ITEMS:,} items in one message")
+        if type(tree) is dict and len(tree) == 1 and "N" in tree:  # first: see _encode
+            found = self.objects.get(tree["N"]) if type(tree["N"]) is int else None
+            if not isinstance(found, Node):
+                raise Malformed(f"id {tree['N']!r} is not a node")
+            return found
         if tree is None or isinstance(tree, (bool, float)):
             return tree
         if isinstance(tree, int):
@@ -340,13 +428,13 @@ class Session:
         if not isinstance(tree, dict) or not tree:
             raise Malformed(f"{type(tree).__name__} is not a value of the schema")
         keys = set(tree)
-        if keys == {"N"} or keys == {"R"}:
-            wire = tree.get("N", tree.get("R"))
+        if keys == {"R"}:
+            wire = tree["R"]
             if not isinstance(wire, int) or wire not in self.objects:
                 raise Malformed(f"unknown id {wire!r}")
             found = self.objects[wire]
-            if ("N" in tree) != isinstance(found, Node):
-                raise Malformed(f"id {wire} is not a {'node' if 'N' in tree else 'container'}")
+            if isinstance(found, Node):
+                raise Malformed(f"id {wire} is not a container")
             return found
         if keys == {"L", "items"}:
             wire = self._new_id(tree["L"])
@@ -356,6 +444,18 @@ class Session:
             self.received.append(wire)
             target.extend(self._decode(x, depth + 1, budget) for x in items)
             return target
+        if keys == {"L", "nodes"}:
+            wire = self._new_id(tree["L"])
+            wires = read_ints(tree["nodes"], None, "a list of nodes")
+            budget[0] -= len(wires)
+            if budget[0] < 0:
+                raise Malformed(f"more than {MAX_ITEMS:,} items in one message")
+            found = [self.objects.get(w) for w in wires]
+            if not all(isinstance(node, Node) for node in found):
+                raise Malformed("a list of nodes names something that is not a node")
+            self._bind(wire, found)
+            self.received.append(wire)
+            return found
         if keys == {"D", "items"}:
             wire = self._new_id(tree["D"])
             mapping: dict[Any, Any] = {}
@@ -451,19 +551,31 @@ class Session:
 
     def remember_nodes(self) -> None:
         """Note the data and grad of every node received, to send back only what changed."""
-        self.node_state = {wire: (obj.data, obj.grad) for wire, obj in self.objects.items()
-                           if wire * self.sign < 0 and isinstance(obj, Node)}
+        nodes = self.nodes_received
+        self.node_state = ([n.data for n in nodes], [n.grad for n in nodes])
+
+    @staticmethod
+    def nothing_changed() -> dict[str, Any]:
+        """The state after a call whose objects could not be read: no change."""
+        return {"nodes": NodeTable().plain(), "changed": {
+            "count": 0, "id": pack_ints([]), "data": pack_floats([]), "grad": pack_floats([])},
+            "contents": []}
 
     def state_after(self) -> dict[str, Any]:
         """What became of the other side's objects here: nodes, containers, kinds."""
         nodes = NodeTable()
-        changed: dict[str, list[Any]] = {"id": [], "data": [], "grad": []}
-        for wire, (data, grad) in self.node_state.items():
-            node = self.objects[wire]
-            if node.data is not data or node.grad is not grad:
-                changed["id"].append(wire)
-                changed["data"].append(_plain_float(node.data))
-                changed["grad"].append(_plain_float(node.grad))
+        received = self.nodes_received
+        data_before, grad_before = self.node_state
+        data_now, grad_now = [n.data for n in received], [n.grad for n in received]
+        # Compared by identity, at C speed (a sweep may have changed 10^5 of them).
+        moved = list(map(operator.or_, map(operator.is_not, data_now, data_before),
+                         map(operator.is_not, grad_now, grad_before)))
+        places = list(compress(range(len(moved)), moved))
+        ids = self.ids
+        changed = {"count": len(places),
+                   "id": pack_ints([ids[id(received[i])] for i in places]),
+                   "data": pack_floats([data_now[i] for i in places], _plain_float),
+                   "grad": pack_floats([grad_now[i] for i in places], _plain_float)}
         contents = []
         for wire in self.received:
             obj = self.objects[wire]
@@ -475,7 +587,7 @@ class Session:
                 kind = kind_of(obj)
                 if kind is not None:
                     contents.append([wire, self._encode(kind.fields(obj), 1, nodes)])
-        return {"nodes": nodes.plain(), "changed": changed, "contents": contents}
+        return {"nodes": nodes.plain(_plain_float), "changed": changed, "contents": contents}
 
     def apply_after(self, state: object) -> None:
         """Write the other side's account of our objects into them."""
@@ -483,21 +595,25 @@ class Session:
             raise Malformed("the state after a call must be {nodes, changed, contents}")
         self._decode_nodes(state["nodes"])
         changed, contents = state["changed"], state["contents"]
-        if not (isinstance(changed, dict) and set(changed) == {"id", "data", "grad"}
-                and all(isinstance(c, list) for c in changed.values())
-                and len(changed["id"]) == len(changed["data"]) == len(changed["grad"])
-                and len(changed["id"]) <= MAX_NODES):
-            raise Malformed("changed must be {id, data, grad}, lists of one length")
+        if not (isinstance(changed, dict) and set(changed) == {"count", "id", "data", "grad"}
+                and type(changed["count"]) is int and 0 <= changed["count"] <= MAX_NODES):
+            raise Malformed("changed must be {count, id, data, grad}, count at most "
+                            f"{MAX_NODES:,}")
+        count = changed["count"]
+        wires = read_ints(changed["id"], count, "changed ids")
+        datas = read_floats(changed["data"], count, "changed data")
+        grads = read_floats(changed["grad"], count, "changed grads")
         if not isinstance(contents, list):
             raise Malformed("contents must be a list")
-        updates = []
-        objects, sign, number = self.objects, self.sign, self._number
-        for wire, data, grad in zip(changed["id"], changed["data"], changed["grad"]):
-            node = objects.get(wire) if type(wire) is int else None
-            if not isinstance(node, Node) or wire * sign < 0:
-                raise Malformed(f"changed node {wire!r} is not one of ours")
-            updates.append((node, data if type(data) is float else number(data),
-                            grad if type(grad) is float else number(grad)))
+        number, objects = self._number, self.objects
+        if wires and (min(wires) <= 0 if self.sign > 0 else max(wires) >= 0):
+            raise Malformed("a changed node that is not one of ours")
+        found = [objects.get(wire) for wire in wires]
+        changed_nodes = [node for node in found if isinstance(node, Node)]
+        if len(changed_nodes) != len(found):
+            raise Malformed("a changed node that is not one of ours")
+        datas = [d if type(d) is float else number(d) for d in datas]
+        grads = [g if type(g) is float else number(g) for g in grads]
         budget = [MAX_ITEMS]
         filled = []
         for entry in contents:
@@ -506,7 +622,7 @@ class Session:
                 raise Malformed("contents must be [id of ours, items]")
             filled.append((self.objects[entry[0]], self._decode(entry[1], 1, budget)))
         # Checked in full first, then written: a malformed state changes nothing.
-        for node, data, grad in updates:
+        for node, data, grad in zip(changed_nodes, datas, grads):
             node.data, node.grad = data, grad
         for obj, items in filled:
             if isinstance(obj, list) and isinstance(items, list):
@@ -527,45 +643,6 @@ class Session:
                     kind.update(obj, items)
                 except (TypeError, ValueError, KeyError, IndexError) as error:
                     raise Malformed(f"{kind.name}: {error}") from None
-
-
-class NodeTable:
-    """Graph nodes by columns, one entry a node (edges of all nodes in a row)."""
-
-    COLUMNS = ("id", "data", "grad", "arity", "op", "label")
-
-    def __init__(self) -> None:
-        self.id: list[Any] = []
-        self.data: list[Any] = []
-        self.grad: list[Any] = []
-        self.arity: list[Any] = []
-        self.op: list[Any] = []
-        self.label: list[Any] = []
-        self.parents: list[Any] = []
-        self.local: list[Any] = []
-
-    def plain(self) -> dict[str, list[Any]]:
-        return {name: getattr(self, name) for name in (*self.COLUMNS, "parents", "local")}
-
-    @classmethod
-    def read(cls, table: object) -> NodeTable:
-        """The columns of a received table, checked for shape (not yet for content)."""
-        names = (*cls.COLUMNS, "parents", "local")
-        if not (isinstance(table, dict) and set(table) == set(names)
-                and all(isinstance(table[n], list) for n in names)):
-            raise Malformed(f"a node table must be {{{', '.join(names)}}}, each a list")
-        count = len(table["id"])
-        if count > MAX_NODES or any(len(table[n]) != count for n in cls.COLUMNS):
-            raise Malformed(f"a node table's columns must have one length, at most {MAX_NODES:,}")
-        arity = table["arity"]
-        if not all(type(a) is int and a >= 0 for a in arity) or \
-                sum(arity) != len(table["parents"]) or len(table["parents"]) != len(
-                    table["local"]) or len(table["parents"]) > 4 * MAX_NODES:
-            raise Malformed("a node table's arities must count its parents and local grads")
-        columns = cls()
-        for name in names:
-            setattr(columns, name, table[name])
-        return columns
 
 
 class RemoteFunction:

@@ -36,7 +36,7 @@ from pathlib import Path
 from engine.app.classroom import checks  # noqa: F401 (registers the course's exercises)
 from engine.app.classroom.registry import find
 from engine.app.classroom.results import ExerciseResult
-from engine.app.classroom.sandbox import Isolation
+from engine.app.classroom.sandbox import Isolation, compile_packages
 from engine.app.classroom.worker import failure
 
 STARTUP_SECONDS = 60.0  # importing numpy, nn and the checks takes well under a second
@@ -161,6 +161,7 @@ def grade_submission(
 ) -> list[ExerciseResult]:
     """Every exercise of one submission, each within the limits, in the order given."""
     isolation = isolation or Isolation.bubblewrap()
+    compile_packages()
     results: dict[str, ExerciseResult] = {}
 
     def record(result: ExerciseResult) -> None:

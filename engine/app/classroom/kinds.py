@@ -20,18 +20,18 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine import Value
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     """How objects of one type cross between the judge and the sandbox.
 
     The type is named (``"nn.layers.MLP"``), not held, so the runner imports
-    ``nn`` only when a model actually crosses.
+    ``nn`` only when a model actually crosses. (A named tuple rather than a
+    dataclass: every sandbox imports this module, and ``dataclasses`` would
+    add a tenth to its start.)
     """
 
     name: str

@@ -18,14 +18,10 @@ import json
 import linecache
 import os
 import sys
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from types import ModuleType
 from typing import Any
-
-from engine.files import FileTooLarge, NotARegularFile, read_regular_file
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a chapter's notebook with outputs is well under 1 MB
 
@@ -46,13 +42,16 @@ def is_loading() -> bool:
     return _loading[0] > 0
 
 
-def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+def read_limited(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> str:
     """The text of ``path``: a regular file (not a link) of at most ``limit`` bytes.
 
     Raises ``ValueError`` saying, by the file's name, why it was refused.
     """
-    name = Path(path).name
-    if Path(path).is_symlink():  # never followed out of a submission
+    # Only the judge and ``sweepgrad check`` read files: a sandbox starts without these.
+    from engine.files import FileTooLarge, NotARegularFile, read_regular_file  # noqa: PLC0415
+
+    name = os.path.basename(os.fspath(path))
+    if os.path.islink(path):  # never followed out of a submission
         raise ValueError(f"{name} is a symbolic link, not a file")
     try:
         data = read_regular_file(path, limit)
@@ -75,6 +74,8 @@ def describe(error: BaseException, filename: str) -> str:
         return f"syntax error in {filename} line {error.lineno}: {error.msg}"
     if isinstance(error, SystemExit):
         return f"{filename} calls sys.exit({error.code!r}) while loading"
+    import traceback  # noqa: PLC0415 (only when a file fails: every sandbox imports this module)
+
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(
         filename) or filename in f.filename]
     where = f" line {frames[-1].lineno}" if frames else ""

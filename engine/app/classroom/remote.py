@@ -68,6 +68,11 @@ class RunnerEnded(RunnerGone):
     """The student's process ended during a call (the runner can tell how)."""
 
 
+class Regrade(BaseException):
+    """The student's code reached an implementation removed for another exercise of the
+    chapter (the sandbox serves them all): grade this one again in a sandbox of its own."""
+
+
 class StudentError(Exception):
     """An exception the student's code raised whose type is not a builtin one."""
 
@@ -149,7 +154,7 @@ def _record(measured: object) -> None:
     if not isinstance(measured, dict):
         raise RunnerGone("the submission's process sent malformed measurements")
     depth, raised, reached = (measured.get("depth"), measured.get("raised_limit"),
-                              measured.get("reached"))
+                              measured.get("reached"))  # "outside": Exercise.call
     if not (isinstance(depth, int) and isinstance(raised, bool) and isinstance(reached, list)
             and all(isinstance(r, str) and len(r) < 200 for r in reached) and len(reached) < 100):
         raise RunnerGone("the submission's process sent malformed measurements")
@@ -163,12 +168,24 @@ def _record(measured: object) -> None:
 
 
 class Exercise:
-    """The socket to the runner's child serving one exercise, and its deadline."""
+    """The socket to the runner's child serving one exercise, and its deadline.
 
-    def __init__(self, sock: socket.socket, deadline: float) -> None:
+    ``shared``: the sandbox also removed implementations this exercise does not
+    refuse (those of others of its chapter); reaching one means ``Regrade``.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: float, shared: bool = False) -> None:
         self.sock, self.reader, self.deadline = sock, Reader(sock), deadline
+        self.shared = shared
         self.functions: list[str] = []
         self.error = ""
+
+    def _check_outside(self, outside: object) -> None:
+        if not (isinstance(outside, list) and len(outside) < 100
+                and all(isinstance(r, str) and len(r) < 200 for r in outside)):
+            raise RunnerGone("the submission's process sent malformed measurements")
+        if outside and self.shared:
+            raise Regrade()
 
     def receive(self) -> dict[str, Any]:
         try:
@@ -190,6 +207,7 @@ class Exercise:
                 and all(isinstance(f, str) for f in loaded["functions"])
                 and isinstance(loaded.get("error"), str)):
             raise RunnerGone("the submission's process did not say what it loaded")
+        self._check_outside(loaded.get("outside", []))
         self.functions, self.error = loaded["functions"], loaded["error"][:1000]
 
     def call(self, name: str, args: tuple, kwargs: dict[str, Any]) -> Any:
@@ -209,6 +227,10 @@ class Exercise:
             if calls_back > MAX_CALLS_BACK:
                 raise RunnerGone(f"more than {MAX_CALLS_BACK:,} calls of the checks' functions")
             self._answer(session, message)
+        if "refused" in message:
+            self._check_outside(message.get("outside", []))
+        measured = message.get("measured")
+        self._check_outside(measured.get("outside", []) if isinstance(measured, dict) else [])
         if set(message) - {"returned", "raised", "after", "measured"} or \
                 ("returned" in message) == ("raised" in message) or "after" not in message:
             raise RunnerGone("the submission's process sent an answer outside the protocol")
@@ -271,10 +293,14 @@ class StudentFunction:
 class Sandbox:
     """A student's runner in a sandbox, for one exercise or a run of them.
 
-    A sandbox serves the exercises of one chapter that refuse the same
-    implementations (the runner imported the chapter with them already gone);
-    any other exercise gets a fresh one, and so does the next exercise after
-    a timeout or an error. Ending a sandbox kills everything inside it.
+    A sandbox serves the exercises of one chapter: it removes, before the
+    chapter's files run, every implementation any of them refuses (``job["unavailable"]``),
+    so no student code in it ever saw one, and tells the runner which ones
+    the exercise at hand refuses (``job["refuses"]``). An exercise that
+    reaches one removed for another raises ``Regrade`` and is graded again in
+    a sandbox that removes exactly what it refuses. Another chapter gets a
+    fresh sandbox, and so does the next exercise after a timeout or an error.
+    Ending a sandbox kills everything inside it.
     """
 
     def __init__(self, isolation: Isolation, folder: str) -> None:
@@ -292,10 +318,13 @@ class Sandbox:
             self._start()
             self.serves = serves
             message: dict[str, Any] = job
-        else:  # the same chapter, refusing the same: its runner answers again
-            message = {"exercise": job.get("exercise"), "functions": job.get("functions")}
+        else:  # the same chapter, removing the same: its runner answers again
+            message = {"exercise": job.get("exercise"), "functions": job.get("functions"),
+                       "refuses": job.get("refuses")}
         assert self.sock is not None and self.reader is not None
-        exercise = Exercise(self.sock, time.monotonic() + seconds)
+        shared = {r for _, r in job.get("unavailable", [])} != {r for _, r in
+                                                                 job.get("refuses", [])}
+        exercise = Exercise(self.sock, time.monotonic() + seconds, shared)
         exercise.reader = self.reader
         try:
             send(self.sock, message)

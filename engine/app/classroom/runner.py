@@ -5,28 +5,33 @@ nothing: it runs the student's functions on the inputs the judge sends and
 answers with plain data (``engine.app.classroom.codec``). It imports no
 check, no reference and no diagnosis.
 
-One runner serves one exercise of one student, in a sandbox of its own. On
+One runner serves one chapter of one student, in a sandbox of its own. On
 its socket (file descriptor 0) it says ``{"ready": true}`` once Python,
-numpy, ``engine`` and ``nn`` are imported, receives the exercise, and then:
+``engine`` and the protocol are imported, receives the first exercise, and then:
 
 1. sets the limits (CPU seconds, address space, processes, file size, open
    files) with ``resource``;
-2. replaces the engine's implementations the exercise asks students to
-   write (``unavailable``) with functions that refuse, in every module and
-   class that holds them, and pins the recursion limit;
+2. replaces the engine's implementations any exercise of the chapter asks
+   students to write (``unavailable``) with functions that refuse, in every
+   module and class that holds them, and pins the recursion limit;
 3. runs the chapter's files (their text, sent by the judge), says which of
    the exercise's functions exist, and answers calls until the judge closes
    the socket; then the judge ends the sandbox and all it holds. The next
-   exercise of the chapter may be handed to the same runner when it refuses
-   the same implementations (``{"exercise": …, "functions": […]}``).
+   exercise of the chapter is handed to the same runner
+   (``{"exercise": …, "functions": […], "refuses": […]}``): each names what
+   it refuses itself, and reaching a removed implementation it does not
+   refuse is reported (``"outside"``, in ``"loaded"`` and in
+   ``"measured"``) so that the judge grades it again in a sandbox of its own
+   (``Refusals``).
 
 A call is ``{"call": name, "args": …, "measure": {"recursion": bool}}``; the
 answer ``{"returned": …}`` or ``{"raised": {type, args, message, where}}``,
 with ``"after"`` (what became of the judge's objects) and ``"measured"``
 (recursion depth, whether the limit was raised, which refused
-implementations were reached). While a student's function runs it may call
-a function of the judge's: ``{"call_judge": id, "args": …}``, answered by
-``{"judge_returned": …}`` or ``{"judge_raised": {type, message}}``.
+implementations were reached, and which removed ones it does not refuse).
+While a student's function runs it may call a function of the judge's:
+``{"call_judge": id, "args": …}``, answered by ``{"judge_returned": …}`` or
+``{"judge_raised": {type, message}}``.
 Measurements come from the student's own process: the judge lets them only
 lower a grade.
 """
@@ -36,9 +41,7 @@ from __future__ import annotations
 import builtins
 import os
 import resource
-import socket
 import sys
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -82,14 +85,49 @@ def set_limits(limits: dict[str, Any]) -> None:
                 pass  # e.g. the process count of a user outside a sandbox: already above
 
 
-def make_unavailable(references: list[list[str]], reached: list[str]) -> None:
+class Refusals:
+    """The implementations removed in this sandbox, and which the exercise served refuses.
+
+    A sandbox may serve several exercises of a chapter with everything any of
+    them refuses removed from the start (so no student code ever saw it). A
+    removed implementation the current exercise does not refuse is noted in
+    ``outside`` when reached: the judge then grades that exercise again in a
+    sandbox that removes exactly what it refuses.
+    """
+
+    def __init__(self) -> None:
+        self.shown: dict[str, str] = {}  # reference -> shown name, for the exercise served
+        self.reached: list[str] = []  # shown names reached during the call
+        self.outside: list[str] = []  # references reached that the exercise does not refuse
+        self.touched: set[str] = set()  # every reference reached, since the sandbox started
+
+    def serve(self, refuses: object) -> None:
+        """The ``[shown name, "module:qualname"]`` pairs the next exercise refuses."""
+        pairs = refuses if isinstance(refuses, list) else []
+        self.shown = {p[1]: p[0] for p in pairs if isinstance(p, list) and len(p) == 2
+                      and all(isinstance(x, str) for x in p)}
+
+    def reach(self, reference: str, shown: str) -> str:
+        """Note that ``reference`` was called; the name to show for it."""
+        self.touched.add(reference)
+        if reference not in self.shown:
+            if reference not in self.outside:
+                self.outside.append(reference)
+            return shown
+        shown = self.shown[reference]
+        if shown not in self.reached:
+            self.reached.append(shown)
+        return shown
+
+
+def make_unavailable(references: list[list[str]], refusals: Refusals) -> None:
     """Replace each implementation (``[shown name, "module:qualname"]``) everywhere it is held."""
     for shown, reference in references:
         try:
             original = resolve_reference(reference)
         except Malformed:
             continue
-        stub = _refusal(shown, reached)
+        stub = _refusal(shown, reference, refusals)
         for module in list(sys.modules.values()):
             namespace = getattr(module, "__dict__", None)
             if not isinstance(namespace, dict):
@@ -104,11 +142,10 @@ def make_unavailable(references: list[list[str]], reached: list[str]) -> None:
                             setattr(value, attribute, stub)
 
 
-def _refusal(shown: str, reached: list[str]) -> Callable[..., Any]:
+def _refusal(shown: str, reference: str, refusals: Refusals) -> Callable[..., Any]:
     def refuse(*args: Any, **kwargs: Any) -> Any:
-        if shown not in reached:
-            reached.append(shown)
-        raise Unavailable(f"{shown} is not available in this exercise: write it yourself")
+        name = refusals.reach(reference, shown)
+        raise Unavailable(f"{name} is not available in this exercise: write it yourself")
 
     refuse.__name__ = refuse.__qualname__ = shown.rsplit(".", 1)[-1]
     return refuse
@@ -129,6 +166,8 @@ def pin_recursion_limit(note: list[bool]) -> None:
 
 
 def _where(error: BaseException, files: set[str]) -> str:
+    import traceback  # noqa: PLC0415 (only when the student's code raises: a faster start)
+
     frames = [f for f in traceback.extract_tb(error.__traceback__)
               if f.filename in files or f.filename.split(" cell ")[0] in files]
     if not frames:
@@ -161,20 +200,23 @@ class Serving:
     "functions": […]}`` is answered with ``{"loaded": …}``.
     """
 
-    def __init__(self, sock: socket.socket, reader: Reader, namespace: dict[str, Any],
-                 error: str, files: set[str], reached: list[str],
+    def __init__(self, sock: Channel, reader: Reader, namespace: dict[str, Any],
+                 error: str, files: set[str], refusals: Refusals, at_load: set[str],
                  raised_limit: list[bool]) -> None:
         self.sock, self.reader = sock, reader
         self.namespace, self.error, self.files = namespace, error, files
         self.functions: dict[str, Any] = {}
-        self.reached, self.raised_limit = reached, raised_limit
+        self.refusals, self.at_load, self.raised_limit = refusals, at_load, raised_limit
 
     def start(self, job: dict[str, Any]) -> None:
         asked = job.get("functions")
         names = [f for f in asked if isinstance(f, str)] if isinstance(asked, list) else []
         self.functions = {f: self.namespace[f] for f in names if callable(self.namespace.get(f))}
+        self.refusals.serve(job.get("refuses"))
+        # What the chapter's files reached as they loaded counts for every exercise served.
+        outside = sorted(r for r in self.at_load if r not in self.refusals.shown)
         send(self.sock, {"loaded": {"functions": list(self.functions),
-                                    "error": self.error[:1000]}})
+                                    "error": self.error[:1000], "outside": outside}})
 
     def serve(self) -> None:
         while True:
@@ -208,17 +250,19 @@ class Serving:
     def answer(self, name: str, message: dict[str, Any]) -> None:
         session = Session(-1)
         session.call_back = lambda wire, args: self.call_judge(session, wire, args)
+        refusals = self.refusals
+        refusals.reached.clear()
+        refusals.outside.clear()
         try:
             args = session.decode(message.get("args"))
             if not isinstance(args, tuple) or len(args) != 2 or not isinstance(args[1], dict):
                 raise Malformed("args must be (positional, keywords)")
         except Malformed as error:
-            send(self.sock, {"refused": str(error)})
+            send(self.sock, {"refused": str(error), "outside": list(refusals.outside)})
             return
         session.remember_nodes()
         asked = message.get("measure")
         measure: dict[str, Any] = asked if isinstance(asked, dict) else {}
-        self.reached.clear()
         self.raised_limit[0] = False
         depth = [0]
         reply: dict[str, Any] = {}
@@ -235,9 +279,10 @@ class Serving:
         except Malformed as error:
             reply = {"raised": {"type": "ValueError", "args": [], "where": "",
                                 "message": f"the objects after the call cannot be sent: {error}"}}
-            reply["after"] = {"nodes": [], "changed": [], "contents": []}
+            reply["after"] = Session.nothing_changed()
         reply["measured"] = {"depth": depth[0], "raised_limit": self.raised_limit[0],
-                             "reached": list(self.reached)}
+                             "reached": list(refusals.reached),
+                             "outside": list(refusals.outside)}
         send(self.sock, reply)
 
 
@@ -256,12 +301,12 @@ def _with_depth(function: Callable[..., Any], deepest: list[int]) -> Callable[..
 # --- one exercise, in a child ----------------------------------------------------------------
 
 
-def run_exercise(job: dict[str, Any], sock: socket.socket, reader: Reader) -> None:
+def run_exercise(job: dict[str, Any], sock: Channel, reader: Reader) -> None:
     """Limits, removals, the student's files, then calls until the judge is done."""
     set_limits(job.get("limits", {}))
-    reached: list[str] = []
+    refusals = Refusals()
     raised_limit = [False]
-    make_unavailable(job.get("unavailable", []), reached)
+    make_unavailable(job.get("unavailable", []), refusals)
     pin_recursion_limit(raised_limit)
     chapter = str(job.get("chapter"))
     sources = job.get("sources", {})
@@ -273,13 +318,36 @@ def run_exercise(job: dict[str, Any], sock: socket.socket, reader: Reader) -> No
             defined, failed = run(str(name), str(text), chapter)
             namespace.update(defined)
             error = error or failed
-    serving = Serving(sock, reader, namespace, error, set(sources), reached, raised_limit)
+    serving = Serving(sock, reader, namespace, error, set(sources), refusals,
+                      set(refusals.touched), raised_limit)
     serving.start(job)
     serving.serve()
 
 
+class Channel:
+    """The runner's end of the judge's socket, by its descriptor.
+
+    Read and written with ``os`` alone: importing ``socket`` would add to
+    every sandbox's start, and a stream needs nothing more.
+    """
+
+    def __init__(self, descriptor: int) -> None:
+        self.descriptor = descriptor
+
+    def fileno(self) -> int:
+        return self.descriptor
+
+    def recv(self, size: int) -> bytes:
+        return os.read(self.descriptor, size)
+
+    def sendall(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.descriptor, view):]
+
+
 def main() -> None:
-    control = socket.socket(fileno=os.dup(0))
+    control = Channel(os.dup(0))
     quiet = os.open(os.devnull, os.O_RDWR)
     for descriptor in (0, 1, 2):
         os.dup2(quiet, descriptor)

@@ -28,6 +28,7 @@ and ``NO_SANDBOX_RISKS`` says what a student can then do.
 
 from __future__ import annotations
 
+import compileall
 import importlib.util
 import os
 import shutil
@@ -35,6 +36,7 @@ import struct
 import subprocess
 import sys
 import sysconfig
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -211,6 +213,34 @@ def _is_open(descriptor: int) -> bool:
     except OSError:
         return False
     return True
+
+
+# --- bytecode, written once by the grader ---------------------------------------------------
+
+_COMPILED: list[bool] = []
+_COMPILING = threading.Lock()
+
+
+def compile_packages() -> None:
+    """Write the bytecode of ``engine`` and ``nn`` where it is missing or stale, once a process.
+
+    Every sandbox (and every judge) imports both packages, and none can write
+    bytecode itself (the packages are read-only there, and the grader sets
+    PYTHONDONTWRITEBYTECODE): without it each one compiles the packages from
+    source, about half of a sandbox's start. An installed wheel comes with its
+    bytecode; a checkout may have none. The grader writes it as the teacher,
+    before any student's code runs, into the package's own ``__pycache__``
+    (read-only in the sandbox); a folder it cannot write is left as it is.
+    """
+    with _COMPILING:
+        if _COMPILED:
+            return
+        for place in (Path(p.__file__).resolve().parent for p in (engine, nn) if p.__file__):
+            try:
+                compileall.compile_dir(place, quiet=2, workers=1)
+            except OSError:
+                pass  # not ours to write: imports compile in memory, as before
+        _COMPILED.append(True)
 
 
 def _package_roots() -> list[str]:

@@ -9,8 +9,10 @@ The judge holds the checks, the references, the diagnoses and the points,
 and never runs a line of the student's code: it reads the chapter's files
 (regular files only, bounded, no symbolic link followed) and hands their
 text to the student's runner in its sandbox (``engine.app.classroom.remote``
-and ``runner``), one exercise at a time, with the implementations the
-exercise refuses made unavailable there. The student's functions are
+and ``runner``), one exercise at a time, a sandbox a chapter, with every
+implementation an exercise of the chapter refuses made unavailable there
+(an exercise that reaches one only another refuses is graded again in a
+sandbox that removes exactly its own). The student's functions are
 called through proxies, within a deadline per exercise that the judge alone
 keeps; past it, or when the runner breaks the protocol or ends, the sandbox
 is killed, the exercise charged, and a fresh sandbox serves the next one.
@@ -34,6 +36,7 @@ from engine.app.classroom.framing import Malformed
 from engine.app.classroom.registry import Exercise, find, run_exercise
 from engine.app.classroom.remote import (
     ExerciseTimeout,
+    Regrade,
     RunnerEnded,
     RunnerGone,
     Sandbox,
@@ -62,13 +65,21 @@ class Judge:
     """One student's exercises, judged here, their code run in one sandbox."""
 
     def __init__(self, path: Path, isolation: Isolation, limits: dict[str, Any],
-                 folder: str) -> None:
+                 folder: str, exercises: list[str] | None = None) -> None:
         self.path, self.limits = path, limits
         self.seconds = float(limits.get("seconds", 60.0))
         self.sandbox = Sandbox(isolation, folder)
         self.hung: dict[str, str] = {}  # chapter -> why: a file that never finished loading
+        self.exercises = list(exercises or [])  # all this judge grades: chapters share sandboxes
 
     def grade(self, number: str) -> ExerciseResult:
+        try:
+            return self._grade(number, shared=True)
+        except Regrade:
+            self.sandbox.stop()
+            return self._grade(number, shared=False)
+
+    def _grade(self, number: str, shared: bool) -> ExerciseResult:
         ex = find(number)
         sources, refused = chapter_sources(self.path, ex.chapter)
         files = list(sources)
@@ -81,9 +92,15 @@ class Judge:
         if ex.chapter in self.hung:
             return ExerciseResult(ex.number, ex.title, "timeout", 0.0, ex.points,
                                   self.hung[ex.chapter], files)
+        refuses = unavailable_in(ex)
+        together = [find(n) for n in self.exercises if find(n).chapter == ex.chapter] \
+            if shared and number in self.exercises else []
+        removed = removed_for(together) if together else refuses
+        # The CPU limit backs up the wall-clock one, which bounds each exercise served.
+        cpu = (math.ceil(self.seconds) + 1) * max(1, len(together))
         job = {"exercise": ex.number, "chapter": ex.chapter, "sources": sources,
-               "functions": list(ex.functions), "unavailable": unavailable_in(ex),
-               "limits": {**self.limits, "cpu_seconds": math.ceil(self.seconds) + 1}}
+               "functions": list(ex.functions), "unavailable": removed, "refuses": refuses,
+               "limits": {**self.limits, "cpu_seconds": cpu}}
         exercise = None
         try:
             exercise = self.sandbox.exercise(job, self.seconds)
@@ -136,6 +153,15 @@ def unavailable_in(ex: Exercise) -> list[list[str]]:
     return _UNAVAILABLE[ex.number]
 
 
+def removed_for(exercises: list[Exercise]) -> list[list[str]]:
+    """What a sandbox serving ``exercises`` (one chapter's) removes: all any of them refuses."""
+    removed: dict[str, str] = {}
+    for ex in exercises:
+        for shown, reference in unavailable_in(ex):
+            removed.setdefault(reference, shown)
+    return [[shown, reference] for reference, shown in removed.items()]
+
+
 def reference_to(function: object, number: str) -> str:
     """``"module:qualname"`` of a refused implementation, checked to find it again.
 
@@ -181,7 +207,7 @@ def main() -> None:
     load_extra_checks(job.get("extra_checks"))
     isolation = Isolation(**job["isolation"])
     _send(protocol, {"ready": True})
-    judge = Judge(Path(job["path"]), isolation, job["limits"], job["folder"])
+    judge = Judge(Path(job["path"]), isolation, job["limits"], job["folder"], job["exercises"])
     try:
         for number in job["exercises"]:
             _send(protocol, {"start": number})
