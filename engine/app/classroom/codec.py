@@ -58,6 +58,8 @@ from engine.graph import topological_order
 from engine.node import GENERAL, LEAF, UNARY, Node, leaf_node, new_node
 from engine.value import Value
 
+UNCHANGED: dict[str, Any] = {"count": 0, "id": pack_ints([]), "data": pack_floats([]),
+                             "grad": pack_floats([])}  # no node changed (never itself changed)
 MAX_DEPTH = 48  # nesting of lists, tuples and dicts in one value
 MAX_ITEMS = 2_000_000  # leaves and items in one message
 MAX_TEXT = 100_000  # characters in one string
@@ -557,9 +559,7 @@ class Session:
     @staticmethod
     def nothing_changed() -> dict[str, Any]:
         """The state after a call whose objects could not be read: no change."""
-        return {"nodes": NodeTable().plain(), "changed": {
-            "count": 0, "id": pack_ints([]), "data": pack_floats([]), "grad": pack_floats([])},
-            "contents": []}
+        return {"nodes": NodeTable().plain(), "changed": dict(UNCHANGED), "contents": []}
 
     def state_after(self) -> dict[str, Any]:
         """What became of the other side's objects here: nodes, containers, kinds."""
@@ -575,7 +575,8 @@ class Session:
         changed = {"count": len(places),
                    "id": pack_ints([ids[id(received[i])] for i in places]),
                    "data": pack_floats([data_now[i] for i in places], _plain_float),
-                   "grad": pack_floats([grad_now[i] for i in places], _plain_float)}
+                   "grad": pack_floats([grad_now[i] for i in places], _plain_float)} \
+            if places else dict(UNCHANGED)
         contents = []
         for wire in self.received:
             obj = self.objects[wire]
@@ -600,9 +601,12 @@ class Session:
             raise Malformed("changed must be {count, id, data, grad}, count at most "
                             f"{MAX_NODES:,}")
         count = changed["count"]
-        wires = read_ints(changed["id"], count, "changed ids")
-        datas = read_floats(changed["data"], count, "changed data")
-        grads = read_floats(changed["grad"], count, "changed grads")
+        if changed == UNCHANGED:  # most calls change no node: as strictly, sooner
+            wires, datas, grads = [], [], []
+        else:
+            wires = read_ints(changed["id"], count, "changed ids")
+            datas = read_floats(changed["data"], count, "changed data")
+            grads = read_floats(changed["grad"], count, "changed grads")
         if not isinstance(contents, list):
             raise Malformed("contents must be a list")
         number, objects = self._number, self.objects

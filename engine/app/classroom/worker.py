@@ -62,7 +62,7 @@ def load_extra_checks(folder: str | None) -> None:
 
 
 class Judge:
-    """One student's exercises, judged here, their code run in one sandbox."""
+    """One student's exercises, judged here, their code run in a sandbox a chapter."""
 
     def __init__(self, path: Path, isolation: Isolation, limits: dict[str, Any],
                  folder: str, exercises: list[str] | None = None) -> None:
@@ -70,7 +70,7 @@ class Judge:
         self.seconds = float(limits.get("seconds", 60.0))
         self.sandbox = Sandbox(isolation, folder)
         self.hung: dict[str, str] = {}  # chapter -> why: a file that never finished loading
-        self.exercises = list(exercises or [])  # all this judge grades: chapters share sandboxes
+        self.exercises = list(exercises or [])  # all it grades: a chapter's share a sandbox
 
     def grade(self, number: str) -> ExerciseResult:
         try:
