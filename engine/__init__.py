@@ -26,8 +26,9 @@ top of it. Its parts, as folders::
 The top-level modules are the core: they import none of the folders.
 ``methods``, ``higher``, ``compiler`` and ``drawing`` import the core and
 never each other (one that needs another goes through this package's
-public names). Drawing, files, the compiler, higher derivatives, Jacobians
-and explanations load on first use.
+public names). Drawing, files, the compiler, higher derivatives, the
+methods (naive, paths, finite differences, Jacobians, ``gradcheck``) and
+explanations load on first use.
 """
 
 from __future__ import annotations
@@ -40,10 +41,6 @@ from engine.backward import backward, sweep_gradients
 from engine.gradients import Gradients
 from engine.graph import GraphStats, graph_stats, topological_order, topological_order_of
 from engine.hooks import RemovableHandle
-from engine.methods.finite_differences import central_difference, finite_difference_gradients
-from engine.methods.gradcheck import GradcheckResult, gradcheck
-from engine.methods.naive import naive_gradients
-from engine.methods.paths import count_paths, path_gradients
 from engine.modes import (
     detect_anomaly,
     enable_grad,
@@ -65,7 +62,14 @@ if TYPE_CHECKING:
     from engine.forward import forward_gradients, jvp
     from engine.higher.gradient_graph import grad
     from engine.higher.hessians import hessian, hvp, partial_derivatives
+    from engine.methods.finite_differences import (
+        central_difference,
+        finite_difference_gradients,
+    )
+    from engine.methods.gradcheck import GradcheckResult, gradcheck
     from engine.methods.jacobians import Jacobian, jacobian
+    from engine.methods.naive import naive_gradients
+    from engine.methods.paths import count_paths, path_gradients
 
 __all__ = [
     "__version__",
@@ -121,7 +125,8 @@ __all__ = [
 
 # Drawing needs graphviz, and files need tempfile and pathlib: most of the
 # import time. They load on first use, and so do the methods most programs
-# never call (a training loop needs the sweep alone).
+# never call (a training loop needs the sweep alone), the methods the sweep is
+# measured against among them.
 _LAZY = {
     "compile": "engine.compiler", "Compiled": "engine.compiler",
     "draw": "engine.drawing", "render": "engine.drawing", "write_atomically": "engine.files",
@@ -133,6 +138,11 @@ _LAZY = {
     "hessian": "engine.higher.hessians", "hvp": "engine.higher.hessians",
     "partial_derivatives": "engine.higher.hessians",
     "jacobian": "engine.methods.jacobians", "Jacobian": "engine.methods.jacobians",
+    "central_difference": "engine.methods.finite_differences",
+    "finite_difference_gradients": "engine.methods.finite_differences",
+    "gradcheck": "engine.methods.gradcheck", "GradcheckResult": "engine.methods.gradcheck",
+    "naive_gradients": "engine.methods.naive",
+    "count_paths": "engine.methods.paths", "path_gradients": "engine.methods.paths",
 }
 
 

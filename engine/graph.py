@@ -79,8 +79,12 @@ def _depth_first(stack: list[Node | None]) -> list[Node]:
             continue
         visit(node)
         # A node keeps its one or two parents in slots (engine.node): read them
-        # there, without building the ``parents`` tuple. Pushing every parent and
-        # skipping the visited ones when popped is cheaper than testing them here.
+        # there, without building the ``parents`` tuple. This loop, the sweep and
+        # its leaf count (engine.backward) are the only readers of the slots outside
+        # engine.node: engine.node.operands answers the same question with a call
+        # per node, which these loops cannot afford (measured in its docstring).
+        # Pushing every parent and skipping the visited ones when popped is cheaper
+        # than testing them here.
         b = node._b
         if b is LEAF:
             emit(node)  # nothing to push above it: it is done

@@ -259,10 +259,15 @@ def operands(node: Node) -> tuple[_Shape, Any, Any]:
 
     ``shape`` is ``LEAF`` (no parents; ``a`` and ``b`` None), ``UNARY`` (parent
     ``a``), ``BINARY`` (parents ``a`` and ``b``) or ``GENERAL`` (a node built by
-    hand with other edges: ``a`` is its tuple of parents, as given). The two
-    loops that run once per node of every graph, the traversal
-    (``engine.graph``) and the sweep (``engine.backward``), read the slots
-    themselves: a call per node would cost them a third of their time.
+    hand with other edges: ``a`` is its tuple of parents, as given). Every
+    reader of a node's shape asks here, but for the loops that run once per
+    node of every graph, the traversal (``engine.graph``) and the sweep and its
+    leaf count (``engine.backward``), which read the slots themselves: a call
+    per node costs them time (once measured as a third of it; with this
+    function in all three, ``backward()`` on a 10⁴-link tanh chain took 439
+    instead of 428 ns per node, best of six on a loaded 2-core machine), and
+    they are where the engine's speed is decided. ``engine.freeing`` is the
+    node's own ``__del__``, kept apart for its length.
     """
     b = node._b
     if b is LEAF:

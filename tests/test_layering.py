@@ -318,3 +318,27 @@ def test_the_activations_are_listed_once():
                                                      else [node.target])
                                       if isinstance(t, ast.Name)}]
     assert defining == ["nn.activations"]
+
+
+NODE_SLOTS = {"_a", "_b", "_da", "_db", "_names"}
+# The node module; its __del__, kept apart; and the loops run once per node of every
+# graph, which read the slots rather than call engine.node.operands (its docstring says
+# why): the traversal, the sweep, and the classroom codec's encoding of the judge's graphs
+# (by columns, for graphs of 10^5 nodes).
+SLOT_READERS = {"engine.node", "engine.freeing", "engine.graph", "engine.backward",
+                "engine.app.classroom.codec"}
+
+
+def slot_readers(modules: dict[str, Path]) -> set[str]:
+    """Modules that touch a node's private slots (on anything but their own ``self``)."""
+    return {name for name, path in modules.items()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Attribute) and node.attr in NODE_SLOTS
+            and not (isinstance(node.value, ast.Name) and node.value.id == "self")}
+
+
+def test_only_the_node_module_and_the_two_hot_loops_read_a_nodes_slots(tmp_path: Path):
+    assert slot_readers(MODULES) <= SLOT_READERS
+    planted = tmp_path / "planted.py"
+    planted.write_text("def shape(node):\n    return node._b\n", encoding="utf-8")
+    assert slot_readers({"planted": planted}) == {"planted"}

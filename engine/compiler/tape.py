@@ -96,7 +96,7 @@ class Tape:
     parts = 0  # no generated functions
     functions = 0
 
-    __slots__ = ("_codes", "_a", "_b", "_forwards", "_backwards", "_constants",
+    __slots__ = ("_codes", "_left", "_right", "_forwards", "_backwards", "_constants",
                  "_kinds", "_inputs", "_root", "_outputs", "nodes", "edges")
 
     def __init__(self, plan: Plan) -> None:
@@ -146,7 +146,7 @@ class Tape:
         # One byte an op while there are at most 256 kinds (ops × which operands need
         # a gradient), else two.
         self._codes = bytes(codes) if len(forwards) <= 256 else array("H", codes)
-        self._a, self._b = a, b
+        self._left, self._right = a, b
         self._forwards, self._backwards = tuple(forwards), tuple(backwards)
         self._kinds = tuple(kind_keys)
         self._constants = constants
@@ -168,13 +168,13 @@ class Tape:
         values = [*inputs, *self._constants]  # then every op's value, in order
         append = values.append
         forwards = self._forwards
-        for code, i, j in zip(self._codes, self._a, self._b):
+        for code, i, j in zip(self._codes, self._left, self._right):
             append(forwards[code](values[i], values[j]))
         grads = [0.0] * len(values)
         grads[self._root] = 1.0
         backwards = self._backwards
         k = len(values)
-        for code, i, j in zip(reversed(self._codes), reversed(self._a), reversed(self._b)):
+        for code, i, j in zip(reversed(self._codes), reversed(self._left), reversed(self._right)):
             k -= 1
             step = backwards[code]
             if step is not None:
@@ -195,7 +195,8 @@ class Tape:
         first = self._inputs + len(self._constants)
         for k in range(len(self._codes)):
             mine_op, theirs_op = self._kinds[self._codes[k]][0], other._kinds[other._codes[k]][0]
-            if (mine_op, self._a[k], self._b[k]) != (theirs_op, other._a[k], other._b[k]):
+            if ((mine_op, self._left[k], self._right[k])
+                    != (theirs_op, other._left[k], other._right[k])):
                 return (f"op {first + k} was {self._line(k)!r}, is {other._line(k)!r} now")
         return None
 
@@ -211,7 +212,7 @@ class Tape:
             if step is None:
                 continue
             op, need_a, need_b = self._kinds[self._codes[k]]
-            i, j, out = self._a[k], self._b[k], first + k
+            i, j, out = self._left[k], self._right[k], first + k
             rule = _rule(op)
             for target, template, need in zip((i, j), rule.grads, (need_a, need_b)):
                 if need:
@@ -221,7 +222,7 @@ class Tape:
 
     def _line(self, k: int) -> str:
         first = self._inputs + len(self._constants)
-        op, i, j, out = self._kinds[self._codes[k]][0], self._a[k], self._b[k], first + k
+        op, i, j, out = self._kinds[self._codes[k]][0], self._left[k], self._right[k], first + k
         rule = _rule(op)
         value = rule.value(f"v{i}", f"v{j}", "", "", f"aux{out}")
         if rule.aux is None:
