@@ -324,9 +324,9 @@ NODE_SLOTS = {"_a", "_b", "_da", "_db", "_names"}
 # The node module; its __del__, kept apart; and the loops run once per node of every
 # graph, which read the slots rather than call engine.node.operands (its docstring says
 # why): the traversal, the sweep, and the classroom codec's encoding of the judge's graphs
-# (by columns, for graphs of 10^5 nodes).
+# as node tables (by columns, for graphs of 10^5 nodes).
 SLOT_READERS = {"engine.node", "engine.freeing", "engine.graph", "engine.backward",
-                "engine.app.classroom.codec"}
+                "engine.app.classroom.node_crossing"}
 
 
 def slot_readers(modules: dict[str, Path]) -> set[str]:

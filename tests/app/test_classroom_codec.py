@@ -196,6 +196,32 @@ def test_the_reader_refuses_lines_too_long_or_not_json(monkeypatch):
         reader.next(deadline=None)
 
 
+class CountingBuffer(bytearray):
+    """A reader's buffer that counts the bytes its searches for a newline go over."""
+
+    searched = 0
+
+    def find(self, sub, start=0, *end):  # type: ignore[no-untyped-def, override]
+        self.searched += len(self) - start
+        return super().find(sub, start, *end)
+
+
+def test_the_reader_searches_each_byte_of_a_long_message_once():
+    long, short = {"x": "y" * 200_000}, {"z": 1}
+    data = json.dumps(long).encode() + b"\n" + json.dumps(short).encode() + b"\n"
+    chunks = [data[at : at + 1000] for at in range(0, len(data), 1000)]
+
+    class Chunks:
+        def recv(self, size: int) -> bytes:
+            return chunks.pop(0) if chunks else b""
+
+    reader = Reader(Chunks())
+    reader.buffer = buffer = CountingBuffer()
+    assert reader.next() == long and reader.next() == short and reader.next() is None
+    # Searching the whole buffer after each of its 200 chunks would go over 20 MB.
+    assert buffer.searched <= 2 * len(data)
+
+
 def test_the_state_sent_when_the_objects_cannot_be_read_changes_nothing():
     root = probes.fan_out()
     judge, _, _ = there(((root,), {}))

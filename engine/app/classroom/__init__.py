@@ -24,9 +24,9 @@ grades.csv, ``gradebook`` (a row per student for Canvas or Moodle),
 ``github_classroom`` (the autograding workflow).
 
 The package imports its modules when a name is first asked for, so the
-sandboxed runner (``runner``, with ``codec``, ``framing``, ``kinds`` and
-``loading``) can import its few modules without the checks, their references and the
-engine's implementations they hold.
+sandboxed runner (``runner``, with ``codec`` and the modules it ties together,
+``framing``, ``kinds`` and ``loading``) can import its few modules without
+the checks, their references and the engine's implementations they hold.
 """
 
 from __future__ import annotations

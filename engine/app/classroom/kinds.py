@@ -12,7 +12,7 @@ Registered here: ``random.Random`` (by its state), ``nn.Neuron``,
 parameters), ``nn.SGD`` (parameters and learning rate) and ``Recording``, the
 model chapter 7 trains that notes which examples it saw under which
 parameters. A new kind is one ``register(Kind(...))`` call; an object of no
-kind reaches the student's code as a ``codec.Foreign`` placeholder. Loss
+kind reaches the student's code as a ``plain_values.Foreign`` placeholder. Loss
 functions such as ``squared`` and ``skewed`` live here too, so they cross by name.
 """
 

@@ -10,7 +10,8 @@ packed, each column one base64 string of little-endian 64-bit numbers:
 - ``data``, ``grad`` and ``local``: ``{"f64": text, "odd": [[place, value], …]}``,
   where ``odd`` lists, in increasing places, the entries that are not floats
   (an int, or whatever a student's code left in ``.data``), which travel as
-  the codec's plain values; the packed number at such a place is ignored.
+  plain values (``engine.app.classroom.plain_values``); the packed number at
+  such a place is ignored.
 
 So a 20,000-link chain (60,001 nodes) is a few strings that each side turns
 into arrays in C, instead of half a million JSON numbers that Python would
@@ -19,8 +20,8 @@ print and parse one by one (measured: a tenth of the time, and smaller).
 Reading a table (``NodeTable.read``) checks its whole shape before any node
 is made: every column present and of the table's length, each packed column
 exactly as long as its count says, the arities counting the edges, sizes
-bounded; what is inside (ids new, parents known) the codec checks as it
-builds the nodes. Anything else is ``Malformed``.
+bounded; what is inside (ids new, parents known) is checked as the nodes
+are built (``engine.app.classroom.node_crossing``). Anything else is ``Malformed``.
 """
 
 from __future__ import annotations
