@@ -12,7 +12,7 @@ Anything outside these shapes is ``Malformed``.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from engine.app.classroom.framing import Malformed
 
@@ -32,16 +32,24 @@ class Foreign:
         return self.text
 
 
-_FOREIGN_TYPES: dict[str, type[Foreign]] = {}
+Base = TypeVar("Base", bound=type)
+_NAMED: dict[tuple[type, str], type] = {}
+
+
+def named_subclass(base: Base, name: str, otherwise: str) -> Base:
+    """A subclass of ``base`` named ``name`` (``otherwise`` if that is no identifier), made
+    once: what the other side sent reads with the sender's type name in reports."""
+    name = name if name.isidentifier() else otherwise
+    cls = _NAMED.get((base, name))
+    if cls is None:
+        cls = _NAMED[base, name] = type(name, (base,), {})
+    return cast(Base, cls)
 
 
 def foreign(type_name: str, text: str) -> Foreign:
     """A ``Foreign`` whose class is named as the sender's type, so reports read naturally."""
-    name = type_name if type_name.isidentifier() else "object"
-    cls = _FOREIGN_TYPES.get(name)
-    if cls is None:
-        cls = _FOREIGN_TYPES[name] = type(name, (Foreign,), {})
-    return cls(name, text)
+    cls = named_subclass(Foreign, type_name, "object")
+    return cls(cls.__name__, text)
 
 
 def read_foreign(tree: dict[str, Any]) -> Foreign:

@@ -50,6 +50,7 @@ from typing import Any
 from engine.app.classroom import kinds  # noqa: F401 (registers the kinds of objects)
 from engine.app.classroom.codec import Session
 from engine.app.classroom.framing import Malformed, Reader, send
+from engine.app.classroom.plain_values import named_subclass
 from engine.app.classroom.sandbox import Isolation
 
 STARTUP_SECONDS = 60.0  # starting a sandbox and importing numpy, engine and nn
@@ -79,16 +80,9 @@ class StudentError(Exception):
     student_line = ""
 
 
-_STUDENT_ERRORS: dict[str, type[StudentError]] = {}
-
-
 def student_error(name: str, message: str) -> StudentError:
     """A ``StudentError`` whose class carries the name of the student's exception type."""
-    name = name if name.isidentifier() else "Exception"
-    cls = _STUDENT_ERRORS.get(name)
-    if cls is None:
-        cls = _STUDENT_ERRORS[name] = type(name, (StudentError,), {})
-    return cls(message)
+    return named_subclass(StudentError, name, "Exception")(message)
 
 
 def rebuild(raised: object) -> BaseException:
