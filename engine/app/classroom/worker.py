@@ -93,8 +93,9 @@ class Judge:
             return ExerciseResult(ex.number, ex.title, "timeout", 0.0, ex.points,
                                   self.hung[ex.chapter], files)
         refuses = unavailable_in(ex)
-        together = [find(n) for n in self.exercises if find(n).chapter == ex.chapter] \
-            if shared and number in self.exercises else []
+        served = shared and number in self.exercises
+        chapter = [e for e in map(find, self.exercises) if e.chapter == ex.chapter]
+        together = chapter if served else []
         removed = removed_for(together) if together else refuses
         # The CPU limit backs up the wall-clock one, which bounds each exercise served.
         cpu = (math.ceil(self.seconds) + 1) * max(1, len(together))
