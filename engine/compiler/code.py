@@ -89,7 +89,7 @@ class Code:
     def run(self, values: list[float]) -> tuple[float, list[float], list[float]]:
         """(root's value, gradients of the inputs, outputs' values) at ``values``."""
         gather, scatter = self._gather, self._scatter
-        slots = [*(values if gather is None else gather(values)), *self._tail]
+        slots = values + self._tail if gather is None else [*gather(values), *self._tail]
         grads = [0.0] * self._size
         running = [part(slots, grads, *args) for part, args in self._schedule]
         for part in running:  # forward, first part to last

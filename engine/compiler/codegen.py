@@ -56,7 +56,12 @@ part takes them in one slice, ``p0, p1, … = V[s0:s0 + n]``, and writes
 their gradients back in one, ``G[s0:s0 + n] = gp0, gp1, …``, so a shared
 part takes a few slot arguments, not one per leaf. Its gradient variables
 are reused once spent (``g0``, ``g1``, …), as a hand-written loop rebinds
-one ``g`` (``engine.compiler.part``).
+one ``g``, and are named on its first line (``g0 = g1 = 0.0``): CPython
+numbers a function's locals in the order its code names them and reads
+one numbered past 255 with an extra instruction. An own input's gradient
+takes the variable of its value once that is spent (``p3 = v8 * g1 or
+0.0``), which halves a link's locals (``engine.compiler.part``). A part with
+no work (leaves that other parts read) is not called.
 """
 
 from __future__ import annotations
@@ -137,6 +142,8 @@ def generate(plan: Plan) -> Program:
     for p, (start, end) in enumerate(plan.bounds):
         writer = PartWriter(plan, layout, inline, start, end, layout.runs[p])
         body, args = writer.write()
+        if body == _NOTHING:
+            continue  # leaves only, read by other parts: no code to run
         key = f"{len(args)}:{body}"
         if key not in known:
             known[key] = len(program.bodies)
@@ -146,6 +153,9 @@ def generate(plan: Plan) -> Program:
     _fix_unshared_slots(program)
     return program
 
+
+# The body of a part with no work: its leaves are read where they are used.
+_NOTHING = "    yield\n"
 
 _SLOT_PARAMETER = re.compile(r"\bs(\d+)\b")
 

@@ -2,9 +2,13 @@
 engine (random DAGs with every op, IEEE special points, parts of every size),
 bad input, frozen control flow and ``check``, and big graphs."""
 
+import builtins
+import collections
+import dis
 import gc
 import math
 import re
+import types
 
 import pytest
 from hypothesis import given, settings
@@ -382,6 +386,70 @@ def test_a_chain_with_a_weight_and_bias_per_link_shares_parts_that_take_their_ow
         root, inputs = compiled_and_dynamic(values)
         assert_bitwise(f([leaf.data for leaf in inputs]),
                        (root.data, [leaf.grad for leaf in inputs]))
+
+
+def compiled_parts(source):
+    """Each distinct part of a compiled function, compiled from its source, with the
+    number of times the calls run it."""
+    definitions, calls = source.split("# The calls, in order:")
+    runs = collections.Counter(re.findall(r"^(part_\d+)\(", calls, re.MULTILINE))
+    parts = []
+    for definition in re.split(r"\n(?=def part_)", definitions)[1:]:
+        module = builtins.compile(definition, "<part>", "exec")
+        code = next(c for c in module.co_consts if isinstance(c, types.CodeType))
+        parts.append((runs[code.co_name], code))
+    return parts
+
+
+def test_a_shared_part_reads_its_locals_without_extended_arguments():
+    # CPython numbers a function's locals in the order its code names them, and one
+    # numbered past 255 takes an EXTENDED_ARG instruction at every use. A link's own
+    # inputs are hundreds of locals: the registers, used most, are named first, and
+    # an input's gradient takes the variable of its value once that is spent.
+    root, leaves = distinct_chain(2_000)
+    f = compile(root, leaves)
+    parts = compiled_parts(f.source)
+    runs, shared = max(parts, key=lambda part: part[0])
+    assert runs > 20
+    assert shared.co_varnames.index("g0") < 8
+    assert shared.co_nlocals < 300  # 437 with a variable for each input's gradient
+    instructions = list(dis.get_instructions(shared))
+    extended = sum(i.opname == "EXTENDED_ARG" for i in instructions)
+    assert extended < len(instructions) / 50  # 894 of 4,294 when the registers came last
+    # No part without work is called: leaves read elsewhere need no function.
+    assert all(len(list(dis.get_instructions(code))) > 10 for _, code in parts)
+    root.backward()
+    assert_bitwise(f([leaf.data for leaf in leaves]), (root.data, [x.grad for x in leaves]))
+
+
+def varied_links(values):
+    """A chain from [x0, w1, b1, w2, b2, …] whose links read their own w and b in four
+    ways: once each; both in one op; w twice in one op; b in two ops."""
+    leaves = [Value(v) for v in values]
+    x = leaves[0]
+    for k, (w, b) in enumerate(zip(leaves[1::2], leaves[2::2])):
+        if k % 4 == 0:
+            x = (x * w + b).tanh()
+        elif k % 4 == 1:
+            x = (x + w * b).tanh()
+        elif k % 4 == 2:
+            x = (x * w * w + b).tanh()
+        else:
+            x = (x * b + w * b).tanh()
+    return x, leaves
+
+
+def test_own_inputs_read_in_every_way_give_the_dynamic_engines_gradients():
+    # An input's gradient takes its value's variable only where nothing reads the
+    # value afterwards: not when one op reads two of them, nor one twice, nor two ops one.
+    recorded = [0.5] + [math.cos(3.0 * k) for k in range(2_400)]
+    root, leaves = varied_links(recorded)
+    f = compile(root, leaves)
+    assert f.parts > 10 and f.functions <= 12
+    for values in (recorded, [math.sin(7.0 * k) for k in range(len(recorded))]):
+        root, leaves = varied_links(values)
+        root.backward()
+        assert_bitwise(f(values), (root.data, [leaf.grad for leaf in leaves]))
 
 
 def test_the_compiled_form_of_a_long_chain_holds_under_40_bytes_a_node():
