@@ -9,7 +9,7 @@ import pytest
 
 from engine.app.benchmarks import compile_modes
 from engine.app.benchmarks.fit_speed import fit_speedup
-from engine.app.benchmarks.speed import report, run
+from engine.app.benchmarks.speed import SIDE_BY_SIDE, report, run, time_side_by_side
 from engine.app.cli import main
 from tests.terminal import FakeTerminal, bars_allowed  # noqa: F401  # a fixture
 
@@ -91,3 +91,17 @@ def test_one_chain_per_length_asked():
     results = run(links=[50, 80], points=3, repeats=1, quiet=True)
     assert [r.name for r in results] == ["chain, 50 links", "chain, 80 links", "MLP step, 3 points"]
     assert [r.nodes for r in results[:2]] == [3 * 50 + 3, 3 * 80 + 3]
+
+
+def test_the_floor_and_the_replay_take_turns_after_an_untimed_run_each():
+    # Whichever ran first after a dynamic step met cold caches and was measured
+    # slower: both run once untimed, then take turns, the first place changing.
+    calls = []
+    floats, replay = [], []
+    ways = [(lambda: calls.append("floats"), floats), (lambda: calls.append("replay"), replay)]
+    time_side_by_side(ways, first=1)
+    assert calls == ["floats", "replay"] + ["replay", "floats"] * SIDE_BY_SIDE
+    assert len(floats) == len(replay) == SIDE_BY_SIDE and min(floats + replay) >= 0.0
+    calls.clear()
+    time_side_by_side(ways, first=0)
+    assert calls[2:4] == ["floats", "replay"]

@@ -18,7 +18,10 @@ ratio to the floor; for the replay also the time to compile and the steps
 after which it has paid for itself against the dynamic engine; and bytes per
 node of the dynamic graph and of the compiled form (tracemalloc, in separate
 runs, since tracing slows everything down). Times are medians of repeated
-runs, each way in turn, so a noisy machine slows all of them alike.
+runs, each way in turn, so a noisy machine slows all of them alike; the
+floor and the replay, a few milliseconds each, run once untimed and then
+take turns several times a round (``time_side_by_side``), so that neither
+is measured on the cold caches a dynamic step leaves behind.
 """
 
 from __future__ import annotations
@@ -158,19 +161,20 @@ def measure(workload: Workload, repeats: int) -> SpeedResult:
     del root, inputs
     for _ in range(2):  # CPython specialises a function's code on its first few calls
         compiled(values)
-    running, paused, floats, replay = [], [], [], []
-    for _ in range(repeats):
+    running, paused = [], []
+    floats: list[float] = []
+    replay: list[float] = []
+
+    def replay_once() -> object:
+        return compiled(values)
+
+    for round_ in range(repeats):
         gc.collect()
         running.append(_dynamic_step(workload.build))
         gc.collect()
         with gc_paused():
             paused.append(_dynamic_step(workload.build))
-        start = time.perf_counter()
-        workload.floats()
-        floats.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        compiled(values)
-        replay.append(time.perf_counter() - start)
+        time_side_by_side([(workload.floats, floats), (replay_once, replay)], first=round_ % 2)
     graph_bytes, _ = retained_bytes(lambda: workload.build()[0])
     compiled_bytes, _ = retained_bytes(lambda: _compile_only(workload))
 
@@ -187,6 +191,32 @@ def measure(workload: Workload, repeats: int) -> SpeedResult:
                else f"{compiled.parts} parts, {compiled.functions} distinct"),
         graph_bytes=graph_bytes / nodes, compiled_bytes=compiled_bytes / nodes,
     )
+
+
+def time_side_by_side(ways: list[tuple[Callable[[], object], list[float]]], first: int) -> None:
+    """Time each way ``SIDE_BY_SIDE`` times, taking turns, way ``first`` first, after
+    one untimed run of each.
+
+    The floor and the replay run in milliseconds, just after a dynamic step
+    that built and freed a whole graph: whichever ran first then met cold
+    caches and an allocator whose free memory was scattered, and was measured
+    20-40% slower than the next (on the chain with a weight and bias per
+    link, the floor, always first, took 3.6 ms against 3.0 ms second). The
+    untimed runs warm both alike; the turns and the order changing every
+    round leave neither the better place; the several samples a round make
+    their medians steady on a busy machine.
+    """
+    for run, _ in ways:
+        run()
+    turn = ways[first:] + ways[:first]
+    for _ in range(SIDE_BY_SIDE):
+        for run, times in turn:
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+
+
+SIDE_BY_SIDE = 3
 
 
 def _compile_only(workload: Workload) -> object:
