@@ -39,6 +39,9 @@ class Layout:
         self.constant = plan.constant
         self.slot: dict[int, int] = {}
         self.runs: list[tuple[list[int], list[int]]] = [([], []) for _ in plan.bounds]
+        # The own inputs one op reads, once, beside no other input: once that op's
+        # contributions are written their value is spent (``engine.compiler.part``).
+        self.spent: set[int] = set()
         index = plan.index
         inputs = [index[leaf] for leaf in plan.positions]  # by position
         if not readable:
@@ -58,13 +61,21 @@ class Layout:
     def _own_leaves(self, plan: Plan, part_of: list[int]) -> None:
         """Each part's own leaves (read by no other part), inputs and constants apart,
         in the order the part's forward code first reads them."""
-        rules, parents = plan.rules, plan.parents
+        rules, parents, constant = plan.rules, plan.parents, self.constant
         reader = [-1] * len(rules)  # the part reading leaf j, or -2 if several do
+        reads = [0] * len(rules)  # how often each leaf is read
         for i, mine in enumerate(parents):
             part = part_of[i]
             for j in mine:
-                if rules[j] is None and reader[j] != part:
-                    reader[j] = part if reader[j] == -1 else -2
+                if rules[j] is None:
+                    reads[j] += 1
+                    if reader[j] != part:
+                        reader[j] = part if reader[j] == -1 else -2
+            if (len(mine) == 2 and rules[mine[0]] is None and rules[mine[1]] is None
+                    and not constant[mine[0]] and not constant[mine[1]]):
+                # Two inputs of one op: the term of each may read the other's value.
+                reads[mine[0]] += 1
+                reads[mine[1]] += 1
         taken = set()
         for p, (start, end) in enumerate(plan.bounds):
             own_inputs, own_constants = self.runs[p]
@@ -73,6 +84,8 @@ class Layout:
                     if reader[j] == p and j not in taken:
                         taken.add(j)
                         (own_constants if self.constant[j] else own_inputs).append(j)
+                        if reads[j] == 1 and not self.constant[j]:
+                            self.spent.add(j)
 
     def _crossing(self, plan: Plan, part_of: list[int], size: int) -> int:
         """Slots for each part's own constants (consecutive), for the values that

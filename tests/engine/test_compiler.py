@@ -423,16 +423,19 @@ def test_a_shared_part_reads_its_locals_without_extended_arguments():
 
 
 def varied_links(values):
-    """A chain from [x0, w1, b1, w2, b2, …] whose links read their own w and b in four
-    ways: once each; both in one op; w twice in one op; b in two ops."""
+    """A chain from [x0, w1, b1, w2, b2, …] whose links read their own w and b in five
+    ways: once each, as second operand and as first; both in one op; w twice in one
+    op; b in two ops."""
     leaves = [Value(v) for v in values]
     x = leaves[0]
     for k, (w, b) in enumerate(zip(leaves[1::2], leaves[2::2])):
-        if k % 4 == 0:
+        if k % 5 == 0:
             x = (x * w + b).tanh()
-        elif k % 4 == 1:
+        elif k % 5 == 1:
+            x = (w * x + b).tanh()
+        elif k % 5 == 2:
             x = (x + w * b).tanh()
-        elif k % 4 == 2:
+        elif k % 5 == 3:
             x = (x * w * w + b).tanh()
         else:
             x = (x * b + w * b).tanh()
@@ -442,7 +445,7 @@ def varied_links(values):
 def test_own_inputs_read_in_every_way_give_the_dynamic_engines_gradients():
     # An input's gradient takes its value's variable only where nothing reads the
     # value afterwards: not when one op reads two of them, nor one twice, nor two ops one.
-    recorded = [0.5] + [math.cos(3.0 * k) for k in range(2_400)]
+    recorded = [0.5] + [math.cos(3.0 * k) for k in range(3_000)]
     root, leaves = varied_links(recorded)
     f = compile(root, leaves)
     assert f.parts > 10 and f.functions <= 12
