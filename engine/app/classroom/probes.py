@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
+from functools import cache
 
 from engine import Node, Value, examples, topological_order
 
@@ -83,13 +84,42 @@ def random_builder(seed: int) -> Builder:
     return lambda: random_graph(seed)
 
 
+CHAIN_X, CHAIN_FACTOR = 0.5, 1.0001  # the chain's input, and each link's weight
+
+
 def tanh_chain(links: int) -> Value:
     """x ← tanh(x·1.0001), ``links`` times: a graph as deep as it is long."""
-    z = Value(0.5, label="x")
+    z = Value(CHAIN_X, label="x")
     for _ in range(links):
-        z = (z * 1.0001).tanh()
+        z = (z * CHAIN_FACTOR).tanh()
     z.label = "out"
     return z
+
+
+def chain_input(root: Value) -> Node:
+    """The input x of a ``tanh_chain``: each link's first parent, down to the leaf."""
+    node: Node = root
+    while node.parents:
+        node = node.parents[0]
+    return node
+
+
+@cache
+def chain_derivative(links: int) -> float:
+    """d(out)/dx of ``tanh_chain(links)``, on plain floats: a reference built without a graph.
+
+    Each link multiplies the derivative by (1 − t)(1 + t), t its tanh, and by
+    1.0001, from the root down, as the engine's sweep does (the same bits);
+    cached, since every student's deep-chain checks ask for the same number.
+    """
+    outputs, z = [], CHAIN_X
+    for _ in range(links):
+        z = math.tanh(z * CHAIN_FACTOR)
+        outputs.append(z)
+    derivative = 1.0
+    for t in reversed(outputs):
+        derivative = CHAIN_FACTOR * ((1.0 - t) * (1.0 + t) * derivative)
+    return derivative
 
 
 def gradients(root: Value) -> list[float]:

@@ -45,7 +45,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from engine.app.classroom import kinds  # noqa: F401 (registers the kinds of objects)
+from engine.app.classroom import garbage, kinds  # noqa: F401 (kinds registers the kinds of objects)
 from engine.app.classroom.codec import Session, resolve_reference
 from engine.app.classroom.framing import Malformed, Reader, send
 from engine.app.classroom.loading import loading, run_module, run_notebook
@@ -308,6 +308,7 @@ def run_exercise(job: dict[str, Any], sock: Channel, reader: Reader) -> None:
     raised_limit = [False]
     make_unavailable(job.get("unavailable", []), refusals)
     pin_recursion_limit(raised_limit)
+    garbage.settle()
     chapter = str(job.get("chapter"))
     sources = job.get("sources", {})
     namespace: dict[str, Any] = {}
