@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from functools import cache
 
 from engine import Node, Value, examples, topological_order
+from engine.app.classroom import recipes
+from engine.app.classroom.recipes import CHAIN_FACTOR, CHAIN_X
 
 Builder = Callable[[], Value]
 
@@ -84,16 +86,13 @@ def random_builder(seed: int) -> Builder:
     return lambda: random_graph(seed)
 
 
-CHAIN_X, CHAIN_FACTOR = 0.5, 1.0001  # the chain's input, and each link's weight
-
-
 def tanh_chain(links: int) -> Value:
-    """x ← tanh(x·1.0001), ``links`` times: a graph as deep as it is long."""
-    z = Value(CHAIN_X, label="x")
-    for _ in range(links):
-        z = (z * CHAIN_FACTOR).tanh()
-    z.label = "out"
-    return z
+    """x ← tanh(x·1.0001), ``links`` times: a graph as deep as it is long.
+
+    Made from its recipe (``engine.app.classroom.recipes``): sent to a
+    student's function untouched, it crosses as the recipe, not node by node.
+    """
+    return recipes.build("tanh_chain", links)
 
 
 def chain_input(root: Value) -> Node:
