@@ -102,6 +102,21 @@ def test_a_recipes_graph_touched_since_it_was_built_crosses_node_by_node():
     assert message["nodes"]["recipe"] == [] and len(message["nodes"]["op"]) == 121
 
 
+def test_graphs_made_ahead_are_handed_out_once_each_as_built():
+    from engine.app.classroom import recipes
+
+    recipes.needed_by("test-made-ahead", "tanh_chain", 30)
+    recipes.make_ahead(["test-made-ahead", "test-made-ahead"])
+    made = {id(nodes[-1]) for nodes in recipes._ready[("tanh_chain", 30)]}
+    first, second, third = (probes.tanh_chain(30) for _ in range(3))
+    assert {id(first), id(second)} == made and id(third) not in made  # then one made anew
+    fresh = topological_order(probes.tanh_chain(30))
+    for root in (first, second, third):
+        order = topological_order(root)
+        assert [(n.data, n.grad, n.op, n.label) for n in order] == [
+            (n.data, n.grad, n.op, n.label) for n in fresh]
+
+
 @pytest.mark.parametrize("recipe", [
     ["os.system", 1, 1], ["tanh_chain", 10**6, 1], ["tanh_chain", -1, 1],
     ["tanh_chain", 2, -5], ["tanh_chain", 2, 0], ["tanh_chain", 2.0, 1], ["tanh_chain", 2],

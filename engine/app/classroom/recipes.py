@@ -9,10 +9,12 @@ imported (before a sandbox removes any implementation or runs a line of a
 student's code), make the same nodes in the same order with the same
 numbers on both sides, and the ids are given in that order.
 
-``build`` is the judge's: it makes the graph and remembers the latest one,
-which crosses as its recipe only while it is as built (every value and
-gradient the very float it was made with). Only the judge sends recipes:
-``node_table`` refuses one from the student's side.
+``build`` is the judge's: it makes the graph (or takes one made ahead of
+time, ``make_ahead``, for the checks that declared they build it,
+``needed_by``) and remembers the latest one, which crosses as its recipe
+only while it is as built (every value and gradient the very float it was
+made with). Only the judge sends recipes: ``node_table`` refuses one from
+the student's side.
 """
 
 from __future__ import annotations
@@ -64,11 +66,28 @@ class _Built:
 
 
 _latest: list[_Built] = []
+_NEEDED: dict[str, list[tuple[str, int]]] = {}  # exercise -> the graphs its checks build
+_ready: dict[tuple[str, int], list[list[Node]]] = {}  # graphs made ahead, not yet handed out
+
+
+def needed_by(exercise: str, name: str, links: int) -> None:
+    """Note that a check of ``exercise`` builds the graph of ``[name, links]`` once."""
+    _NEEDED.setdefault(exercise, []).append((name, links))
+
+
+def make_ahead(exercises: list[str]) -> None:
+    """Make now every graph the checks of ``exercises`` will build, for ``build`` to hand
+    out: the judge makes them once, before it forks for each submission (each fork takes
+    its own copies of them, untouched)."""
+    for exercise in exercises:
+        for name, links in _NEEDED.get(exercise, []):
+            _ready.setdefault((name, links), []).append(RECIPES[name](links))
 
 
 def build(name: str, links: int) -> Value:
     """The judge's graph of a recipe (its root), remembered to cross as that recipe."""
-    nodes = RECIPES[name](links)
+    ready = _ready.get((name, links))
+    nodes = ready.pop() if ready else RECIPES[name](links)
     _latest[:] = [_Built([name, links], nodes)]
     root = nodes[-1]
     assert isinstance(root, Value)

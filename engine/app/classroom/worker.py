@@ -7,7 +7,8 @@ line that follows (its path and a fresh folder), each in a fork of its own
 (``os.fork``): importing the checks and numpy and finding what each exercise
 refuses are done once, not once a student, and each submission still starts
 from the same untouched judge, so nothing one student's answers wrote into
-the judge's objects can reach the next. For each exercise the fork writes
+the judge's objects can reach the next. The deep chains the checks build
+are made there too, before the forks (``recipes.make_ahead``). For each exercise the fork writes
 ``{"start": "2.1"}`` and then ``{"result": …}``, and ``{"done": true}`` at
 the end, on a private copy of stdout, for the parent
 (``engine.app.classroom.grading``). A fork that ends any other way ends
@@ -38,7 +39,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from engine.app.classroom import garbage
+from engine.app.classroom import garbage, recipes
 from engine.app.classroom.codec import resolve_reference
 from engine.app.classroom.diagnose import refused_by
 from engine.app.classroom.framing import Malformed
@@ -221,6 +222,7 @@ def main() -> None:
             unavailable_in(find(number))
         except Exception:  # noqa: BLE001 (said again, as that exercise's error, when graded)
             pass
+    recipes.make_ahead(setup["exercises"])  # the deep chains, made once for every fork
     garbage.settle()
     _send(protocol, {"ready": True})
     for line in lines:

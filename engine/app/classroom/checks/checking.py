@@ -18,7 +18,7 @@ from typing import Any
 
 import engine.methods.finite_differences
 from engine import Node, Value, topological_order
-from engine.app.classroom import probes
+from engine.app.classroom import probes, recipes
 from engine.app.classroom.checks.graph_checks import DEEP, SWEEPS, refuse_recursion
 from engine.app.classroom.diagnose import close, number, refuse_engine, versus
 from engine.app.classroom.gradient_diagnosis import reference_gradients
@@ -206,6 +206,9 @@ def chain_rule_without_dependency(student: Any) -> None:
 def chain_rule_on_random_graphs(student: Any) -> None:
     for seed in range(8):
         compare_chain_rule(student, probes.random_builder(seed), f"random graph {seed}")
+
+
+recipes.needed_by("3.1", "tanh_chain", DEEP)  # made before the judge forks for a submission
 
 
 @check_of("3.1", f"a chain {DEEP:,} links deep")
