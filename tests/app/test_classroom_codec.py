@@ -24,11 +24,11 @@ from engine.app.classroom.node_table import NodeTable, pack_floats, pack_ints, r
 
 
 def table(ids: list, data: list, grad: list, arity: list, op: list, label: list,
-          parents: list, local: list) -> dict:
+          parents: list, local: list, recipe: list | None = None) -> dict:
     """A node table as a sender would pack it, for messages written by hand."""
     return {"id": pack_ints(ids), "data": pack_floats(data), "grad": pack_floats(grad),
             "arity": pack_ints(arity), "op": op, "label": label, "parents": pack_ints(parents),
-            "local": pack_floats(local)}
+            "local": pack_floats(local), "recipe": recipe or []}
 
 
 def wire(message: object) -> object:
@@ -59,7 +59,9 @@ def test_a_graph_arrives_whole_and_its_gradients_come_back():
 
 
 def test_a_deep_chain_is_a_flat_table_not_a_nested_tree():
-    root = probes.tanh_chain(5_000)
+    root = Value(0.5)
+    for _ in range(5_000):
+        root = (root * 1.0001).tanh()
     message = Session(+1).encode(root)
     count = len(topological_order(root))
     ids = read_ints(message["nodes"]["id"], count, "id")
@@ -68,6 +70,76 @@ def test_a_deep_chain_is_a_flat_table_not_a_nested_tree():
     assert [n.data for n in topological_order(copy)] == [n.data for n in topological_order(root)]
     assert [n.local_grads for n in topological_order(copy)] == [
         n.local_grads for n in topological_order(root)]
+
+
+def test_a_chain_built_from_its_recipe_crosses_as_the_recipe_and_comes_back_whole():
+    from engine import sweep_gradients
+
+    root = probes.tanh_chain(5_000)
+    judge, student = Session(+1), Session(-1)
+    message = judge.encode(((root,), {}))
+    assert message["nodes"]["op"] == [] and message["nodes"]["recipe"] == [
+        ["tanh_chain", 5_000, 1]]
+    copy = student.decode(wire(message))
+    student.remember_nodes()
+    theirs, ours = topological_order(copy[0][0]), topological_order(root)
+    for field in ("data", "grad", "local_grads", "op", "label"):
+        assert [getattr(n, field) for n in theirs] == [getattr(n, field) for n in ours], field
+    copy[0][0].backward()
+    judge.apply_after(wire(student.state_after()))
+    want = sweep_gradients(root, ours)
+    assert [n.grad for n in ours] == [want[n] for n in ours]
+    assert probes.chain_input(root).grad == probes.chain_derivative(5_000)
+
+
+def test_a_recipes_graph_touched_since_it_was_built_crosses_node_by_node():
+    touched = probes.tanh_chain(40)
+    touched.grad = 1.0
+    assert Session(+1).encode(touched)["nodes"]["recipe"] == []
+    older = probes.tanh_chain(40)
+    probes.tanh_chain(40)  # only the latest graph built is remembered
+    message = Session(+1).encode(older)
+    assert message["nodes"]["recipe"] == [] and len(message["nodes"]["op"]) == 121
+
+
+def test_graphs_made_ahead_are_handed_out_once_each_as_built():
+    from engine.app.classroom import recipes
+
+    recipes.needed_by("test-made-ahead", "tanh_chain", 30)
+    recipes.make_ahead(["test-made-ahead", "test-made-ahead"])
+    made = {id(nodes[-1]) for nodes in recipes._ready[("tanh_chain", 30)]}
+    first, second, third = (probes.tanh_chain(30) for _ in range(3))
+    assert {id(first), id(second)} == made and id(third) not in made  # then one made anew
+    fresh = topological_order(probes.tanh_chain(30))
+    for root in (first, second, third):
+        order = topological_order(root)
+        assert [(n.data, n.grad, n.op, n.label) for n in order] == [
+            (n.data, n.grad, n.op, n.label) for n in fresh]
+
+
+@pytest.mark.parametrize("recipe", [
+    ["os.system", 1, 1], ["tanh_chain", 10**6, 1], ["tanh_chain", -1, 1],
+    ["tanh_chain", 2, -5], ["tanh_chain", 2, 0], ["tanh_chain", 2.0, 1], ["tanh_chain", 2],
+    "tanh_chain"])
+def test_a_recipe_outside_the_schema_is_malformed(recipe: object):
+    message = {"nodes": table([], [], [], [], [], [], [], [], [recipe]), "value": None}
+    with pytest.raises(Malformed):
+        Session(-1).decode(wire(message))
+
+
+def test_only_the_judge_sends_recipes_and_their_ids_are_new():
+    message = {"nodes": table([], [], [], [], [], [], [], [], [["tanh_chain", 2, -1]]),
+               "value": None}
+    with pytest.raises(Malformed, match="only the judge"):
+        Session(+1).decode(wire(message))
+    overlapping = {"nodes": table([3], [1.0], [0.0], [0], [""], [None], [], [],
+                                  [["tanh_chain", 2, 1]]), "value": None}
+    with pytest.raises(Malformed):
+        Session(-1).decode(wire(overlapping))
+    many = {"nodes": table([], [], [], [], [], [], [], [],
+                           [["tanh_chain", 1, 1 + 10 * k] for k in range(17)]), "value": None}
+    with pytest.raises(Malformed, match="at most 16 recipes"):
+        Session(-1).decode(wire(many))
 
 
 def test_numbers_that_are_not_floats_cross_apart_from_the_packed_ones():

@@ -112,3 +112,29 @@ def test_select_takes_a_list_of_chapters_and_numbers_in_number_order():
     assert [e.number for e in select("2.2,graph")] == [e.number for e in select("graph")]
     with pytest.raises(ValueError, match="no exercise 'nope'"):
         select("graph,nope")
+
+
+def test_the_deep_chains_reference_is_the_sweeps_to_the_bit():
+    from engine import sweep_gradients
+    from engine.app.classroom.probes import chain_derivative, chain_input, tanh_chain
+
+    for links in (1, 7, 2_000):
+        root = tanh_chain(links)
+        x = chain_input(root)
+        assert x.label == "x" and not x.parents
+        assert chain_derivative(links) == sweep_gradients(root, topological_order(root))[x]
+
+
+def test_a_sweep_that_stops_short_of_the_chains_input_fails_the_deep_check():
+    from types import SimpleNamespace
+
+    from engine.app.classroom.checks.graph_checks import sweep_a_deep_chain
+
+    def backward_near_the_root(root: Value) -> None:  # sweeps only the last 900 nodes
+        root.grad = 1.0
+        for node in reversed(topological_order(root)[-900:]):
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += local * node.grad
+
+    with pytest.raises(CheckFailed, match="the input 'x' of the 20000-link chain has grad 0"):
+        sweep_a_deep_chain(SimpleNamespace(backward=backward_near_the_root))

@@ -107,3 +107,24 @@ def test_the_private_folders_come_before_what_is_bound_inside_them():
     tmpfs = [i for i, word in enumerate(prefix) if word == "--tmpfs"]
     binds = [i for i, word in enumerate(prefix) if word == "--ro-bind"]
     assert tmpfs and binds and max(tmpfs) < min(binds)
+
+
+def test_a_notebooks_check_import_loads_no_check_until_one_runs():
+    """A released notebook's first cell imports ``check``: in the grader's sandbox, where the
+    notebook's check cells do nothing while it loads, that import must not load every
+    chapter's checks (a tenth of a second in each sandbox a notebook is graded in)."""
+    code = (
+        "import sys\n"
+        "from engine.app.classroom import assert_passes, check\n"
+        "from engine.app.classroom.loading import loading\n"
+        "with loading():\n"
+        "    assert check('1.1') is None and assert_passes('1.1') is None\n"
+        "print('engine.app.classroom.checks' in sys.modules)\n"
+        "def add(a, b):\n"
+        "    return (a + b, (1.0, 1.0))\n"
+        "from engine.app.classroom import run_checks\n"
+        "print(run_checks('1.1', {'add': add}).status)\n"
+        "print('engine.app.classroom.checks' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120)
+    assert result.stdout.split() == ["False", "missing", "True"], result.stderr

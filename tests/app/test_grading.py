@@ -262,3 +262,57 @@ def test_a_chapter_shares_a_sandbox_but_not_what_its_exercises_refuse(release: P
     assert results["2.2"].status == "passed"
     alone = {r.exercise: r for r in grade_submission(folder, ["2.2"], FAST)}
     assert alone["2.2"].points == results["2.2"].points
+
+
+def _extra(folder: Path, code: str) -> str:
+    folder.mkdir()
+    (folder / "hidden.py").write_text(
+        "import os\nfrom engine.app.classroom import CheckFailed, check_of\n" + code,
+        encoding="utf-8")
+    return str(folder)
+
+
+def test_what_one_student_writes_into_the_judge_never_reaches_the_next(release: Path,
+                                                                       tmp_path: Path):
+    """One judge serves the class (one job), each student in a fresh fork of it: a check
+    that hands students a list the judge keeps sees it untouched for every student, though
+    the first one's answer appended to it."""
+    extra = _extra(tmp_path / "extra", (
+        "KEPT = [1.0, 2.0]\n"
+        "@check_of('1.1', 'teacher: the kept list is untouched')\n"
+        "def kept(student):\n"
+        "    if KEPT != [1.0, 2.0]:\n"
+        "        raise CheckFailed(f'the kept list is {KEPT}')\n"
+        "    try:\n"
+        "        student.add(KEPT, 0.0)\n"
+        "    except Exception:\n"
+        "        pass\n"))
+    spoils = "def add(a, b):\n    if isinstance(a, list):\n        a.append(99.0)\n" \
+             "    return (a + b, (1.0, 1.0))\n"
+    root = tmp_path / "class"
+    submission(release, root / "a_spoils", ops=spoils)
+    submission(release, root / "b_honest")
+    grades = grade(root, ["1.1"], FAST, extra, jobs=1)
+    assert [r.status for r in grades["a_spoils"]] == ["passed"]
+    assert [r.status for r in grades["b_honest"]] == ["passed"]
+
+
+def test_a_judge_that_dies_on_one_student_costs_the_next_nothing(release: Path,
+                                                                  tmp_path: Path):
+    """A check that ends its own process on one answer (as a crash would) charges that
+    student's exercise as an error; the next student, graded by the same thread, gets a
+    fresh judge and full marks."""
+    extra = _extra(tmp_path / "extra", (
+        "@check_of('1.1', 'teacher: 2 + 2')\n"
+        "def crashes(student):\n"
+        "    if student.add(2.0, 2.0)[0] == 5.0:\n"
+        "        os._exit(3)\n"))
+    five = "def add(a, b):\n    return (a + b + (a == b == 2.0), (1.0, 1.0))\n"
+    root = tmp_path / "class"
+    submission(release, root / "a_crashes", ops=five)
+    submission(release, root / "b_honest")
+    grades = grade(root, ["1.1", "1.2"], FAST, extra, jobs=1)
+    crashed, after = grades["a_crashes"]
+    assert crashed.status == "error" and "exit code 3" in crashed.message
+    assert after.status == "passed"  # 1.2 went on in a new judge
+    assert [r.status for r in grades["b_honest"]] == ["passed", "passed"]

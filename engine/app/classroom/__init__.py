@@ -52,7 +52,8 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'engine.app.classroom' has no attribute {name!r}")
-    importlib.import_module("engine.app.classroom.checks")  # registers the course's exercises
+    if home != "notebook":  # the notebook's helpers register the exercises when they run
+        importlib.import_module("engine.app.classroom.checks")  # registers the exercises
     value = getattr(importlib.import_module(f"engine.app.classroom.{home}"), name)
     globals()[name] = value
     return value

@@ -1,9 +1,10 @@
 """Grading a class: every submission in its own process, with limits, in parallel.
 
 ``grade(submissions)`` finds one submission per student (a subfolder, or a
-notebook or module directly in the folder), and grades each with
-``grade_submission``: a judge process (``engine.app.classroom.worker``)
-runs the exercises one after another and reports each as it finishes; the
+notebook or module directly in the folder), and grades each in a fork of a
+judge process (``engine.app.classroom.worker``), which imports the checks
+once and serves one student after another; the fork runs the exercises one
+after another and reports each as it finishes; the
 student's code runs apart from it, in a sandbox
 (``engine.app.classroom.sandbox``). An exercise that runs past the time
 limit is charged as ``timeout``, one during which the student's process
@@ -14,7 +15,8 @@ results come back in the same order whatever the timing:
 sorted by student, then exercise.
 
 Nothing is random: the checks use fixed seeds and no example database,
-and each worker runs with ``PYTHONHASHSEED=0`` in a fresh empty folder.
+and each submission is judged with ``PYTHONHASHSEED=0`` in a fresh empty
+folder, by a fork of a judge that no other submission has touched.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import shutil
 import signal
 import subprocess
 import sys
@@ -87,32 +90,44 @@ def students(submissions: Path) -> dict[str, Path]:
 
 
 class _Worker:
-    """One worker process and the lines it has written so far."""
+    """One judge process, grading submission after submission, and the lines it has written."""
 
-    def __init__(self, path: Path, exercises: list[str], limits: Limits,
-                 extra_checks: str | None, folder: str, isolation: Isolation) -> None:
+    def __init__(self, exercises: list[str], limits: Limits, extra_checks: str | None,
+                 isolation: Isolation) -> None:
         env = {**os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
         root = str(Path(__file__).resolve().parents[3])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        self.home = tempfile.mkdtemp(prefix="sweepgrad-judge-")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "engine.app.classroom.worker"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=folder, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=self.home, env=env,
             start_new_session=True)
-        job = {"path": str(path.absolute()), "exercises": exercises,
-               "extra_checks": extra_checks, "limits": limits.for_runner(),
-               "folder": folder, "isolation": {"kind": isolation.kind, "bwrap": isolation.bwrap}}
         assert self.process.stdin is not None and self.process.stdout is not None
-        try:
-            self.process.stdin.write(json.dumps(job).encode())
-            self.process.stdin.close()
-        except BrokenPipeError:
-            pass
         self.stream = self.process.stdout
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.stream, selectors.EVENT_READ)
         self.buffer = b""
         self.ended = False  # the process closed its end: it is gone, not slow
+        self.ready = self._write({"exercises": exercises, "extra_checks": extra_checks,
+                                  "limits": limits.for_runner(),
+                                  "isolation": {"kind": isolation.kind,
+                                                "bwrap": isolation.bwrap}}) \
+            and (self.next_message(STARTUP_SECONDS) or {}).get("ready") is True
+
+    def submit(self, path: Path, exercises: list[str], folder: str) -> bool:
+        """Hand it a submission to grade in ``folder``; False if it is gone."""
+        return self._write({"path": str(path.absolute()), "exercises": exercises,
+                            "folder": folder})
+
+    def _write(self, line: dict) -> bool:
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(json.dumps(line).encode() + b"\n")
+            self.process.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            return False
+        return True
 
     def next_message(self, seconds: float) -> dict | None:
         """The next JSON line, or None when the time is up or the process has ended."""
@@ -143,6 +158,12 @@ class _Worker:
         code = self.process.wait()
         self.selector.close()
         self.stream.close()
+        if self.process.stdin is not None:
+            try:
+                self.process.stdin.close()
+            except BrokenPipeError:
+                pass
+        shutil.rmtree(self.home, ignore_errors=True)
         return code
 
 
@@ -160,65 +181,101 @@ def grade_submission(
     isolation: Isolation | None = None,
 ) -> list[ExerciseResult]:
     """Every exercise of one submission, each within the limits, in the order given."""
-    isolation = isolation or Isolation.bubblewrap()
-    compile_packages()
-    results: dict[str, ExerciseResult] = {}
+    grader = _Grader(exercises, limits, extra_checks, isolation or Isolation.bubblewrap())
+    try:
+        return grader.grade(path, on_result)
+    finally:
+        grader.close()
 
-    def record(result: ExerciseResult) -> None:
-        results[result.exercise] = result
-        if on_result:
-            on_result(result)
 
-    with tempfile.TemporaryDirectory(prefix="sweepgrad-grade-") as folder:
-        while len(results) < len(exercises):
-            remaining = [n for n in exercises if n not in results]
-            worker = _Worker(path, remaining, limits, extra_checks, folder, isolation)
-            current: str | None = None
-            loading: str | None = None
-            ready = worker.next_message(STARTUP_SECONDS)
-            if not ready or not ready.get("ready"):
-                code = worker.stop()
-                for number in remaining:
-                    record(failure(number, "error",
-                                   f"the checks could not start: {_ended(code, 'starting')}"))
-                break
-            while True:
-                # The judge keeps each exercise's time limit itself and kills the sandbox;
-                # this is the backstop for the judge's own work (the checks).
-                message = worker.next_message(limits.seconds + JUDGE_MARGIN if current
-                                              else STARTUP_SECONDS)
-                if message is None:
-                    timed_out = not worker.ended and worker.process.poll() is None
+class _Grader:
+    """Submissions graded one after another by one judge process, started again after a fault.
+
+    A judge that reported a submission's last result and said it is ready
+    again grades the next one (in a fresh fork of itself); one that broke
+    off (a time limit, a crash, a line outside the protocol) is ended, and
+    the submission's remaining exercises go on in a new one.
+    """
+
+    def __init__(self, exercises: list[str], limits: Limits, extra_checks: str | None,
+                 isolation: Isolation) -> None:
+        self.exercises, self.limits, self.extra_checks = exercises, limits, extra_checks
+        self.isolation = isolation
+        self.worker: _Worker | None = None
+        compile_packages()
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+
+    def grade(self, path: Path, on_result: Callable[[ExerciseResult], None] | None = None
+              ) -> list[ExerciseResult]:
+        exercises, limits = self.exercises, self.limits
+        results: dict[str, ExerciseResult] = {}
+
+        def record(result: ExerciseResult) -> None:
+            results[result.exercise] = result
+            if on_result:
+                on_result(result)
+
+        with tempfile.TemporaryDirectory(prefix="sweepgrad-grade-") as folder:
+            while len(results) < len(exercises):
+                remaining = [n for n in exercises if n not in results]
+                if self.worker is None:
+                    self.worker = _Worker(exercises, limits, self.extra_checks, self.isolation)
+                worker = self.worker
+                if not (worker.ready and worker.submit(path, remaining, folder)):
                     code = worker.stop()
-                    if current is None:
-                        current = next(n for n in exercises if n not in results)
-                    # A chapter file that never finishes loading (or ends the process
-                    # while it loads) costs every exercise in it, not one time limit each.
-                    hit = [current] + ([n for n in remaining if n != current
-                                        and find(n).chapter == loading] if loading else [])
-                    for number in hit:
-                        if timed_out:
-                            what = f"loading {loading}" if loading else "the exercise"
-                            record(failure(number, "timeout", f"{what} took longer than "
-                                           f"{limits.seconds:g} s (the time limit per exercise)"))
-                        else:
-                            during = f"{loading} was loading" if loading else \
-                                "this exercise was checked"
-                            record(failure(number, "error", _ended(code, during)))
+                    self.worker = None
+                    for number in remaining:
+                        record(failure(number, "error",
+                                       f"the checks could not start: {_ended(code, 'starting')}"))
                     break
-                if "loading" in message:
-                    loading = str(message["loading"])
-                elif "loaded" in message:
-                    loading = None
-                elif "start" in message:
-                    current = str(message["start"])
-                elif "result" in message:
-                    record(ExerciseResult.from_dict(message["result"]))
-                    current = None
-                elif message.get("done"):
-                    worker.stop()
-                    break
-    return [results[n] for n in exercises]
+                current: str | None = None
+                loading: str | None = None
+                while True:
+                    # The judge keeps each exercise's time limit itself and kills the sandbox;
+                    # this is the backstop for the judge's own work (the checks).
+                    message = worker.next_message(limits.seconds + JUDGE_MARGIN if current
+                                                  else STARTUP_SECONDS)
+                    if message is None:
+                        timed_out = not worker.ended and worker.process.poll() is None
+                        code = worker.stop()
+                        self.worker = None
+                        if current is None:
+                            current = next(n for n in exercises if n not in results)
+                        # A chapter file that never finishes loading (or ends the process
+                        # while it loads) costs every exercise in it, not one time limit each.
+                        hit = [current] + ([n for n in remaining if n != current
+                                            and find(n).chapter == loading] if loading else [])
+                        for number in hit:
+                            if timed_out:
+                                what = f"loading {loading}" if loading else "the exercise"
+                                record(failure(number, "timeout", f"{what} took longer than "
+                                               f"{limits.seconds:g} s (the time limit per "
+                                               "exercise)"))
+                            else:
+                                during = f"{loading} was loading" if loading else \
+                                    "this exercise was checked"
+                                record(failure(number, "error", _ended(code, during)))
+                        break
+                    if "loading" in message:
+                        loading = str(message["loading"])
+                    elif "loaded" in message:
+                        loading = None
+                    elif "start" in message:
+                        current = str(message["start"])
+                    elif "result" in message:
+                        record(ExerciseResult.from_dict(message["result"]))
+                        current = None
+                    elif message.get("done"):
+                        again = worker.next_message(STARTUP_SECONDS)  # its fork has ended
+                        if not (again and again.get("ready")):
+                            worker.stop()
+                            self.worker = None
+                        break
+        return [results[n] for n in exercises]
 
 
 def grade(
@@ -237,6 +294,8 @@ def grade(
     found = students(submissions)
     jobs = jobs or os.cpu_count() or 1
     lock = threading.Lock()
+    graders: list[_Grader] = []
+    local = threading.local()  # each thread's grader: its judge serves one student at a time
 
     def one(name: str) -> list[ExerciseResult]:
         def report(result: ExerciseResult) -> None:
@@ -244,8 +303,17 @@ def grade(
                 with lock:
                     on_result(name, result)
 
-        return grade_submission(found[name], exercises, limits, extra_checks, report, isolation)
+        grader = getattr(local, "grader", None)
+        if grader is None:
+            grader = local.grader = _Grader(exercises, limits, extra_checks, isolation)
+            with lock:
+                graders.append(grader)
+        return grader.grade(found[name], report)
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        graded = list(pool.map(one, found))
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            graded = list(pool.map(one, found))
+    finally:
+        for grader in graders:
+            grader.close()
     return dict(zip(found, graded))

@@ -9,6 +9,9 @@ student's side may hold nodes whose slots a student's code has emptied or
 replaced, and reads them one at a time, with care. A received table is
 checked in full (ids new and of the other side, ops and labels short
 strings, parents listed before their children) as its nodes are built.
+A graph the judge built from a recipe and has not touched since crosses
+as that recipe (``engine.app.classroom.recipes``), built again on the
+student's side, its nodes given ids in the order made on both.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 from engine.app.classroom.framing import Malformed
 from engine.app.classroom.node_table import MAX_NODES, NodeTable
 from engine.app.classroom.plain_values import read_number
+from engine.app.classroom.recipes import rebuild, recipe_of
 from engine.app.classroom.shared_objects import SharedObjects
 from engine.graph import topological_order
 from engine.node import GENERAL, LEAF, UNARY, Node, leaf_node, new_node
@@ -42,6 +46,15 @@ def encode_graph(shared: SharedObjects, root: Node, nodes: NodeTable) -> None:
         return
     if shared.sign < 0:  # the student's nodes may be anything: one at a time, with care
         encode_nodes(shared, walk(shared, root), nodes)
+        return
+    built = recipe_of(root)
+    if built is not None and ids.keys().isdisjoint(map(id, built[1])):
+        recipe, made = built  # untouched since built: the other side builds it again
+        first = shared.next_id
+        shared.next_id = first + len(made)
+        ids.update(zip(map(id, made), range(first, shared.next_id)))
+        shared.objects.update(zip(range(first, shared.next_id), made))
+        nodes.recipe.append([*recipe, first])
         return
     # The judge's graphs are the engine's own: its traversal, and its slots read by
     # columns (as engine.graph reads them), since this runs once per node of 10^5.
@@ -144,6 +157,8 @@ def decode_nodes(shared: SharedObjects, table: object) -> None:
     """Build the nodes of a received table, each bound to its wire id, parents first."""
     columns = NodeTable.read(table)
     objects, ids, sign, number = shared.objects, shared.ids, shared.sign, read_number
+    if columns.recipe:
+        decode_recipes(shared, columns.recipe)
     wires = columns.id
     labels: set[Any]
     if wires and ((max(wires) >= 0) if sign > 0 else (min(wires) <= 0)) or \
@@ -201,3 +216,22 @@ def decode_nodes(shared: SharedObjects, table: object) -> None:
                     raise Malformed(f"a node's label: {error}") from None
     ids.update(zip(map(id, built), wires))
     shared.nodes_received += built
+
+
+def decode_recipes(shared: SharedObjects, entries: list[Any]) -> None:
+    """Build the judge's graphs sent as recipes, their nodes bound to ids in the order made."""
+    if shared.sign > 0:
+        raise Malformed("only the judge sends a graph as a recipe")
+    objects = shared.objects
+    for entry in entries:
+        try:
+            made, start = rebuild(entry)
+        except ValueError as error:
+            raise Malformed(str(error)) from None
+        wires = range(start, start + len(made))
+        if start <= 0 or not objects.keys().isdisjoint(wires):
+            raise Malformed("a recipe's ids that are not new ids of the other side")
+        objects.update(zip(wires, made))
+        shared.ids.update(zip(map(id, made), wires))
+        shared.nodes_received += made
+

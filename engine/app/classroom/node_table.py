@@ -16,6 +16,9 @@ packed, each column one base64 string of little-endian 64-bit numbers:
 So a 20,000-link chain (60,001 nodes) is a few strings that each side turns
 into arrays in C, instead of half a million JSON numbers that Python would
 print and parse one by one (measured: a tenth of the time, and smaller).
+A graph the judge built from a recipe (``engine.app.classroom.recipes``)
+crosses as ``recipe``, a list of ``[name, links, first id]``, and no row:
+the student's side builds it again. Only the judge sends recipes.
 
 Reading a table (``NodeTable.read``) checks its whole shape before any node
 is made: every column present and of the table's length, each packed column
@@ -119,14 +122,15 @@ def _unpack(code: str, text: object, count: int, what: str) -> array:
 EMPTY: dict[str, Any] = {
     "id": pack_ints([]), "data": pack_floats([]), "grad": pack_floats([]),
     "arity": pack_ints([]), "op": [], "label": [], "parents": pack_ints([]),
-    "local": pack_floats([])}
+    "local": pack_floats([]), "recipe": []}
 
 
 
 class NodeTable:
     """Graph nodes by columns, one entry a node (the edges of all nodes in a row)."""
 
-    NAMES = ("id", "data", "grad", "arity", "op", "label", "parents", "local")
+    NAMES = ("id", "data", "grad", "arity", "op", "label", "parents", "local", "recipe")
+    MAX_RECIPES = 16
 
     def __init__(self) -> None:
         self.id: list[Any] = []
@@ -137,22 +141,26 @@ class NodeTable:
         self.label: list[Any] = []
         self.parents: list[Any] = []
         self.local: list[Any] = []
+        self.recipe: list[Any] = []  # [name, links, first id] of each graph sent as a recipe
 
     def plain(self, number: Callable[[Any], Any] = float) -> dict[str, Any]:
         """The table ready for ``json.dumps``; ``number`` writes an entry that is not a float."""
-        if not self.id:
+        if not self.id and not self.recipe:
             return dict(EMPTY)  # most calls send no node: skip packing nothing
         return {"id": pack_ints(self.id), "data": pack_floats(self.data, number),
                 "grad": pack_floats(self.grad, number), "arity": pack_ints(self.arity),
                 "op": self.op, "label": self.label, "parents": pack_ints(self.parents),
-                "local": pack_floats(self.local, number)}
+                "local": pack_floats(self.local, number), "recipe": self.recipe}
 
     @classmethod
     def read(cls, table: object) -> NodeTable:
         """The columns of a received table, checked for shape (not yet for content)."""
         if not (isinstance(table, dict) and set(table) == set(cls.NAMES)
-                and isinstance(table["op"], list) and isinstance(table["label"], list)):
-            raise Malformed(f"a node table must be {{{', '.join(cls.NAMES)}}}")
+                and isinstance(table["op"], list) and isinstance(table["label"], list)
+                and isinstance(table["recipe"], list)
+                and len(table["recipe"]) <= cls.MAX_RECIPES):
+            raise Malformed(f"a node table must be {{{', '.join(cls.NAMES)}}}, with at most "
+                            f"{cls.MAX_RECIPES} recipes")
         count = len(table["op"])
         if count > MAX_NODES or len(table["label"]) != count:
             raise Malformed(f"a node table's columns must have one length, at most {MAX_NODES:,}")
@@ -169,4 +177,5 @@ class NodeTable:
         columns.data = read_floats(table["data"], count, "data")
         columns.grad = read_floats(table["grad"], count, "grad")
         columns.op, columns.label = table["op"], table["label"]
+        columns.recipe = table["recipe"]
         return columns

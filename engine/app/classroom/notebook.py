@@ -29,7 +29,6 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
-from engine.app.classroom import checks  # noqa: F401 (registers the course's exercises)
 from engine.app.classroom.loading import is_loading
 from engine.app.classroom.registry import find, run_exercise
 from engine.app.classroom.results import ExerciseResult
@@ -42,6 +41,10 @@ def run_checks(exercise: str, namespace: Mapping[str, Any],
     Functions given positionally replace those of the same name (or, if
     unnamed, the exercise's functions in order).
     """
+    # The course's exercises register as the checks are imported: only when checks run,
+    # so a notebook's `from engine.app.classroom import check` costs the grader's sandbox
+    # nothing while the notebook loads (its check cells do nothing then).
+    import engine.app.classroom.checks  # noqa: F401, PLC0415
     ex = find(str(exercise))
     chosen = {name: namespace.get(name) for name in ex.functions}
     for position, function in enumerate(functions):

@@ -15,8 +15,11 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
+from functools import cache
 
 from engine import Node, Value, examples, topological_order
+from engine.app.classroom import recipes
+from engine.app.classroom.recipes import CHAIN_FACTOR, CHAIN_X
 
 Builder = Callable[[], Value]
 
@@ -84,12 +87,38 @@ def random_builder(seed: int) -> Builder:
 
 
 def tanh_chain(links: int) -> Value:
-    """x ← tanh(x·1.0001), ``links`` times: a graph as deep as it is long."""
-    z = Value(0.5, label="x")
+    """x ← tanh(x·1.0001), ``links`` times: a graph as deep as it is long.
+
+    Made from its recipe (``engine.app.classroom.recipes``): sent to a
+    student's function untouched, it crosses as the recipe, not node by node.
+    """
+    return recipes.build("tanh_chain", links)
+
+
+def chain_input(root: Value) -> Node:
+    """The input x of a ``tanh_chain``: each link's first parent, down to the leaf."""
+    node: Node = root
+    while node.parents:
+        node = node.parents[0]
+    return node
+
+
+@cache
+def chain_derivative(links: int) -> float:
+    """d(out)/dx of ``tanh_chain(links)``, on plain floats: a reference built without a graph.
+
+    Each link multiplies the derivative by (1 − t)(1 + t), t its tanh, and by
+    1.0001, from the root down, as the engine's sweep does (the same bits);
+    cached, since every student's deep-chain checks ask for the same number.
+    """
+    outputs, z = [], CHAIN_X
     for _ in range(links):
-        z = (z * 1.0001).tanh()
-    z.label = "out"
-    return z
+        z = math.tanh(z * CHAIN_FACTOR)
+        outputs.append(z)
+    derivative = 1.0
+    for t in reversed(outputs):
+        derivative = CHAIN_FACTOR * ((1.0 - t) * (1.0 + t) * derivative)
+    return derivative
 
 
 def gradients(root: Value) -> list[float]:

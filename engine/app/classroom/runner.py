@@ -13,7 +13,8 @@ its socket (file descriptor 0) it says ``{"ready": true}`` once Python,
    files) with ``resource``;
 2. replaces the engine's implementations any exercise of the chapter asks
    students to write (``unavailable``) with functions that refuse, in every
-   module and class that holds them, and pins the recursion limit;
+   module and class that holds them, now or once imported
+   (``engine.app.classroom.removal``), and pins the recursion limit;
 3. runs the chapter's files (their text, sent by the judge), says which of
    the exercise's functions exist, and answers calls until the judge closes
    the socket; then the judge ends the sandbox and all it holds. The next
@@ -21,8 +22,7 @@ its socket (file descriptor 0) it says ``{"ready": true}`` once Python,
    (``{"exercise": …, "functions": […], "refuses": […]}``): each names what
    it refuses itself, and reaching a removed implementation it does not
    refuse is reported (``"outside"``, in ``"loaded"`` and in
-   ``"measured"``) so that the judge grades it again in a sandbox of its own
-   (``Refusals``).
+   ``"measured"``) so that the judge grades it again in a sandbox of its own.
 
 A call is ``{"call": name, "args": …, "measure": {"recursion": bool}}``; the
 answer ``{"returned": …}`` or ``{"raised": {type, args, message, where}}``,
@@ -45,20 +45,14 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from engine.app.classroom import kinds  # noqa: F401 (registers the kinds of objects)
-from engine.app.classroom.codec import Session, resolve_reference
+from engine.app.classroom import garbage, kinds  # noqa: F401 (kinds registers the kinds of objects)
+from engine.app.classroom.codec import Session
 from engine.app.classroom.framing import Malformed, Reader, send
 from engine.app.classroom.loading import loading, run_module, run_notebook
 from engine.app.classroom.nesting import nesting_profile
+from engine.app.classroom.removal import Refusals, make_unavailable
 
 RECURSION_LIMIT = 1000  # Python's default; a student's function cannot raise it here
-
-
-class Unavailable(RuntimeError):
-    """Raised by an engine implementation the exercise asks the student to write.
-
-    Not a NotImplementedError: that would read as the student's own stub.
-    """
 
 
 # --- limits and the removed implementations ----------------------------------------------
@@ -83,72 +77,6 @@ def set_limits(limits: dict[str, Any]) -> None:
                 resource.setrlimit(which, (value, value))
             except (ValueError, OSError):
                 pass  # e.g. the process count of a user outside a sandbox: already above
-
-
-class Refusals:
-    """The implementations removed in this sandbox, and which the exercise served refuses.
-
-    A sandbox may serve several exercises of a chapter with everything any of
-    them refuses removed from the start (so no student code ever saw it). A
-    removed implementation the current exercise does not refuse is noted in
-    ``outside`` when reached: the judge then grades that exercise again in a
-    sandbox that removes exactly what it refuses.
-    """
-
-    def __init__(self) -> None:
-        self.shown: dict[str, str] = {}  # reference -> shown name, for the exercise served
-        self.reached: list[str] = []  # shown names reached during the call
-        self.outside: list[str] = []  # references reached that the exercise does not refuse
-        self.touched: set[str] = set()  # every reference reached, since the sandbox started
-
-    def serve(self, refuses: object) -> None:
-        """The ``[shown name, "module:qualname"]`` pairs the next exercise refuses."""
-        pairs = refuses if isinstance(refuses, list) else []
-        self.shown = {p[1]: p[0] for p in pairs if isinstance(p, list) and len(p) == 2
-                      and all(isinstance(x, str) for x in p)}
-
-    def reach(self, reference: str, shown: str) -> str:
-        """Note that ``reference`` was called; the name to show for it."""
-        self.touched.add(reference)
-        if reference not in self.shown:
-            if reference not in self.outside:
-                self.outside.append(reference)
-            return shown
-        shown = self.shown[reference]
-        if shown not in self.reached:
-            self.reached.append(shown)
-        return shown
-
-
-def make_unavailable(references: list[list[str]], refusals: Refusals) -> None:
-    """Replace each implementation (``[shown name, "module:qualname"]``) everywhere it is held."""
-    for shown, reference in references:
-        try:
-            original = resolve_reference(reference)
-        except Malformed:
-            continue
-        stub = _refusal(shown, reference, refusals)
-        for module in list(sys.modules.values()):
-            namespace = getattr(module, "__dict__", None)
-            if not isinstance(namespace, dict):
-                continue
-            for name, value in list(namespace.items()):
-                if value is original:
-                    namespace[name] = stub
-                elif isinstance(value, type) and str(getattr(value, "__module__", "")).split(
-                        ".")[0] in ("engine", "nn"):
-                    for attribute, held in list(vars(value).items()):
-                        if held is original:
-                            setattr(value, attribute, stub)
-
-
-def _refusal(shown: str, reference: str, refusals: Refusals) -> Callable[..., Any]:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        name = refusals.reach(reference, shown)
-        raise Unavailable(f"{name} is not available in this exercise: write it yourself")
-
-    refuse.__name__ = refuse.__qualname__ = shown.rsplit(".", 1)[-1]
-    return refuse
 
 
 def pin_recursion_limit(note: list[bool]) -> None:
@@ -308,6 +236,7 @@ def run_exercise(job: dict[str, Any], sock: Channel, reader: Reader) -> None:
     raised_limit = [False]
     make_unavailable(job.get("unavailable", []), refusals)
     pin_recursion_limit(raised_limit)
+    garbage.settle()
     chapter = str(job.get("chapter"))
     sources = job.get("sources", {})
     namespace: dict[str, Any] = {}

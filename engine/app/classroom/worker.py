@@ -1,9 +1,18 @@
-"""The judge of one submission: ``python -m engine.app.classroom.worker``.
+"""The judge of submissions: ``python -m engine.app.classroom.worker``.
 
-It reads a job (JSON on stdin: the submission's path, the exercises, the
-teacher's extra checks, the limits, the isolation) and for each exercise
-writes ``{"start": "2.1"}`` and then ``{"result": …}`` as JSON lines on a
-private copy of stdout, for the parent (``engine.app.classroom.grading``).
+It reads, as JSON lines on stdin, what every submission is graded on (the
+exercises, the teacher's extra checks, the limits, the isolation), imports
+the checks, says ``{"ready": true}``, and then grades one submission per
+line that follows (its path and a fresh folder), each in a fork of its own
+(``os.fork``): importing the checks and numpy and finding what each exercise
+refuses are done once, not once a student, and each submission still starts
+from the same untouched judge, so nothing one student's answers wrote into
+the judge's objects can reach the next. The deep chains the checks build
+are made there too, before the forks (``recipes.make_ahead``). For each exercise the fork writes
+``{"start": "2.1"}`` and then ``{"result": …}``, and ``{"done": true}`` at
+the end, on a private copy of stdout, for the parent
+(``engine.app.classroom.grading``). A fork that ends any other way ends
+the judge, the same way, so the parent sees what it would have seen.
 
 The judge holds the checks, the references, the diagnoses and the points,
 and never runs a line of the student's code: it reads the chapter's files
@@ -30,6 +39,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from engine.app.classroom import garbage, recipes
 from engine.app.classroom.codec import resolve_reference
 from engine.app.classroom.diagnose import refused_by
 from engine.app.classroom.framing import Malformed
@@ -197,17 +207,45 @@ def _send(protocol: TextIO, message: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    job = json.loads(sys.stdin.read())
+    lines = os.fdopen(os.dup(0), "rb")
     protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    quiet = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(quiet, 1)
-    os.dup2(quiet, 2)
+    quiet = os.open(os.devnull, os.O_RDWR)
+    for descriptor in (0, 1, 2):
+        os.dup2(quiet, descriptor)
     sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     from engine.app.classroom import checks  # noqa: F401 (registers the exercises)
 
-    load_extra_checks(job.get("extra_checks"))
-    isolation = Isolation(**job["isolation"])
+    setup = json.loads(lines.readline())
+    load_extra_checks(setup.get("extra_checks"))
+    for number in setup["exercises"]:  # found once here, not in every fork
+        try:
+            unavailable_in(find(number))
+        except Exception:  # noqa: BLE001 (said again, as that exercise's error, when graded)
+            pass
+    recipes.make_ahead(setup["exercises"])  # the deep chains, made once for every fork
+    garbage.settle()
     _send(protocol, {"ready": True})
+    for line in lines:
+        job = {**setup, **json.loads(line)}
+        child = os.fork()
+        if child == 0:
+            try:
+                _grade_submission(job, protocol)
+            finally:
+                os._exit(1)  # whatever happened, a fork never goes back to the loop
+        _, status = os.waitpid(child, 0)
+        if status:  # the fork crashed or was killed: end as it did, for the parent to see
+            if os.WIFSIGNALED(status):
+                os.kill(os.getpid(), os.WTERMSIG(status))
+            os._exit(os.waitstatus_to_exitcode(status) or 1)
+        _send(protocol, {"ready": True})  # the fork is gone: ready for the next submission
+    os._exit(0)
+
+
+def _grade_submission(job: dict[str, Any], protocol: TextIO) -> None:
+    """In the fork: every exercise of one submission, reported as it ends."""
+    os.chdir(job["folder"])
+    isolation = Isolation(**job["isolation"])
     judge = Judge(Path(job["path"]), isolation, job["limits"], job["folder"], job["exercises"])
     try:
         for number in job["exercises"]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import engine.methods.finite_differences
 from engine import Node, Value, topological_order
-from engine.app.classroom import probes
+from engine.app.classroom import probes, recipes
 from engine.app.classroom.checks.graph_checks import DEEP, SWEEPS, refuse_recursion
 from engine.app.classroom.diagnose import close, number, refuse_engine, versus
 from engine.app.classroom.gradient_diagnosis import reference_gradients
@@ -208,13 +208,15 @@ def chain_rule_on_random_graphs(student: Any) -> None:
         compare_chain_rule(student, probes.random_builder(seed), f"random graph {seed}")
 
 
+recipes.needed_by("3.1", "tanh_chain", DEEP)  # made before the judge forks for a submission
+
+
 @check_of("3.1", f"a chain {DEEP:,} links deep")
 def chain_rule_on_a_deep_chain(student: Any) -> None:
     refuse_recursion(lambda r: student.chain_rule_derivative(r, topological_order(r)[0]),
                      "chain_rule_derivative")
     root = probes.tanh_chain(DEEP)
-    x = topological_order(root)[0]
-    want = reference_gradients(root, [x])[x]
+    x, want = probes.chain_input(root), probes.chain_derivative(DEEP)
     got = _derivative(student, root, x)
     if not close(got, want, 1e-9, 1e-300):
         raise CheckFailed(f"d(out)/dx on the deep chain is {versus(got, want)}")
