@@ -120,6 +120,7 @@ def test_graphs_made_ahead_are_handed_out_once_each_as_built():
 @pytest.mark.parametrize("recipe", [
     ["os.system", 1, 1], ["tanh_chain", 10**6, 1], ["tanh_chain", -1, 1],
     ["tanh_chain", 2, -5], ["tanh_chain", 2, 0], ["tanh_chain", 2.0, 1], ["tanh_chain", 2],
+    [["tanh_chain"], 2, 1],
     "tanh_chain"])
 def test_a_recipe_outside_the_schema_is_malformed(recipe: object):
     message = {"nodes": table([], [], [], [], [], [], [], [], [recipe]), "value": None}

@@ -16,6 +16,8 @@ from typing import Any
 from engine.app.classroom.framing import Malformed
 from engine.app.classroom.shared_objects import SharedObjects
 
+PACKAGES = ("engine", "nn", "math")  # the only modules a function may be named from
+
 
 class RemoteFunction:
     """A judge function as the student side sees it: calling it asks the judge."""
@@ -38,7 +40,7 @@ def reference_of(function: object) -> str:
     qualname = getattr(function, "__qualname__", None)
     if not isinstance(module, str) or not isinstance(qualname, str) or "<" in qualname:
         return ""
-    if module.split(".")[0] not in ("engine", "nn", "math"):
+    if module.split(".")[0] not in PACKAGES:
         return ""
     try:
         found = resolve_reference(f"{module}:{qualname}")
@@ -52,7 +54,7 @@ def resolve_reference(reference: object) -> Any:
     if not isinstance(reference, str) or reference.count(":") != 1:
         raise Malformed("a function reference is 'module:qualname'")
     module_name, qualname = reference.split(":")
-    if module_name.split(".")[0] not in ("engine", "nn", "math"):
+    if module_name.split(".")[0] not in PACKAGES:
         raise Malformed(f"{module_name} is not a module functions may come from")
     try:
         obj: Any = importlib.import_module(module_name)

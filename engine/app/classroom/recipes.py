@@ -106,7 +106,8 @@ def rebuild(recipe: object) -> tuple[list[Node], int]:
 
     Raises ValueError on anything else.
     """
-    if not (isinstance(recipe, list) and len(recipe) == 3 and recipe[0] in RECIPES
+    if not (isinstance(recipe, list) and len(recipe) == 3 and isinstance(recipe[0], str)
+            and recipe[0] in RECIPES
             and type(recipe[1]) is int and 0 <= recipe[1] <= MAX_LINKS
             and type(recipe[2]) is int):
         raise ValueError("a recipe is [name, links, first id], a known name, at most "

@@ -23,10 +23,12 @@ from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
+from engine.app.classroom.framing import Malformed
+from engine.app.classroom.function_refs import PACKAGES, resolve_reference
+
 if TYPE_CHECKING:
     from importlib.abc import Loader
 
-PACKAGES = ("engine", "nn", "math")  # where a removed implementation may come from
 
 
 class Unavailable(RuntimeError):
@@ -103,11 +105,9 @@ class _Removal:
         found = False
         for module in [m for m in loaded if m in self.waiting]:
             for shown, reference in self.waiting.pop(module):
-                obj: Any = sys.modules[module]
-                try:
-                    for part in reference.partition(":")[2].split("."):
-                        obj = getattr(obj, part)
-                except AttributeError:
+                try:  # its module loaded: nothing is imported here
+                    obj = resolve_reference(reference)
+                except Malformed:
                     continue
                 self.stubs[id(obj)] = (obj, _refusal(shown, reference, self.refusals))
                 found = True
