@@ -61,6 +61,8 @@ def _escape_line(line: str) -> str:
             out.append("\\\\")
         else:
             out.append(char)
+    if line.startswith("]"):  # Graphviz's HTML lexer refuses a text that starts with "]"
+        out[0] = "&#93;"  # (`label=<]>`, `<B>]</B>`): there it goes as a character reference
     return "".join(out)
 
 

@@ -45,6 +45,7 @@ def visible(lines: list[str]) -> list[str]:
 @example(first="} | { <f0> x", second="&amp; &lt;b&gt; &#92;", group="\\G \\L \\n")
 @example(first="line one\nline two", second="日本語 ∂L/∂w 😀 é", group="tab\there")
 @example(first="", second=" ", group="\\")
+@example(first="", second="]", group="]")  # a text that starts with "]", which Graphviz refused
 def test_any_label_is_drawn_literally_and_injects_nothing(first, second, group):
     x = Value(2.0, label=first)
     y = x * 3.0
@@ -66,6 +67,7 @@ def test_any_label_is_drawn_literally_and_injects_nothing(first, second, group):
 
 def test_html_text_escapes_markup_and_backslashes():
     assert html_text('<b>&"\'') == "&lt;b&gt;&amp;&quot;&#39;"
+    assert html_text("]a]\n]") == "&#93;a]<BR/>&#93;"  # Graphviz refuses a text starting "]"
     assert html_text("a\\N") == "a\\\\N"
     assert html_text("one\ntwo\r\nthree") == "one<BR/>two<BR/>three"
     assert html_text("\x00\t\x7f\x85") == "\u2400\u2409\u2421\\\\x85"
