@@ -233,7 +233,9 @@ def test_each_op_second_and_third_derivatives_match_central_differences(case: Op
     # Where an exponent reaches 0 (b = 0 in the slope b·a^(b−1), b = 1 in its
     # derivative …) the slope in a is a selected 0, as in PyTorch, so its derivative
     # in b is 0 there too (test_torch_higher_order.py holds the engine to PyTorch's).
-    assume(not (case.name == "a ** b" and point[1].is_integer()))
+    # The differences step b by up to 2h either way, so an exponent that close to an
+    # integer (b = 1e-5, stepped to 0) straddles that point too.
+    assume(not (case.name == "a ** b" and abs(point[1] - round(point[1])) <= 2.5e-5))
     for order, tolerance in ((2, 1e-5), (3, 1e-4)):
         for path in itertools.product(range(case.arity), repeat=order):
             below, last = path[:-1], path[-1]
