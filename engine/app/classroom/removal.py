@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from importlib.abc import Loader
 
 
-
 class Unavailable(RuntimeError):
     """Raised by an engine implementation the exercise asks the student to write.
 
